@@ -1,0 +1,1 @@
+"""Nexudus Discussion Board ↔ Slack bot: configuration, Nexudus client, services, CLI."""

@@ -1,0 +1,130 @@
+"""The app factory: builds services and a Bolt ``App`` wired to the handlers.
+
+The only module of ``bot`` that imports ``handlers``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.config import Settings
+from bot.directory import Directory
+from bot.identity import IdentityService
+from bot.portal import NexudusClient
+from bot.posting import ThreadPoster
+from bot.services import Services
+from bot.slack_people import SlackPeople
+from handlers import register_handlers
+from handlers.notices import SlackNotices
+from store import Store
+
+log = logging.getLogger("bot.requests")
+
+
+@dataclass
+class BotApp:
+    app: App
+    services: Services
+    notices: SlackNotices
+
+
+def slack_client(settings: Settings) -> WebClient:
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10
+    )
+    # Honour Retry-After on 429; Bolt copies retry handlers into per-request clients.
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    return client
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store,
+    portal: NexudusClient,
+    client: WebClient | None = None,
+    token_verification: bool = False,
+) -> BotApp:
+    client = client or slack_client(settings)
+    people = SlackPeople(client)
+    identities = IdentityService(portal=portal, people=people, identities=store.identities)
+    directory = Directory(portal=portal, cache=store.directory)
+    notices = SlackNotices(client, directory=directory, drafts=store.drafts)
+    poster = ThreadPoster(
+        portal=portal,
+        identities=identities,
+        people=people,
+        drafts=store.drafts,
+        sharer=notices,
+        portal_url=settings.nexudus_portal_url,
+    )
+    services = Services(
+        store=store,
+        portal=portal,
+        people=people,
+        identities=identities,
+        directory=directory,
+        poster=poster,
+        admins=settings.admins,
+        background=ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal"),
+    )
+    secret = settings.slack_signing_secret
+    app = LoggedApp(
+        client=client,
+        # Socket Mode has no signatures; Bolt skips verification there by itself.
+        signing_secret=secret.get_secret_value() if secret else "socket-mode",
+        token_verification_enabled=token_verification,
+        raise_error_for_unhandled_request=False,
+    )
+    app.error(_log_error)
+    register_handlers(app, services=services, notices=notices)
+    return BotApp(app=app, services=services, notices=notices)
+
+
+class LoggedApp(App):
+    """One log line per request outcome, in HTTP and Socket Mode alike (both dispatch here)."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
+        response = super().dispatch(req)
+        body = req.body if isinstance(req.body, dict) else {}
+        log.info(
+            "%s user=%s -> %s in %.0f ms",
+            _describe(body),
+            _user(body),
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+
+def _log_error(error: Exception, body: dict[str, Any]) -> None:
+    log.error("unhandled error in %s", _describe(body), exc_info=error)
+
+
+def _describe(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return f"command {body['command']}"
+    kind = body.get("type", "event")
+    if kind == "block_actions":
+        return "action " + ",".join(a.get("action_id", "?") for a in body.get("actions", []))
+    if kind in ("view_submission", "view_closed"):
+        return f"{kind} {body.get('view', {}).get('callback_id')}"
+    if kind in ("shortcut", "message_action"):
+        return f"shortcut {body.get('callback_id')}"
+    if kind == "event_callback":
+        return f"event {body.get('event', {}).get('type')}"
+    return str(kind)
+
+
+def _user(body: dict[str, Any]) -> str:
+    user = body.get("user_id") or body.get("user") or {}
+    return str(user.get("id") if isinstance(user, dict) else user)

@@ -1,0 +1,116 @@
+"""Settings, read once from the environment (and a ``.env`` file) into a frozen model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_NEXUDUS_URL = "https://spaces.nexudus.com"
+
+
+class ConfigError(Exception):
+    """The environment is incomplete or wrong; ``problems`` names every variable at fault."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    slack_bot_token: SecretStr
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    nexudus_url: str = DEFAULT_NEXUDUS_URL
+    nexudus_username: str
+    nexudus_password: SecretStr
+    nexudus_portal_url: str | None = None
+    database: str = "bot.db"
+    admins: frozenset[str] = frozenset()
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings, or raise ``ConfigError`` listing every missing or invalid variable."""
+        reader = _EnvReader(env)
+        app_token = reader.secret("SLACK_APP_TOKEN", prefix="xapp-")
+        values = {
+            "slack_bot_token": reader.secret("SLACK_BOT_TOKEN", prefix="xoxb-", required=True),
+            "slack_app_token": app_token,
+            "slack_signing_secret": reader.secret(
+                "SLACK_SIGNING_SECRET",
+                required=app_token is None,
+                why="required in HTTP mode (when SLACK_APP_TOKEN is not set)",
+            ),
+            "slack_api_url": reader.url("SLACK_API_URL", DEFAULT_SLACK_API_URL),
+            "port": reader.port("PORT", 3000),
+            "nexudus_url": reader.url("NEXUDUS_URL", DEFAULT_NEXUDUS_URL),
+            "nexudus_username": reader.text("NEXUDUS_USERNAME", required=True),
+            "nexudus_password": reader.secret("NEXUDUS_PASSWORD", required=True),
+            "nexudus_portal_url": reader.url("NEXUDUS_PORTAL_URL", None),
+            "database": reader.text("BOT_DATABASE") or "bot.db",
+            "admins": frozenset(
+                part.strip() for part in env.get("BOT_ADMINS", "").split(",") if part.strip()
+            ),
+        }
+        if reader.problems:
+            raise ConfigError(reader.problems)
+        return cls(**values)
+
+
+def environment_with_dotenv(environ: Mapping[str, str], directory: Path) -> dict[str, str]:
+    """The process environment over a ``.env`` file in ``directory``: real variables win."""
+    file_values = dotenv_values(directory / ".env") if (directory / ".env").exists() else {}
+    merged = {key: value for key, value in file_values.items() if value is not None}
+    merged.update(environ)
+    return merged
+
+
+class _EnvReader:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str, *, required: bool = False, why: str = "required") -> str | None:
+        value = self._env.get(name, "").strip()
+        if not value and required:
+            self.problems.append(f"{name} is {why}")
+        return value or None
+
+    def secret(
+        self, name: str, *, prefix: str = "", required: bool = False, why: str = "required"
+    ) -> SecretStr | None:
+        value = self.text(name, required=required, why=why)
+        if value is None:
+            return None
+        if prefix and not value.startswith(prefix):
+            # Never echo the value: it is a secret even when it is the wrong one.
+            self.problems.append(f"{name} must start with {prefix!r}")
+        return SecretStr(value)
+
+    def url(self, name: str, default: str | None) -> str | None:
+        value = self.text(name)
+        if value is None:
+            return default
+        if not value.startswith(("http://", "https://")):
+            self.problems.append(f"{name} must be an http(s) URL, got {value!r}")
+        return value
+
+    def port(self, name: str, default: int) -> int:
+        value = self.text(name)
+        if value is None:
+            return default
+        if not value.isdigit() or not 0 < int(value) < 65536:
+            self.problems.append(f"{name} must be a port number (1-65535), got {value!r}")
+            return default
+        return int(value)

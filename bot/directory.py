@@ -1,0 +1,80 @@
+"""Locations and groups, cached in the store and refreshed in the background.
+
+A modal must open within Slack's 3 seconds whatever Nexudus is doing, so it reads only
+this cache; two list calls refresh all of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.clock import utc_now
+from bot.portal import NexudusClient, PortalError
+from store.directory import DirectoryRepository
+from store.models import Group, Location
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=15)
+
+
+class Directory:
+    def __init__(
+        self,
+        *,
+        portal: NexudusClient,
+        cache: DirectoryRepository,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._portal = portal
+        self._cache = cache
+        self._clock = clock
+        self._refreshing = threading.Lock()
+
+    def locations(self) -> list[Location]:
+        return self._cache.locations()
+
+    def location(self, business_id: int) -> Location | None:
+        return self._cache.location(business_id)
+
+    def groups(self, business_id: int) -> list[Group]:
+        return self._cache.groups(business_id)
+
+    def group(self, group_id: int) -> Group | None:
+        return self._cache.group(group_id)
+
+    def is_stale(self) -> bool:
+        stamp = self._cache.refreshed_at()
+        return stamp is None or self._clock() - stamp > STALE_AFTER
+
+    def refresh(self) -> bool:
+        """Reload everything from Nexudus; False (and the old cache kept) if it fails.
+
+        Only one refresh runs at a time; a caller arriving meanwhile returns at once.
+        """
+        if not self._refreshing.acquire(blocking=False):
+            return False
+        try:
+            businesses = self._portal.businesses()
+            groups = self._portal.groups()
+            self._cache.replace(
+                [Location(id=b.id, name=b.name) for b in businesses],
+                [
+                    Group(id=g.id, business_id=g.business_id, name=g.name, access=g.group_access)
+                    for g in groups
+                ],
+                self._clock(),
+            )
+            return True
+        except PortalError as error:
+            log.warning("directory refresh failed, keeping the cache: %s", error)
+            return False
+        finally:
+            self._refreshing.release()
+
+    def refresh_if_stale(self) -> None:
+        if self.is_stale():
+            self.refresh()

@@ -1,0 +1,87 @@
+"""A small coworking space for the emulators: two locations, groups, members in Slack."""
+
+from __future__ import annotations
+
+from bot.emulators.nexudus import FakeNexudus
+from bot.emulators.slack import FakeSlack
+from bot.portal.models import GroupAccess
+
+CANAL_STREET = 1200001
+HARBOUR_VIEW = 1200002
+PARENTS_GROUP = 1300001  # Public, Canal Street
+FOUNDERS_GROUP = 1300002  # Restricted, Canal Street
+BOARD_GROUP = 1300003  # Private, Canal Street
+CYCLISTS_GROUP = 1300004  # Public, Harbour View
+
+JANE = "UJANE"  # member of Canal Street
+OMAR = "UOMAR"  # member of Harbour View
+LEE = "ULEE"  # staff: a portal user with no customer profile
+NOBODY = "UNOBODY"  # in Slack, not on the portal
+ADMIN = "UADMIN"  # workspace admin, not on the portal
+JANE_USER_ID, JANE_COWORKER_ID = 3400077, 5600123
+OMAR_USER_ID, OMAR_COWORKER_ID = 3400078, 5600124
+LEE_USER_ID = 3400079
+
+
+def seed_portal(portal: FakeNexudus) -> None:
+    portal.add("Business", Id=CANAL_STREET, Name="Canal Street")
+    portal.add("Business", Id=HARBOUR_VIEW, Name="Harbour View")
+    for group_id, business, name, access in (
+        (PARENTS_GROUP, CANAL_STREET, "Parents", GroupAccess.PUBLIC),
+        (FOUNDERS_GROUP, CANAL_STREET, "Founders", GroupAccess.RESTRICTED),
+        (BOARD_GROUP, CANAL_STREET, "Board members", GroupAccess.PRIVATE),
+        (CYCLISTS_GROUP, HARBOUR_VIEW, "Cyclists", GroupAccess.PUBLIC),
+    ):
+        portal.add(
+            "CommunityGroup",
+            Id=group_id,
+            BusinessId=business,
+            BusinessName="",
+            Name=name,
+            GroupAccess=access,
+            UserId=LEE_USER_ID,
+            Members=[],
+        )
+    for user_id, email, name in (
+        (JANE_USER_ID, "jane@example.com", "Jane Doe"),
+        (OMAR_USER_ID, "omar@example.com", "Omar Haddad"),
+        (LEE_USER_ID, "lee@example.com", "Lee Staff"),
+    ):
+        portal.add("User", Id=user_id, Email=email, FullName=name, Active=True)
+    portal.add(
+        "Coworker",
+        Id=JANE_COWORKER_ID,
+        UserId=JANE_USER_ID,
+        Email="jane@example.com",
+        FullName="Jane Doe",
+        Active=True,
+        IsDefaultProfile=True,
+        InvoicingBusinessId=CANAL_STREET,
+    )
+    portal.add(
+        "Coworker",
+        Id=OMAR_COWORKER_ID,
+        UserId=OMAR_USER_ID,
+        Email="omar@example.com",
+        FullName="Omar Haddad",
+        Active=True,
+        IsDefaultProfile=True,
+        InvoicingBusinessId=HARBOUR_VIEW,
+    )
+    portal.me = {
+        "Id": LEE_USER_ID,
+        "Email": portal.username,
+        "FullName": "Board Bot",
+        "IsAdmin": True,
+        "APIAccess": True,
+        "DefaultBusinessId": CANAL_STREET,
+        "DefaultSimpleTimeZoneNameIana": "Europe/London",
+    }
+
+
+def seed_slack(slack: FakeSlack) -> None:
+    slack.add_user(JANE, "Jane Doe", "jane@example.com")
+    slack.add_user(OMAR, "Omar Haddad", "omar@example.com", tz="Europe/Madrid")
+    slack.add_user(LEE, "Lee Staff", "lee@example.com")
+    slack.add_user(NOBODY, "Noor Body", "nobody@example.com")
+    slack.add_user(ADMIN, "Ada Admin", "admin@example.com", is_admin=True)

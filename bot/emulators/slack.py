@@ -1,0 +1,177 @@
+"""A Slack Web API emulator: the methods this bot calls, with Slack's own error shapes.
+
+Trigger ids expire three seconds after ``new_trigger()`` made them, as Slack's do, so
+a test proves a modal opened in time by ``views.open`` succeeding at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.emulators.http import LoopbackServer, Reply, Request
+
+TRIGGER_LIFETIME = 3.0
+BOT_USER_ID = "UBOT"
+
+
+@dataclass
+class SlackCall:
+    method: str
+    args: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeSlack:
+    def __init__(self, *, scopes: str = "") -> None:
+        self.scopes = scopes
+        self.users: dict[str, dict[str, Any]] = {}
+        self.calls: list[SlackCall] = []
+        self.responses: list[dict[str, Any]] = []  # messages sent to response_urls
+        self.not_in_channels: set[str] = set()
+        self.rate_limited: dict[str, int] = {}  # method → how many next calls get a 429
+        self.retry_after = 1
+        self._triggers: dict[str, float] = {}
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+        self._server = LoopbackServer(self._route)
+
+    @property
+    def api_url(self) -> str:
+        return f"{self._server.url}/api/"
+
+    def start(self) -> FakeSlack:
+        self._server.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()
+
+    def add_user(self, user_id: str, name: str, email: str | None, **extra: Any) -> None:
+        profile = {"real_name": name, "display_name": name.split()[0]}
+        if email:
+            profile["email"] = email
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name.lower().replace(" ", "."),
+            "real_name": name,
+            "tz": extra.pop("tz", "Europe/London"),
+            "is_admin": False,
+            "is_owner": False,
+            "profile": profile,
+            **extra,
+        }
+
+    def new_trigger(self) -> str:
+        trigger = f"{next(self._counter)}.{int(time.time())}.trigger"
+        self._triggers[trigger] = time.monotonic()
+        return trigger
+
+    def response_url(self) -> str:
+        return f"{self._server.url}/respond/{next(self._counter)}"
+
+    def calls_to(self, method: str) -> list[SlackCall]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    # --- routing ----------------------------------------------------------------------
+
+    def _route(self, request: Request) -> Reply:
+        if request.path.startswith("/respond/"):
+            with self._lock:
+                self.responses.append(request.json())
+            return Reply(200, raw=b"ok")
+        method = request.path.removeprefix("/api/")
+        if "json" in request.headers.get("content-type", ""):
+            args = request.json() or {}
+        else:
+            args = {k: _maybe_json(v) for k, v in request.form().items()}
+        with self._lock:
+            self.calls.append(SlackCall(method, args))
+            if self.rate_limited.get(method, 0) > 0:
+                self.rate_limited[method] -= 1
+                return Reply(
+                    429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(self.retry_after)}
+                )
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        body = handler(args) if handler else {"ok": False, "error": "unknown_method"}
+        headers = {"x-oauth-scopes": self.scopes} if method == "auth.test" else {}
+        return Reply(200, body, headers)
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://example.slack.com/",
+            "team": "Example",
+            "user": "nexudus_board",
+            "team_id": "T1",
+            "user_id": BOT_USER_ID,
+            "bot_id": "B1",
+        }
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user")))
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        email = str(args.get("email", "")).casefold()
+        for user in self.users.values():
+            if user["profile"].get("email", "").casefold() == email:
+                return {"ok": True, "user": user}
+        return {"ok": False, "error": "users_not_found"}
+
+    def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        made = self._triggers.pop(str(args.get("trigger_id")), None)
+        if made is None:
+            return {"ok": False, "error": "invalid_trigger_id"}
+        if time.monotonic() - made > TRIGGER_LIFETIME:
+            return {"ok": False, "error": "expired_trigger_id"}
+        return self._view(args)
+
+    def _views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args, view_id=args.get("view_id"))
+
+    def _views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _view(self, args: dict[str, Any], view_id: Any = None) -> dict[str, Any]:
+        view = dict(args.get("view") or {})
+        view["id"] = view_id or f"V{next(self._counter):06d}"
+        return {"ok": True, "view": view}
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel"))
+        if channel in self.not_in_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        ts = f"{int(time.time())}.{next(self._counter):06d}"
+        return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+
+    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": f"{int(time.time())}.000001"}
+
+    def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = str(args.get("message_ts", "")).replace(".", "")
+        return {"ok": True, "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
+
+    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
+
+
+def _maybe_json(value: str) -> Any:
+    # slack_sdk form-encodes nested arguments (blocks, view) as JSON text.
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,82 @@
+"""The whole bot on loopback: both emulators, a real SQLite file, the HTTP server, a driver."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from bot.app import BotApp, create_app
+from bot.config import Settings
+from bot.emulators.nexudus import FakeNexudus
+from bot.emulators.seed import seed_portal, seed_slack
+from bot.emulators.slack import FakeSlack
+from bot.emulators.slack_driver import SlackDriver
+from bot.http_server import EVENTS_PATH, SlackHttpServer
+from bot.portal import NexudusClient
+from bot.portal.ratelimit import RateLimiter
+from bot.scopes import BOT_SCOPES
+from store import Store
+
+SIGNING_SECRET = "local-signing-secret"
+
+
+class LocalStack:
+    def __init__(
+        self,
+        *,
+        directory: Path | None = None,
+        seed: bool = True,
+        limiter: RateLimiter | None = None,
+        **settings: Any,
+    ) -> None:
+        self._tmp = None if directory else tempfile.TemporaryDirectory()
+        self.directory = directory or Path(self._tmp.name)  # type: ignore[union-attr]
+        self.slack = FakeSlack(scopes=",".join(sorted(BOT_SCOPES))).start()
+        self.nexudus = FakeNexudus().start()
+        if seed:
+            seed_portal(self.nexudus)
+            seed_slack(self.slack)
+        self.settings = Settings(
+            slack_bot_token="xoxb-local",
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=self.slack.api_url,
+            nexudus_url=self.nexudus.url,
+            nexudus_username=self.nexudus.username,
+            nexudus_password=self.nexudus.password,
+            database=str(self.directory / "bot.db"),
+            **settings,
+        )
+        self.limiter = limiter or RateLimiter()
+        self.store = Store(self.settings.database)
+        self.portal = NexudusClient.connect(
+            self.settings.nexudus_url,
+            username=self.settings.nexudus_username,
+            password=self.settings.nexudus_password,
+            sessions=self.store.portal_session,
+            limiter=self.limiter,
+        )
+        self.bot: BotApp = create_app(self.settings, store=self.store, portal=self.portal)
+        self.server = SlackHttpServer(self.bot.app, host="127.0.0.1", port=0).start_in_background()
+        self.driver = SlackDriver(
+            f"http://127.0.0.1:{self.server.port}{EVENTS_PATH}", SIGNING_SECRET, self.slack
+        )
+
+    def __enter__(self) -> LocalStack:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.server.stop()
+        self.bot.services.background.shutdown(wait=True, cancel_futures=True)
+        self.driver.http.close()
+        self.slack.stop()
+        self.nexudus.stop()
+        self.store.close()
+        if self._tmp:
+            self._tmp.cleanup()

@@ -1,0 +1,114 @@
+"""The Nexudus REST client: domain-named methods over ``PortalTransport``.
+
+Build one with ``NexudusClient.connect(...)``; tests pass their own ``httpx.Client``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pydantic import SecretStr
+
+from bot.portal.auth import TokenKeeper
+from bot.portal.models import (
+    Business,
+    CommunityGroup,
+    Coworker,
+    Me,
+    NewThread,
+    PortalUser,
+    ThreadSummary,
+)
+from bot.portal.ratelimit import RateLimiter
+from bot.portal.responses import write_result_id
+from bot.portal.transport import DEFAULT_TIMEOUT, PortalTransport
+from store.portal_session import PortalSessionRepository
+
+PAGE_SIZE = 100
+THREADS = "/api/community/communitythreads"
+
+
+class NexudusClient:
+    def __init__(self, transport: PortalTransport, limiter: RateLimiter) -> None:
+        self._transport = transport
+        self.limiter = limiter
+
+    @classmethod
+    def connect(
+        cls,
+        base_url: str,
+        *,
+        username: str,
+        password: SecretStr,
+        sessions: PortalSessionRepository,
+        http: httpx.Client | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> NexudusClient:
+        http = http or httpx.Client(base_url=base_url, timeout=DEFAULT_TIMEOUT)
+        limiter = limiter or RateLimiter()
+        tokens = TokenKeeper(http, username=username, password=password, sessions=sessions)
+        return cls(PortalTransport(http, tokens, limiter), limiter)
+
+    def me(self) -> Me:
+        return Me.model_validate(self._transport.read("/api/auth/me"))
+
+    def businesses(self) -> list[Business]:
+        return [Business.model_validate(row) for row in self._pages("/api/sys/businesses")]
+
+    def groups(self) -> list[CommunityGroup]:
+        rows = self._pages("/api/community/communitygroups")
+        return [CommunityGroup.model_validate(row) for row in rows]
+
+    def group(self, group_id: int) -> CommunityGroup:
+        """One group with its ``Members`` (coworker ids), which list rows leave out."""
+        body = self._transport.read(f"/api/community/communitygroups/{group_id}")
+        return CommunityGroup.model_validate(body)
+
+    def coworkers_by_email(self, email: str) -> list[Coworker]:
+        rows = self._pages("/api/spaces/coworkers", {"Coworker_Email": email})
+        # String filters may match partially (reference §4): re-check exactly.
+        found = [Coworker.model_validate(row) for row in rows]
+        return [c for c in found if (c.email or "").casefold() == email.casefold()]
+
+    def coworker(self, coworker_id: int) -> Coworker:
+        return Coworker.model_validate(self._transport.read(f"/api/spaces/coworkers/{coworker_id}"))
+
+    def users_by_email(self, email: str) -> list[PortalUser]:
+        rows = self._pages("/api/sys/users", {"User_Email": email})
+        found = [PortalUser.model_validate(row) for row in rows]
+        return [u for u in found if (u.email or "").casefold() == email.casefold()]
+
+    def user(self, user_id: int) -> PortalUser:
+        return PortalUser.model_validate(self._transport.read(f"/api/sys/users/{user_id}"))
+
+    def create_thread(self, thread: NewThread) -> int:
+        """POST a CommunityThread; returns its id. Never retried here (see transport)."""
+        body = thread.model_dump(by_alias=True, exclude_none=True)
+        return write_result_id(self._transport.write("POST", THREADS, body))
+
+    def threads_posted_by(self, business_id: int, user_id: int, since: datetime) -> list[ThreadSummary]:
+        """Threads by one author since a moment: how we find out whether a create landed."""
+        params = {
+            "CommunityThread_Business": business_id,
+            "CommunityThread_User": user_id,
+            "from_CommunityThread_CreatedOn": minute_text(since),
+        }
+        return [ThreadSummary.model_validate(row) for row in self._pages(THREADS, params)]
+
+    def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """Every record of a list call, following the ``Records`` envelope's pages."""
+        page = 1
+        while True:
+            body = self._transport.read(path, {**(params or {}), "page": page, "size": PAGE_SIZE})
+            yield from body.get("Records") or []
+            if int(body.get("CurrentPage", page)) >= int(body.get("TotalPages", 1)):
+                return
+            page += 1
+
+
+def minute_text(moment: datetime) -> str:
+    """Range filters take ``YYYY-MM-DDTHH:mm`` (minute precision, reference §4)."""
+    return moment.strftime("%Y-%m-%dT%H:%M")

@@ -1,0 +1,85 @@
+"""Nexudus records as the client returns them (PascalCase on the wire, snake_case here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_pascal
+
+
+class PortalModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore", frozen=True)
+
+
+class Me(PortalModel):
+    id: int
+    email: str | None = None
+    full_name: str | None = None
+    default_business_id: int | None = None
+    default_simple_time_zone_name_iana: str | None = None
+
+
+class Business(PortalModel):
+    id: int
+    name: str
+
+
+class GroupAccess:
+    """``eCommunityThreadVisibility`` (reference §7)."""
+
+    RESTRICTED = 1
+    PUBLIC = 2
+    PRIVATE = 3
+
+
+class CommunityGroup(PortalModel):
+    id: int
+    business_id: int
+    name: str
+    group_access: int
+    members: list[int] = Field(default_factory=list)  # coworker ids; get-by-id only
+
+
+class Coworker(PortalModel):
+    id: int
+    user_id: int | None = None
+    email: str | None = None
+    full_name: str | None = None
+    active: bool = True
+    is_default_profile: bool = False
+    invoicing_business_id: int | None = None
+
+
+class PortalUser(PortalModel):
+    id: int
+    email: str | None = None
+    full_name: str | None = None
+    active: bool = True
+
+
+class NewThread(PortalModel):
+    """The create body of a CommunityThread (reference §5.1)."""
+
+    business_id: int
+    user_id: int
+    coworker_id: int | None = None
+    community_group_id: int | None = None
+    subject: str
+    message: str
+    tags: str | None = None
+    instant_delivery: bool = False
+    private: bool = False
+    guests: list[int] = Field(default_factory=list)
+    include_zoom_invite: bool = False
+    zoom_event_data: str | None = None
+    system_id: str | None = None
+
+
+class ThreadSummary(PortalModel):
+    id: int
+    business_id: int | None = None
+    user_id: int | None = None
+    subject: str | None = None
+    system_id: str | None = None
+    created_on: datetime | None = None

@@ -1,0 +1,226 @@
+"""Posting a saved draft to Nexudus exactly once, as the member who wrote it.
+
+The draft's key goes into ``SystemId``. After an attempt that may have reached Nexudus
+(timeout, 5xx) the next attempt first looks for a thread carrying that key.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import utc_now
+from bot.identity import IdentityService
+from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected, thread_url
+from bot.portal import (
+    NexudusClient,
+    PortalAuthError,
+    PortalError,
+    PortalRejected,
+    PortalThrottled,
+    PortalUnavailable,
+)
+from bot.portal.models import GroupAccess, NewThread
+from bot.slack_people import SlackPeople
+from bot.thread_form import NewThreadForm
+from store.drafts import DraftRepository
+from store.models import Draft, Identity
+
+log = logging.getLogger(__name__)
+
+RETRY_WINDOW = timedelta(hours=1)
+FIRST_RETRY = 30.0
+LONGEST_RETRY = 600.0
+# Nexudus timestamps may be space-local behind a "Z" (reference §4): look back a day.
+AMBIGUITY_LOOKBACK = timedelta(hours=24)
+
+# Nexudus PropertyName → the form field that holds it.
+PROPERTY_FIELDS = {
+    "Subject": "subject",
+    "Message": "message",
+    "BusinessId": "business_id",
+    "Business": "business_id",
+    "CommunityGroupId": "group_id",
+    "CommunityGroup": "group_id",
+    "Tags": "tags",
+    "Guests": "guest_slack_ids",
+    "ZoomEventData": "zoom_join_url",
+    "IncludeZoomInvite": "zoom_join_url",
+}
+
+
+class ChannelSharer(Protocol):
+    def share(self, channel_id: str, form: NewThreadForm, poster: Identity, thread: Posted) -> str | None:
+        """Post the thread's card in a channel; returns why not, or None."""
+
+
+def system_id(key: str) -> str:
+    return f"slack:{key}"
+
+
+class ThreadPoster:
+    def __init__(
+        self,
+        *,
+        portal: NexudusClient,
+        identities: IdentityService,
+        people: SlackPeople,
+        drafts: DraftRepository,
+        sharer: ChannelSharer,
+        portal_url: str | None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._portal = portal
+        self._identities = identities
+        self._people = people
+        self._drafts = drafts
+        self._sharer = sharer
+        self._portal_url = portal_url
+        self._clock = clock
+
+    def post(self, key: str) -> Outcome:
+        draft = self._drafts.get(key)
+        if draft is None:
+            raise KeyError(key)
+        if draft.state == "posted" and draft.thread_id is not None:
+            form = NewThreadForm.model_validate(draft.form)
+            return Posted(draft.thread_id, form.subject, thread_url(self._portal_url, draft.thread_id))
+        if not self._drafts.claim(key, self._clock()):
+            return Busy()
+        try:
+            return self._attempt(self._drafts.get(key) or draft)
+        except (PortalUnavailable, PortalThrottled, PortalAuthError, SlackApiError) as error:
+            return self._postpone(draft, error)
+
+    def _attempt(self, draft: Draft) -> Outcome:
+        form = NewThreadForm.model_validate(draft.form)
+        poster = self._identities.resolve(draft.slack_user_id)
+        if poster.state != "linked" or poster.portal_user_id is None:
+            self._drafts.fail(draft.key, "no portal account", self._clock())
+            return NotLinked(poster.email)
+        guests, unmapped = self._guest_ids(form)
+        if unmapped:
+            self._drafts.fail(draft.key, "unmapped guests", self._clock())
+            names = ", ".join(unmapped)
+            return Rejected(
+                {
+                    "guest_slack_ids": f"No portal account found for {names}. "
+                    "Remove them, or ask an admin to link them."
+                }
+            )
+        thread = self._new_thread(draft, form, poster, guests)
+        thread_id = self._already_posted(draft, poster) if draft.ambiguous else None
+        if thread_id is None:
+            try:
+                thread_id = self._portal.create_thread(thread)
+            except PortalRejected as error:
+                self._drafts.fail(draft.key, str(error), self._clock())
+                return Rejected(_field_errors(error))
+        self._drafts.mark_posted(draft.key, thread_id, self._clock())
+        posted = Posted(thread_id, form.subject, thread_url(self._portal_url, thread_id))
+        return self._shared(form, poster, posted)
+
+    def _guest_ids(self, form: NewThreadForm) -> tuple[list[int], list[str]]:
+        ids: list[int] = []
+        unmapped: list[str] = []
+        for slack_id in form.guest_slack_ids:
+            guest = self._identities.resolve(slack_id)
+            if guest.state == "linked" and guest.portal_user_id is not None:
+                ids.append(guest.portal_user_id)
+            else:
+                unmapped.append(self._people.name(slack_id))
+        return list(dict.fromkeys(ids)), unmapped
+
+    def _new_thread(
+        self, draft: Draft, form: NewThreadForm, poster: Identity, guests: list[int]
+    ) -> NewThread:
+        message = form.message
+        if form.source is not None:
+            link = self._people.permalink(form.source.channel_id, form.source.message_ts)
+            message = f"{message}\n\n(From Slack: {link})" if link else message
+        assert poster.portal_user_id is not None
+        return NewThread(
+            business_id=form.business_id,
+            user_id=poster.portal_user_id,
+            coworker_id=poster.coworker_id,
+            community_group_id=form.group_id,
+            subject=form.subject,
+            message=message,
+            tags=form.tags_text(),
+            instant_delivery=form.instant_delivery,
+            private=form.private,
+            guests=guests,
+            include_zoom_invite=form.zoom is not None,
+            zoom_event_data=form.zoom.event_data() if form.zoom else None,
+            system_id=system_id(draft.key),
+        )
+
+    def _already_posted(self, draft: Draft, poster: Identity) -> int | None:
+        assert poster.portal_user_id is not None
+        form = NewThreadForm.model_validate(draft.form)
+        since = draft.created_at - AMBIGUITY_LOOKBACK
+        for thread in self._portal.threads_posted_by(form.business_id, poster.portal_user_id, since):
+            if thread.system_id == system_id(draft.key):
+                log.info("draft %s had reached Nexudus as thread %s", draft.key, thread.id)
+                return thread.id
+        return None
+
+    def _shared(self, form: NewThreadForm, poster: Identity, posted: Posted) -> Posted:
+        if form.share_channel_id is None:
+            return posted
+        if form.private:
+            return _with_problem(posted, "Private threads are never shared in channels.")
+        if form.group_id is not None:
+            try:
+                # Fresh, not cached: a group turned Private must never leak.
+                access = self._portal.group(form.group_id).group_access
+            except PortalError:
+                return _with_problem(
+                    posted, "Could not check the group's access level, so it was not shared."
+                )
+            if access == GroupAccess.PRIVATE:
+                return _with_problem(posted, "Threads in Private groups are never shared in channels.")
+        return _with_problem(posted, self._sharer.share(form.share_channel_id, form, poster, posted))
+
+    def _postpone(self, draft: Draft, error: Exception) -> Outcome:
+        now = self._clock()
+        reason = _reason(error)
+        if now - draft.created_at >= RETRY_WINDOW:
+            self._drafts.fail(draft.key, reason, now)
+            return GaveUp(reason)
+        current = self._drafts.get(draft.key) or draft
+        wait = min(FIRST_RETRY * 2 ** max(current.attempts - 1, 0), LONGEST_RETRY)
+        if isinstance(error, PortalThrottled):
+            wait = max(wait, error.retry_after)
+        ambiguous = isinstance(error, PortalUnavailable) and error.maybe_applied
+        retry_at = now + timedelta(seconds=wait)
+        self._drafts.defer(draft.key, reason, ambiguous=ambiguous, retry_at=retry_at, now=now)
+        log.warning("draft %s deferred (%s), retry at %s", draft.key, reason, retry_at.isoformat())
+        return Deferred(reason, retry_at)
+
+
+def _with_problem(posted: Posted, problem: str | None) -> Posted:
+    return Posted(posted.thread_id, posted.subject, posted.url, problem)
+
+
+def _field_errors(error: PortalRejected) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in error.errors or []:
+        field = PROPERTY_FIELDS.get(item.property_name, "subject")
+        prefix = "" if item.property_name in PROPERTY_FIELDS else f"{item.property_name}: "
+        found.setdefault(field, f"Nexudus says: {prefix}{item.message}")
+    return found or {"subject": f"Nexudus says: {error}"}
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, PortalThrottled):
+        return "Nexudus is busy right now"
+    if isinstance(error, PortalAuthError):
+        return "the bot cannot sign in to Nexudus (an admin needs to check its account)"
+    if isinstance(error, SlackApiError):
+        return "Slack did not answer a lookup"
+    return "Nexudus is not answering right now"

@@ -1,0 +1,31 @@
+"""The draft-retry job: post drafts whose retry time has come, and tell their authors."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Protocol
+
+from bot.outcomes import Outcome
+from bot.posting import ThreadPoster
+from store.drafts import DraftRepository
+from store.models import Draft
+
+log = logging.getLogger(__name__)
+
+
+class DraftNotifier(Protocol):
+    def tell(self, draft: Draft, outcome: Outcome) -> None:
+        """Let the draft's author know what happened to it."""
+
+
+def retry_due_drafts(
+    *, poster: ThreadPoster, drafts: DraftRepository, notifier: DraftNotifier, now: datetime
+) -> int:
+    """One pass over due drafts; returns how many were attempted."""
+    due = drafts.due(now)
+    for draft in due:
+        outcome = poster.post(draft.key)
+        log.info("retried draft %s: %s", draft.key, type(outcome).__name__)
+        notifier.tell(draft, outcome)
+    return len(due)

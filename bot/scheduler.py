@@ -1,0 +1,34 @@
+"""Background jobs inside ``serve``: wiring only; the jobs are plain functions elsewhere."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.clock import utc_now
+from bot.retry import DraftNotifier, retry_due_drafts
+from bot.services import Services
+
+DRAFT_RETRY_SECONDS = 30
+DIRECTORY_REFRESH_MINUTES = 15
+
+
+def build_scheduler(services: Services, notifier: DraftNotifier) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
+    )
+    scheduler.add_job(
+        lambda: retry_due_drafts(
+            poster=services.poster, drafts=services.store.drafts, notifier=notifier, now=utc_now()
+        ),
+        "interval",
+        seconds=DRAFT_RETRY_SECONDS,
+        id="retry_drafts",
+    )
+    scheduler.add_job(
+        services.directory.refresh,
+        "interval",
+        minutes=DIRECTORY_REFRESH_MINUTES,
+        id="refresh_directory",
+        next_run_time=utc_now(),
+    )
+    return scheduler

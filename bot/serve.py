@@ -1,0 +1,58 @@
+"""``python -m bot serve``: the bot in Socket Mode or HTTP mode, with its scheduler."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from types import FrameType
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.http_server import EVENTS_PATH, SlackHttpServer
+from bot.portal import NexudusClient
+from bot.scheduler import build_scheduler
+from store import Store
+
+log = logging.getLogger(__name__)
+
+
+def serve(settings: Settings) -> int:
+    store = Store(settings.database)
+    portal = NexudusClient.connect(
+        settings.nexudus_url,
+        username=settings.nexudus_username,
+        password=settings.nexudus_password,
+        sessions=store.portal_session,
+    )
+    bot = create_app(settings, store=store, portal=portal, token_verification=True)
+    scheduler = build_scheduler(bot.services, bot.notices)
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        log.info("received %s, shutting down", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    scheduler.start()
+    try:
+        if settings.slack_app_token is not None:
+            handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
+            handler.connect()  # type: ignore[no-untyped-call]
+            log.info("connected to Slack in Socket Mode")
+            stop.wait()
+            handler.close()  # type: ignore[no-untyped-call]
+        else:
+            server = SlackHttpServer(bot.app, port=settings.port).start_in_background()
+            log.info("listening for Slack on http://0.0.0.0:%s%s", server.port, EVENTS_PATH)
+            stop.wait()
+            server.stop()
+    finally:
+        # Let a running job finish its current send before the process exits.
+        scheduler.shutdown(wait=True)
+        bot.services.background.shutdown(wait=True)
+        store.close()
+    return 0

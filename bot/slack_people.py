@@ -1,0 +1,67 @@
+"""Who a Slack user is: profile email (Slack-verified), name, time zone, admin rights."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+# Profiles change rarely; a short cache spares users.info on every click.
+PROFILE_TTL = 300.0
+
+
+class SlackProfile(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    name: str
+    email: str | None = None
+    tz: str | None = None
+    is_admin: bool = False
+
+
+class SlackPeople:
+    def __init__(self, client: WebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._clock = clock
+        self._cache: dict[str, tuple[float, SlackProfile]] = {}
+        self._lock = threading.Lock()
+
+    def profile(self, user_id: str) -> SlackProfile | None:
+        """The user's profile, or None for an unknown user; other Slack errors propagate."""
+        with self._lock:
+            cached = self._cache.get(user_id)
+        if cached and self._clock() - cached[0] < PROFILE_TTL:
+            return cached[1]
+        try:
+            user = self._client.users_info(user=user_id)["user"]
+        except SlackApiError as error:
+            if error.response.get("error") == "user_not_found":
+                return None
+            raise
+        profile = user.get("profile") or {}
+        found = SlackProfile(
+            user_id=user_id,
+            name=profile.get("real_name") or user.get("real_name") or user.get("name") or user_id,
+            # Missing emails come as absent, null or "" (slack-platform.md §5).
+            email=profile.get("email") or None,
+            tz=user.get("tz") or None,
+            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        )
+        with self._lock:
+            self._cache[user_id] = (self._clock(), found)
+        return found
+
+    def name(self, user_id: str) -> str:
+        found = self.profile(user_id)
+        return found.name if found else user_id
+
+    def permalink(self, channel_id: str, message_ts: str) -> str | None:
+        try:
+            return str(self._client.chat_getPermalink(channel=channel_id, message_ts=message_ts)["permalink"])
+        except SlackApiError:
+            return None

@@ -1,0 +1,131 @@
+"""What a member asks to post: the new-thread form as a validated domain model.
+
+Limits are ours (Nexudus documents none): the modal enforces the same numbers, and
+the server checks again because a payload can carry anything.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SUBJECT_MAX = 150
+MESSAGE_MAX = 3000  # also Slack's plain_text_input ceiling
+TAG_MAX = 50
+TAGS_MAX = 20
+GUESTS_MAX = 30
+ZOOM_ID_MAX = 30
+ZOOM_PASSCODE_MAX = 32
+
+
+class ZoomMeeting(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    join_url: str
+    meeting_id: str | None = Field(default=None, max_length=ZOOM_ID_MAX)
+    passcode: str | None = Field(default=None, max_length=ZOOM_PASSCODE_MAX)
+    start_time: datetime | None = None
+
+    @field_validator("join_url")
+    @classmethod
+    def _https_link(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme != "https" or not parts.netloc or " " in value.strip():
+            raise ValueError("Enter the meeting's join link, starting with https://")
+        return value.strip()
+
+    def event_data(self) -> str:
+        """``ZoomEventData`` JSON; the keys are documented in the README."""
+        start = self.start_time.astimezone(UTC).isoformat() if self.start_time else None
+        return json.dumps(
+            {
+                "JoinUrl": self.join_url,
+                "MeetingId": self.meeting_id,
+                "Passcode": self.passcode,
+                "StartTime": start,
+            }
+        )
+
+
+class SlackSource(BaseModel):
+    """The Slack message a thread was made from (message shortcut)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    channel_id: str
+    message_ts: str
+
+
+class NewThreadForm(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    business_id: int
+    subject: str = Field(min_length=1, max_length=SUBJECT_MAX)
+    message: str = Field(min_length=1, max_length=MESSAGE_MAX)
+    group_id: int | None = None
+    tags: list[str] = Field(default_factory=list)
+    guest_slack_ids: list[str] = Field(default_factory=list, max_length=GUESTS_MAX)
+    private: bool = False
+    instant_delivery: bool = False
+    zoom: ZoomMeeting | None = None
+    share_channel_id: str | None = None
+    source: SlackSource | None = None
+
+    @field_validator("subject", "message", mode="before")
+    @classmethod
+    def _stripped(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _split_tags(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            return value
+        unique: dict[str, str] = {}
+        for tag in (str(t).strip() for t in value):
+            if tag and tag.casefold() not in unique:
+                unique[tag.casefold()] = tag
+        return list(unique.values())
+
+    @field_validator("tags")
+    @classmethod
+    def _tag_limits(cls, tags: list[str]) -> list[str]:
+        if len(tags) > TAGS_MAX:
+            raise ValueError(f"Use at most {TAGS_MAX} tags")
+        too_long = [t for t in tags if len(t) > TAG_MAX]
+        if too_long:
+            raise ValueError(f"Tags can be at most {TAG_MAX} characters: {too_long[0][:20]}…")
+        return tags
+
+    def tags_text(self) -> str | None:
+        return ",".join(self.tags) or None
+
+
+_FRIENDLY = {
+    ("business_id", "missing"): "Choose a location",
+    ("business_id", "int_type"): "Choose a location",
+    ("subject", "missing"): "Give the thread a title",
+    ("subject", "string_too_short"): "Give the thread a title",
+    ("subject", "string_too_long"): f"Keep the title under {SUBJECT_MAX} characters",
+    ("message", "missing"): "Write a message",
+    ("message", "string_too_short"): "Write a message",
+    ("message", "string_too_long"): f"Keep the message under {MESSAGE_MAX} characters",
+    ("guest_slack_ids", "too_long"): f"Mention at most {GUESTS_MAX} people",
+    ("zoom", "missing"): "Enter the meeting's join link, starting with https://",
+}
+
+
+def form_errors(error: ValidationError) -> dict[str, str]:
+    """One readable message per form field (``zoom.join_url`` → ``zoom_join_url``)."""
+    found: dict[str, str] = {}
+    for item in error.errors():
+        field = "_".join(str(part) for part in item["loc"][:2] if isinstance(part, str))
+        top = str(item["loc"][0]) if item["loc"] else "subject"
+        message = _FRIENDLY.get((top, item["type"])) or str(item["msg"]).removeprefix("Value error, ")
+        found.setdefault(field or "subject", message)
+    return found

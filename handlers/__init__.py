@@ -1,0 +1,41 @@
+"""Slack listeners and Block Kit builders; ``register_handlers`` wires them onto a Bolt app."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App
+
+from bot.services import Services
+from handlers import ids
+from handlers.actions.draft_buttons import edit_draft, retry_draft
+from handlers.actions.modal_updates import refresh_form
+from handlers.commands.newthread import new_thread_command
+from handlers.notices import SlackNotices
+from handlers.options.location_options import suggest_locations
+from handlers.shortcuts.post_to_board import post_message_to_board
+from handlers.views.new_thread_submit import submit_new_thread
+
+
+def bind(listener: Callable[..., Any], **deps: Any) -> Callable[..., Any]:
+    """Bind keyword-only dependencies; Bolt still sees the listener's own argument names."""
+    return functools.update_wrapper(functools.partial(listener, **deps), listener)
+
+
+def register_handlers(app: App, *, services: Services, notices: SlackNotices) -> None:
+    app.command(ids.COMMAND)(bind(new_thread_command, services=services))
+    app.shortcut(ids.POST_MESSAGE_SHORTCUT)(bind(post_message_to_board, services=services))
+    app.view(ids.NEW_THREAD_MODAL)(bind(submit_new_thread, services=services, notices=notices))
+    app.action(ids.LOCATION_ACTION)(bind(refresh_form, services=services))
+    app.action(ids.OPTIONS_ACTION)(bind(refresh_form, services=services))
+    app.options(ids.LOCATION_ACTION)(bind(suggest_locations, services=services))
+    app.action(ids.RETRY_DRAFT_ACTION)(bind(retry_draft, services=services, notices=notices))
+    app.action(ids.EDIT_DRAFT_ACTION)(bind(edit_draft, services=services))
+    # A link button still sends an action; acknowledge it quietly.
+    app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)
+
+
+def _acknowledge(ack: Any) -> None:
+    ack()

@@ -1,0 +1,108 @@
+"""Messages: command replies, the channel card for a new thread, draft notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected
+from handlers import ids
+from handlers.blocks.text import escape, mrkdwn, plain, shorten
+from store.models import Identity
+
+CARD_EXCERPT = 500
+
+HELP_LINES = [
+    ("/newthread [title]", "open the form to start a Discussion Board thread"),
+    ("/newthread whoami", "show which portal account you post as"),
+    ("/newthread help", "show this list"),
+]
+ADMIN_HELP_LINES = [
+    ("/newthread link @someone <portal email or user id>", "link a Slack user to a portal account (admins)"),
+    ("/newthread unlink @someone", "remove a manual link (admins)"),
+]
+
+
+def help_text() -> str:
+    rows = [f"`{command}`: {meaning}" for command, meaning in HELP_LINES + ADMIN_HELP_LINES]
+    return (
+        "*Discussion Board commands*\n"
+        + "\n".join(rows)
+        + ("\nOr use the message shortcut *Post to the Discussion Board* on any message.")
+    )
+
+
+def whoami_text(identity: Identity | None) -> str:
+    if identity is None or identity.state != "linked":
+        email = identity.email if identity else None
+        shown = f" ({escape(email)})" if email else ""
+        return (
+            f"You are not linked to a portal account: no member uses your Slack email{shown}.\n"
+            "Ask a community manager to run `/newthread link @you <portal email>`."
+        )
+    how = "linked by an admin" if identity.source == "manual" else "matched by your Slack email address"
+    return (
+        f"You post as *{escape(identity.full_name or 'unnamed member')}* on the portal\n"
+        f"• user id: `{identity.portal_user_id}`\n"
+        f"• customer id: `{identity.coworker_id if identity.coworker_id else 'none'}`\n"
+        f"• {how}"
+    )
+
+
+def share_card(
+    subject: str, message: str, author: str, posted: Posted, where: str
+) -> tuple[str, list[dict[str, Any]]]:
+    """Fallback text and blocks for a new thread shown in a channel; all portal text escaped."""
+    title = escape(shorten(subject, 150))
+    heading = f"<{posted.url}|{title}>" if posted.url else f"*{title}*"
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": mrkdwn(f":speech_balloon: New on the Discussion Board: {heading}")},
+        {"type": "section", "text": mrkdwn(escape(shorten(message, CARD_EXCERPT)))},
+        {"type": "context", "elements": [mrkdwn(f"{escape(author)} · {escape(where)}")]},
+    ]
+    return f"New thread: {title}", blocks
+
+
+def draft_notice(subject: str, key: str, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:
+    """The DM about a draft: posted, still waiting (with Retry/Edit), or needing a change."""
+    title = escape(subject)
+    if isinstance(outcome, Posted):
+        link = f" <{outcome.url}|Open in portal>" if outcome.url else ""
+        text = f":white_check_mark: Your draft *{title}* is now on the Discussion Board.{link}"
+        if outcome.share_problem:
+            text += f"\nIt was not shared in the channel: {outcome.share_problem}"
+        return text, [{"type": "section", "text": mrkdwn(text)}]
+    if isinstance(outcome, Busy):
+        text = f":hourglass_flowing_sand: *{title}* is being posted right now."
+        return text, [{"type": "section", "text": mrkdwn(text)}]
+    text = _waiting_text(title, outcome)
+    buttons = [
+        {
+            "type": "button",
+            "action_id": ids.RETRY_DRAFT_ACTION,
+            "text": plain("Retry"),
+            "value": key,
+            "style": "primary",
+        },
+        {"type": "button", "action_id": ids.EDIT_DRAFT_ACTION, "text": plain("Edit"), "value": key},
+    ]
+    if isinstance(outcome, Rejected | NotLinked):
+        buttons = buttons[1:]
+    return text, [{"type": "section", "text": mrkdwn(text)}, {"type": "actions", "elements": buttons}]
+
+
+def _waiting_text(title: str, outcome: Outcome) -> str:
+    if isinstance(outcome, Deferred):
+        return (
+            f":floppy_disk: Your thread *{title}* is saved as a draft: {outcome.reason}. "
+            "We will retry automatically and tell you here when it is posted."
+        )
+    if isinstance(outcome, GaveUp):
+        return (
+            f":warning: Your draft *{title}* could not be posted: {outcome.reason}. "
+            "Nothing is lost: press *Retry* when Nexudus is back, or *Edit* it."
+        )
+    if isinstance(outcome, Rejected):
+        problems = "; ".join(outcome.errors.values())
+        return f":pencil2: Your draft *{title}* needs a change before it can be posted: {escape(problems)}"
+    assert isinstance(outcome, NotLinked)
+    return ":warning: Your draft *" + title + "* was not posted: you have no linked portal account."

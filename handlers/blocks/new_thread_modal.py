@@ -1,0 +1,278 @@
+"""The new-thread modal: the form itself, built from what the user entered and the cache."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.portal.models import GroupAccess
+from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX
+from handlers import ids
+from handlers.blocks.text import mrkdwn, plain, shorten
+from handlers.forms import ModalState, group_block_id
+from store.models import Group, Location
+
+ACCESS_NAMES = {
+    GroupAccess.PUBLIC: "Public",
+    GroupAccess.RESTRICTED: "Restricted",
+    GroupAccess.PRIVATE: "Private",
+}
+NO_GROUP = "none"
+OPTION_TEXT_MAX = 75  # Slack's limit for an option's text
+OPTIONS_MAX = 100
+
+
+def new_thread_modal(state: ModalState, locations: list[Location], groups: list[Group]) -> dict[str, Any]:
+    """``groups`` are those of the chosen location; no ``locations`` means still loading."""
+    if len(locations) == 1:
+        state = replace(state, fixed_business_id=locations[0].id)
+    blocks: list[dict[str, Any]] = []
+    if state.notice:
+        blocks.append({"type": "context", "elements": [mrkdwn(state.notice)]})
+    if state.fixed_business_id is None:
+        blocks.append(_location_block(state, locations))
+    blocks.append(
+        _text_input(
+            ids.TITLE_BLOCK,
+            ids.TITLE_ACTION,
+            "Title",
+            state.subject,
+            max_length=SUBJECT_MAX,
+            placeholder="What is it about?",
+        )
+    )
+    blocks.append(
+        _text_input(
+            ids.MESSAGE_BLOCK,
+            ids.MESSAGE_ACTION,
+            "Message",
+            state.message,
+            max_length=MESSAGE_MAX,
+            multiline=True,
+        )
+    )
+    if state.source is not None:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [mrkdwn("A link to the original Slack message will be added to the post.")],
+            }
+        )
+    blocks.extend(_group_blocks(state, groups))
+    blocks.append(
+        _text_input(
+            ids.TAGS_BLOCK,
+            ids.TAGS_ACTION,
+            "Tags",
+            state.tags,
+            optional=True,
+            max_length=500,
+            placeholder="events, kitchen, lost-and-found",
+            hint="Separate tags with commas.",
+        )
+    )
+    blocks.append(_guests_block(state))
+    blocks.append(_options_block(state))
+    if state.zoom_on:
+        blocks.extend(_zoom_blocks(state))
+    return {
+        "type": "modal",
+        "callback_id": ids.NEW_THREAD_MODAL,
+        "title": plain("New thread"),
+        "submit": plain("Post"),
+        "close": plain("Cancel"),
+        "private_metadata": state.metadata(),
+        "blocks": blocks,
+    }
+
+
+def _location_block(state: ModalState, locations: list[Location]) -> dict[str, Any]:
+    if not locations:
+        # Cache still empty (first start, Nexudus slow): load the list when clicked.
+        element: dict[str, Any] = {
+            "type": "external_select",
+            "action_id": ids.LOCATION_ACTION,
+            "min_query_length": 0,
+            "placeholder": plain("Choose a location"),
+        }
+    else:
+        options = [_option(loc.name, str(loc.id)) for loc in locations[:OPTIONS_MAX]]
+        element = {
+            "type": "static_select",
+            "action_id": ids.LOCATION_ACTION,
+            "placeholder": plain("Choose a location"),
+            "options": options,
+        }
+        chosen = next((o for o in options if o["value"] == str(state.business_id)), None)
+        if chosen:
+            element["initial_option"] = chosen
+    return {
+        "type": "input",
+        "block_id": ids.LOCATION_BLOCK,
+        "dispatch_action": True,
+        "label": plain("Location"),
+        "element": element,
+    }
+
+
+def location_options(locations: list[Location], query: str) -> list[dict[str, Any]]:
+    """Options for the external location select, filtered by what the user typed."""
+    wanted = query.casefold().strip()
+    return [_option(loc.name, str(loc.id)) for loc in locations if wanted in loc.name.casefold()][
+        :OPTIONS_MAX
+    ]
+
+
+def _group_blocks(state: ModalState, groups: list[Group]) -> list[dict[str, Any]]:
+    if state.chosen_business_id() is None:
+        return [{"type": "context", "elements": [mrkdwn("Choose a location to pick one of its groups.")]}]
+    if not groups:
+        return []
+    options = [_option("No group: the whole board", NO_GROUP)]
+    options += [
+        _option(f"{g.name} ({ACCESS_NAMES.get(g.access, 'Unknown')})", str(g.id))
+        for g in groups[: OPTIONS_MAX - 1]
+    ]
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": ids.GROUP_ACTION,
+        "placeholder": plain("Whole board"),
+        "options": options,
+    }
+    chosen = next((o for o in options if o["value"] == str(state.group_id)), None)
+    if chosen:
+        element["initial_option"] = chosen
+    return [
+        {
+            "type": "input",
+            "block_id": group_block_id(state.chosen_business_id()),
+            "optional": True,
+            "label": plain("Group"),
+            "element": element,
+            "hint": plain(
+                "Public: all see and post. Restricted: all see, members post. Private: members only."
+            ),
+        }
+    ]
+
+
+def _guests_block(state: ModalState) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": ids.GUESTS_ACTION,
+        "placeholder": plain("Choose people"),
+    }
+    if state.guest_slack_ids:
+        element["initial_users"] = state.guest_slack_ids
+    return {
+        "type": "input",
+        "block_id": ids.GUESTS_BLOCK,
+        "optional": True,
+        "label": plain("People to mention or invite"),
+        "element": element,
+        "hint": plain("They are named on the thread; a private thread is visible only to them."),
+    }
+
+
+def _options_block(state: ModalState) -> dict[str, Any]:
+    choices = [
+        (ids.OPTION_PRIVATE, "Private: only the people mentioned can see it", state.private),
+        (
+            ids.OPTION_INSTANT,
+            "Instant delivery: notify followers now, not in the digest",
+            state.instant_delivery,
+        ),
+        (ids.OPTION_ZOOM, "Include a Zoom meeting", state.zoom_on),
+    ]
+    if state.channel_id:
+        choices.append((ids.OPTION_SHARE, "Share in this channel after posting", state.share))
+    options = [_option(text, value) for value, text, _ in choices]
+    element: dict[str, Any] = {"type": "checkboxes", "action_id": ids.OPTIONS_ACTION, "options": options}
+    initial = [o for o, (_, _, on) in zip(options, choices, strict=True) if on]
+    if initial:
+        element["initial_options"] = initial
+    return {
+        "type": "input",
+        "block_id": ids.OPTIONS_BLOCK,
+        "optional": True,
+        "dispatch_action": True,
+        "label": plain("Options"),
+        "element": element,
+    }
+
+
+def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
+    start: dict[str, Any] = {"type": "datetimepicker", "action_id": ids.ZOOM_START_ACTION}
+    if state.zoom_start:
+        start["initial_date_time"] = state.zoom_start
+    return [
+        _text_input(
+            ids.ZOOM_LINK_BLOCK,
+            ids.ZOOM_LINK_ACTION,
+            "Zoom join link",
+            state.zoom_join_url,
+            placeholder="https://zoom.us/j/…",
+            max_length=500,
+        ),
+        _text_input(
+            ids.ZOOM_ID_BLOCK,
+            ids.ZOOM_ID_ACTION,
+            "Meeting ID",
+            state.zoom_meeting_id,
+            optional=True,
+            max_length=30,
+        ),
+        _text_input(
+            ids.ZOOM_PASSCODE_BLOCK,
+            ids.ZOOM_PASSCODE_ACTION,
+            "Passcode",
+            state.zoom_passcode,
+            optional=True,
+            max_length=32,
+        ),
+        {
+            "type": "input",
+            "block_id": ids.ZOOM_START_BLOCK,
+            "optional": True,
+            "label": plain("Starts at"),
+            "element": start,
+        },
+    ]
+
+
+def _text_input(
+    block_id: str,
+    action_id: str,
+    label: str,
+    value: str,
+    *,
+    max_length: int,
+    optional: bool = False,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    hint: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "multiline": multiline,
+        "max_length": max_length,
+    }
+    if value:
+        element["initial_value"] = value
+    if placeholder:
+        element["placeholder"] = plain(placeholder)
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": plain(label),
+        "element": element,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(shorten(text, OPTION_TEXT_MAX)), "value": value}

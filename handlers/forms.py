@@ -1,0 +1,186 @@
+"""The new-thread modal's state, read once from a view payload into ``ModalState``.
+
+``ModalState`` is what the user has entered so far; ``to_form`` validates it into the
+domain's ``NewThreadForm`` or raises ``FormInvalid`` with ``{block_id: message}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.thread_form import NewThreadForm, SlackSource, form_errors
+from handlers import ids
+
+# Form field (as named by bot.thread_form.form_errors) → the block that shows its error.
+FIELD_BLOCKS = {
+    "business_id": ids.LOCATION_BLOCK,
+    "subject": ids.TITLE_BLOCK,
+    "message": ids.MESSAGE_BLOCK,
+    "group_id": ids.GROUP_BLOCK,
+    "tags": ids.TAGS_BLOCK,
+    "guest_slack_ids": ids.GUESTS_BLOCK,
+    "zoom": ids.ZOOM_LINK_BLOCK,
+    "zoom_join_url": ids.ZOOM_LINK_BLOCK,
+    "zoom_meeting_id": ids.ZOOM_ID_BLOCK,
+    "zoom_passcode": ids.ZOOM_PASSCODE_BLOCK,
+    "zoom_start_time": ids.ZOOM_START_BLOCK,
+}
+
+
+class FormInvalid(Exception):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ModalState:
+    key: str
+    channel_id: str | None = None
+    subject: str = ""
+    message: str = ""
+    business_id: int | None = None
+    group_id: int | None = None
+    tags: str = ""
+    guest_slack_ids: list[str] = field(default_factory=list)
+    private: bool = False
+    instant_delivery: bool = False
+    share: bool = False
+    zoom_on: bool = False
+    zoom_join_url: str = ""
+    zoom_meeting_id: str = ""
+    zoom_passcode: str = ""
+    zoom_start: int | None = None  # epoch seconds, as the datetimepicker gives
+    source: SlackSource | None = None
+    fixed_business_id: int | None = None  # the only location: no select shown
+    notice: str | None = None
+
+    def metadata(self) -> str:
+        meta: dict[str, Any] = {"key": self.key, "channel": self.channel_id}
+        if self.source:
+            meta["source"] = self.source.model_dump()
+        if self.fixed_business_id:
+            meta["biz"] = self.fixed_business_id
+        return json.dumps(meta)
+
+    def chosen_business_id(self) -> int | None:
+        return self.fixed_business_id or self.business_id
+
+    def with_notice(self, notice: str | None) -> ModalState:
+        return replace(self, notice=notice)
+
+
+def read_view(view: dict[str, Any]) -> ModalState:
+    meta = json.loads(view.get("private_metadata") or "{}")
+    values: dict[str, dict[str, Any]] = view.get("state", {}).get("values", {})
+
+    def element(block_prefix: str) -> dict[str, Any]:
+        for block_id, actions in values.items():
+            if block_id == block_prefix or block_id.startswith(block_prefix + "@"):
+                return next(iter(actions.values()), {})
+        return {}
+
+    options = {o["value"] for o in element(ids.OPTIONS_BLOCK).get("selected_options") or []}
+    source = meta.get("source")
+    return ModalState(
+        key=str(meta.get("key", "")),
+        channel_id=meta.get("channel"),
+        subject=element(ids.TITLE_BLOCK).get("value") or "",
+        message=element(ids.MESSAGE_BLOCK).get("value") or "",
+        business_id=_selected_int(element(ids.LOCATION_BLOCK)),
+        group_id=_selected_int(element(ids.GROUP_BLOCK)),
+        tags=element(ids.TAGS_BLOCK).get("value") or "",
+        guest_slack_ids=list(element(ids.GUESTS_BLOCK).get("selected_users") or []),
+        private=ids.OPTION_PRIVATE in options,
+        instant_delivery=ids.OPTION_INSTANT in options,
+        share=ids.OPTION_SHARE in options,
+        zoom_on=ids.OPTION_ZOOM in options,
+        zoom_join_url=element(ids.ZOOM_LINK_BLOCK).get("value") or "",
+        zoom_meeting_id=element(ids.ZOOM_ID_BLOCK).get("value") or "",
+        zoom_passcode=element(ids.ZOOM_PASSCODE_BLOCK).get("value") or "",
+        zoom_start=element(ids.ZOOM_START_BLOCK).get("selected_date_time"),
+        source=SlackSource.model_validate(source) if source else None,
+        fixed_business_id=meta.get("biz"),
+    )
+
+
+def to_form(state: ModalState) -> NewThreadForm:
+    """Validate; errors name the blocks that exist in this modal."""
+    zoom = None
+    if state.zoom_on:
+        start = datetime.fromtimestamp(state.zoom_start, UTC) if state.zoom_start else None
+        zoom = {
+            "join_url": state.zoom_join_url,
+            "meeting_id": state.zoom_meeting_id or None,
+            "passcode": state.zoom_passcode or None,
+            "start_time": start,
+        }
+    raw = {
+        "business_id": state.chosen_business_id(),
+        "subject": state.subject,
+        "message": state.message,
+        "group_id": state.group_id,
+        "tags": state.tags,
+        "guest_slack_ids": state.guest_slack_ids,
+        "private": state.private,
+        "instant_delivery": state.instant_delivery,
+        "zoom": zoom,
+        "share_channel_id": state.channel_id if state.share else None,
+        "source": state.source,
+    }
+    try:
+        return NewThreadForm.model_validate(raw)
+    except ValidationError as error:
+        raise FormInvalid(blocks_for(form_errors(error), state)) from error
+
+
+def blocks_for(field_errors: dict[str, str], state: ModalState) -> dict[str, str]:
+    """Field errors keyed by block id; a field with no block of its own lands on the title."""
+    errors: dict[str, str] = {}
+    for name, message in field_errors.items():
+        block = FIELD_BLOCKS.get(name, ids.TITLE_BLOCK)
+        if block == ids.LOCATION_BLOCK and state.fixed_business_id:
+            block = ids.TITLE_BLOCK
+        if block == ids.GROUP_BLOCK:
+            block = group_block_id(state.chosen_business_id())
+        errors.setdefault(block, message)
+    return errors
+
+
+def state_from_form(form: NewThreadForm, *, key: str, channel_id: str | None) -> ModalState:
+    """Reopen a draft exactly as the user left it."""
+    zoom = form.zoom
+    return ModalState(
+        key=key,
+        channel_id=form.share_channel_id or channel_id,
+        subject=form.subject,
+        message=form.message,
+        business_id=form.business_id,
+        group_id=form.group_id,
+        tags=", ".join(form.tags),
+        guest_slack_ids=list(form.guest_slack_ids),
+        private=form.private,
+        instant_delivery=form.instant_delivery,
+        share=form.share_channel_id is not None,
+        zoom_on=zoom is not None,
+        zoom_join_url=zoom.join_url if zoom else "",
+        zoom_meeting_id=(zoom.meeting_id or "") if zoom else "",
+        zoom_passcode=(zoom.passcode or "") if zoom else "",
+        zoom_start=int(zoom.start_time.timestamp()) if zoom and zoom.start_time else None,
+        source=form.source,
+    )
+
+
+def group_block_id(business_id: int | None) -> str:
+    return f"{ids.GROUP_BLOCK}@{business_id or 0}"
+
+
+def _selected_int(element: dict[str, Any]) -> int | None:
+    option = element.get("selected_option") or {}
+    value = str(option.get("value") or "")
+    return int(value) if value.isdigit() else None

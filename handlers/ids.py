@@ -1,0 +1,48 @@
+"""Every Slack identifier the app registers or builds, named by meaning.
+
+``tests/test_manifest.py`` checks the command and callbacks against ``manifest.yml``.
+"""
+
+from __future__ import annotations
+
+COMMAND = "/newthread"
+POST_MESSAGE_SHORTCUT = "post_to_discussion_board"
+
+NEW_THREAD_MODAL = "new_thread_modal"
+RESULT_MODAL = "new_thread_result"
+
+# Input blocks of the new-thread modal (block_id → one action_id each).
+LOCATION_BLOCK = "location"
+LOCATION_ACTION = "location_select"
+TITLE_BLOCK = "title"
+TITLE_ACTION = "title_input"
+MESSAGE_BLOCK = "message"
+MESSAGE_ACTION = "message_input"
+# The group block's id ends with "@<location id>" so a location change starts it fresh.
+GROUP_BLOCK = "group"
+GROUP_ACTION = "group_select"
+TAGS_BLOCK = "tags"
+TAGS_ACTION = "tags_input"
+GUESTS_BLOCK = "guests"
+GUESTS_ACTION = "guests_select"
+OPTIONS_BLOCK = "options"
+OPTIONS_ACTION = "options_checkboxes"
+ZOOM_LINK_BLOCK = "zoom_link"
+ZOOM_LINK_ACTION = "zoom_link_input"
+ZOOM_ID_BLOCK = "zoom_id"
+ZOOM_ID_ACTION = "zoom_id_input"
+ZOOM_PASSCODE_BLOCK = "zoom_passcode"
+ZOOM_PASSCODE_ACTION = "zoom_passcode_input"
+ZOOM_START_BLOCK = "zoom_start"
+ZOOM_START_ACTION = "zoom_start_picker"
+
+# Values of the options checkboxes.
+OPTION_PRIVATE = "private"
+OPTION_INSTANT = "instant"
+OPTION_SHARE = "share"
+OPTION_ZOOM = "zoom"
+
+# Buttons on the "kept as a draft" message.
+RETRY_DRAFT_ACTION = "draft_retry"
+EDIT_DRAFT_ACTION = "draft_edit"
+OPEN_IN_PORTAL_ACTION = "open_in_portal"

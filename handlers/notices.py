@@ -1,0 +1,87 @@
+"""Telling people things outside a modal: channel cards and DMs about drafts."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.directory import Directory
+from bot.outcomes import Outcome, Posted
+from bot.thread_form import NewThreadForm
+from handlers.blocks.messages import draft_notice, share_card
+from store.drafts import DraftRepository
+from store.models import Draft, Identity
+
+log = logging.getLogger(__name__)
+
+SHARE_PROBLEMS = {
+    "not_in_channel": "the bot is not in that channel. Invite it with `/invite @Nexudus Board`.",
+    "channel_not_found": "the bot cannot see that channel. Invite it with `/invite @Nexudus Board`.",
+    "is_archived": "the channel is archived.",
+}
+
+
+class SlackNotices:
+    """Implements ``bot.posting.ChannelSharer`` and ``bot.retry.DraftNotifier`` with Slack."""
+
+    def __init__(self, client: WebClient, *, directory: Directory, drafts: DraftRepository) -> None:
+        self._client = client
+        self._directory = directory
+        self._drafts = drafts
+        self._dm_channels: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def share(self, channel_id: str, form: NewThreadForm, poster: Identity, thread: Posted) -> str | None:
+        text, blocks = share_card(
+            form.subject, form.message, poster.full_name or "A member", thread, self._where(form)
+        )
+        try:
+            self._client.chat_postMessage(
+                channel=channel_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error"))
+            log.warning("could not share thread %s in %s: %s", thread.thread_id, channel_id, code)
+            return SHARE_PROBLEMS.get(code, f"Slack said {code}.")
+        return None
+
+    def tell(self, draft: Draft, outcome: Outcome) -> None:
+        subject = str(draft.form.get("subject", "your thread"))
+        text, blocks = draft_notice(subject, draft.key, outcome)
+        current = self._drafts.get(draft.key) or draft
+        try:
+            if current.notice_channel and current.notice_ts:
+                self._client.chat_update(
+                    channel=current.notice_channel, ts=current.notice_ts, text=text, blocks=blocks
+                )
+                return
+            sent = self._client.chat_postMessage(
+                channel=self._dm(draft.slack_user_id), text=text, blocks=blocks
+            )
+            self._drafts.note_message(draft.key, str(sent["channel"]), str(sent["ts"]))
+        except SlackApiError as error:
+            log.warning(
+                "could not tell %s about draft %s: %s",
+                draft.slack_user_id,
+                draft.key,
+                error.response.get("error"),
+            )
+
+    def _dm(self, user_id: str) -> str:
+        with self._lock:
+            known = self._dm_channels.get(user_id)
+        if known:
+            return known
+        channel = str(self._client.conversations_open(users=user_id)["channel"]["id"])
+        with self._lock:
+            self._dm_channels[user_id] = channel
+        return channel
+
+    def _where(self, form: NewThreadForm) -> str:
+        location = self._directory.location(form.business_id)
+        group = self._directory.group(form.group_id) if form.group_id else None
+        place = location.name if location else "the Discussion Board"
+        return f"{place} · {group.name}" if group else place

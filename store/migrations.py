@@ -1,0 +1,68 @@
+"""Schema steps, applied in order on every start; never edit a step that has shipped."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("nexudus-board-bot")
+
+
+@migrations()
+def m001_portal_session(db: Database) -> None:
+    db.table("portal_session").create(
+        {"name": str, "client_id": str, "access_token": str, "refresh_token": str, "expires_at": str},
+        pk="name",
+    )
+
+
+@migrations()
+def m002_identities(db: Database) -> None:
+    db.table("identities").create(
+        {
+            "slack_user_id": str,
+            "state": str,  # "linked" or "missing"
+            "source": str,  # "email" or "manual"
+            "portal_user_id": int,
+            "coworker_id": int,
+            "full_name": str,
+            "email": str,
+            "home_business_id": int,
+            "checked_at": str,
+            "expires_at": str,  # null for manual links: they never expire
+        },
+        pk="slack_user_id",
+    )
+    db.table("identities").create_index(["portal_user_id"])
+
+
+@migrations()
+def m003_directory(db: Database) -> None:
+    db.table("locations").create({"id": int, "name": str, "time_zone": str}, pk="id")
+    db.table("groups").create({"id": int, "business_id": int, "name": str, "access": int}, pk="id")
+    db.table("groups").create_index(["business_id"])
+    db.table("cache_stamps").create({"name": str, "refreshed_at": str}, pk="name")
+
+
+@migrations()
+def m004_drafts(db: Database) -> None:
+    db.table("drafts").create(
+        {
+            "key": str,
+            "slack_user_id": str,
+            "form_json": str,
+            "state": str,
+            "thread_id": int,
+            "attempts": int,
+            "ambiguous": int,
+            "last_error": str,
+            "created_at": str,
+            "updated_at": str,
+            "next_attempt_at": str,
+            "notice_channel": str,
+            "notice_ts": str,
+        },
+        pk="key",
+        defaults={"attempts": 0, "ambiguous": 0},
+    )
+    db.table("drafts").create_index(["state", "next_attempt_at"])
