@@ -55,6 +55,7 @@ def run_checks(settings: Settings, out: TextIO, *, client: WebClient | None = No
         )
         check("nexudus login", lambda: _nexudus_me(portal))
         check("nexudus read", lambda: f"{len(portal.businesses())} location(s) visible")
+        portal.close()
         store.close()
     out.write("all checks passed\n" if failures == 0 else f"{failures} check(s) failed\n")
     return 0 if failures == 0 else 1

@@ -53,13 +53,20 @@ class Directory:
     def refresh(self) -> bool:
         """Reload everything from Nexudus; False (and the old cache kept) if it fails.
 
-        Only one refresh runs at a time; a caller arriving meanwhile returns at once.
+        One refresh runs at a time; a caller arriving meanwhile waits for it and
+        shares its result instead of asking Nexudus again.
         """
-        if not self._refreshing.acquire(blocking=False):
-            return False
-        try:
-            businesses = self._portal.businesses()
-            groups = self._portal.groups()
+        asked_at = self._clock()
+        with self._refreshing:
+            stamp = self._cache.refreshed_at()
+            if stamp is not None and stamp >= asked_at:
+                return True
+            try:
+                businesses = self._portal.businesses()
+                groups = self._portal.groups()
+            except PortalError as error:
+                log.warning("directory refresh failed, keeping the cache: %s", error)
+                return False
             self._cache.replace(
                 [Location(id=b.id, name=b.name) for b in businesses],
                 [
@@ -69,11 +76,6 @@ class Directory:
                 self._clock(),
             )
             return True
-        except PortalError as error:
-            log.warning("directory refresh failed, keeping the cache: %s", error)
-            return False
-        finally:
-            self._refreshing.release()
 
     def refresh_if_stale(self) -> None:
         if self.is_stale():

@@ -54,5 +54,6 @@ def serve(settings: Settings) -> int:
         # Let a running job finish its current send before the process exits.
         scheduler.shutdown(wait=True)
         bot.services.background.shutdown(wait=True)
+        portal.close()
         store.close()
     return 0

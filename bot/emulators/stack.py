@@ -75,6 +75,7 @@ class LocalStack:
         self.server.stop()
         self.bot.services.background.shutdown(wait=True, cancel_futures=True)
         self.driver.http.close()
+        self.portal.close()
         self.slack.stop()
         self.nexudus.stop()
         self.store.close()

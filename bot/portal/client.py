@@ -32,9 +32,16 @@ THREADS = "/api/community/communitythreads"
 
 
 class NexudusClient:
-    def __init__(self, transport: PortalTransport, limiter: RateLimiter) -> None:
+    def __init__(
+        self, transport: PortalTransport, limiter: RateLimiter, http: httpx.Client | None = None
+    ) -> None:
         self._transport = transport
+        self._http = http
         self.limiter = limiter
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
 
     @classmethod
     def connect(
@@ -50,7 +57,7 @@ class NexudusClient:
         http = http or httpx.Client(base_url=base_url, timeout=DEFAULT_TIMEOUT)
         limiter = limiter or RateLimiter()
         tokens = TokenKeeper(http, username=username, password=password, sessions=sessions)
-        return cls(PortalTransport(http, tokens, limiter), limiter)
+        return cls(PortalTransport(http, tokens, limiter), limiter, http)
 
     def me(self) -> Me:
         return Me.model_validate(self._transport.read("/api/auth/me"))

@@ -1,0 +1,66 @@
+"""Shared fixtures: the bot on loopback against the emulators, and small waiting helpers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from bot.emulators import seed
+from bot.emulators.stack import LocalStack
+
+T = TypeVar("T")
+
+
+def wait_for(probe: Callable[[], T], timeout: float = 8.0) -> T:
+    """Poll until ``probe`` returns something truthy; the bot works on background threads."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {probe}")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[LocalStack]:
+    """The seeded bot with its directory cache loaded, as after its first minutes of running."""
+    with LocalStack(directory=tmp_path) as running:
+        assert running.bot.services.directory.refresh()
+        yield running
+
+
+@pytest.fixture
+def cold_stack(tmp_path: Path) -> Iterator[LocalStack]:
+    """The seeded bot on its very first start: nothing cached."""
+    with LocalStack(directory=tmp_path) as running:
+        yield running
+
+
+def open_modal(stack: LocalStack, user: str = seed.JANE, text: str = "") -> dict[str, Any]:
+    """Run /newthread and return the view Slack was asked to open (with an id, as Slack adds)."""
+    before = len(stack.slack.calls_to("views.open"))
+    answer = stack.driver.slash(user, text)
+    assert answer.status_code == 200
+    call = wait_for(lambda: stack.slack.calls_to("views.open")[before:])[0]
+    return {**call.args["view"], "id": f"V{before}"}
+
+
+def latest_update(stack: LocalStack, after: int = 0) -> dict[str, Any]:
+    call = wait_for(lambda: stack.slack.calls_to("views.update")[after:])[-1]
+    return {**call.args["view"], "id": call.args["view_id"]}
+
+
+def choose_location(stack: LocalStack, view: dict[str, Any], business_id: int) -> dict[str, Any]:
+    before = len(stack.slack.calls_to("views.update"))
+    stack.driver.change(seed.JANE, view, "location", location=business_id)
+    return latest_update(stack, before)
+
+
+def input_ids(view: dict[str, Any]) -> list[str]:
+    return [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
