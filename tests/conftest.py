@@ -64,3 +64,11 @@ def choose_location(stack: LocalStack, view: dict[str, Any], business_id: int) -
 
 def input_ids(view: dict[str, Any]) -> list[str]:
     return [b["block_id"] for b in view["blocks"] if b["type"] == "input"]
+
+
+def quiet(stack: LocalStack, still: float = 0.3) -> None:
+    """Wait until background work (cache warming after a modal opened) stops calling Nexudus."""
+    seen = -1
+    while seen != len(stack.nexudus.requests):
+        seen = len(stack.nexudus.requests)
+        time.sleep(still)

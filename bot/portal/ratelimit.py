@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.portal.errors import PortalThrottled
+
 
 @dataclass(frozen=True)
 class Window:
@@ -19,6 +21,8 @@ class Window:
     seconds: float
 
 
+# Longer waits (a Retry-After of minutes) go back to the caller as PortalThrottled.
+MAX_WAIT = 10.0
 ALL_CALLS = (Window(120, 60.0), Window(1, 0.1))
 WRITES = (Window(60, 60.0),)
 
@@ -41,14 +45,20 @@ class RateLimiter:
         self.calls = 0
         self.writes = 0
 
-    def acquire(self, *, write: bool = False) -> None:
-        """Block until one more call (a write, if ``write``) fits every window."""
+    def acquire(self, *, write: bool = False, max_wait: float = MAX_WAIT) -> None:
+        """Block until one more call (a write, if ``write``) fits every window.
+
+        Raises ``PortalThrottled`` instead of blocking longer than ``max_wait``: a
+        caller holding a user's request should keep a draft rather than hang.
+        """
         while True:
             with self._lock:
                 wait = self._wait_needed(write)
                 if wait <= 0:
                     self._record(write)
                     return
+            if wait > max_wait:
+                raise PortalThrottled(wait)
             self._sleep(wait)
 
     def pause(self, seconds: float) -> None:

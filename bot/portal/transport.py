@@ -22,14 +22,12 @@ from bot.portal.errors import (
     PortalThrottled,
     PortalUnavailable,
 )
-from bot.portal.ratelimit import RateLimiter
+from bot.portal.ratelimit import MAX_WAIT, RateLimiter
 from bot.portal.responses import rejection, retry_after_seconds
 
 log = logging.getLogger(__name__)
 
 READ_ATTEMPTS = 3
-# A throttle wait longer than this is handed to the caller instead of blocking a thread.
-MAX_INLINE_WAIT = 10.0
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
@@ -52,7 +50,7 @@ class PortalTransport:
             try:
                 return self._send("GET", path, params=params).json()
             except PortalThrottled as error:
-                if attempt == READ_ATTEMPTS or error.retry_after > MAX_INLINE_WAIT:
+                if attempt == READ_ATTEMPTS or error.retry_after > MAX_WAIT:
                     raise
                 self._sleep(error.retry_after)
             except PortalUnavailable:

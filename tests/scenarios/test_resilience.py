@@ -1,0 +1,233 @@
+"""Nexudus down, slow, throttling or losing replies: nothing typed is lost, nothing posts twice."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.clock import utc_now
+from bot.emulators import seed
+from bot.emulators.stack import LocalStack
+from bot.outcomes import Deferred
+from bot.portal.ratelimit import RateLimiter
+from bot.retry import retry_due_drafts
+from handlers import ids
+from tests.conftest import choose_location, open_modal, quiet, wait_for
+
+THREADS = "/api/community/communitythreads"
+
+
+def canal_form(stack: LocalStack) -> dict[str, Any]:
+    return choose_location(stack, open_modal(stack, text="Coffee machine"), seed.CANAL_STREET)
+
+
+def run_retry_job(stack: LocalStack, *, later: timedelta = timedelta(hours=0, minutes=15)) -> int:
+    services = stack.bot.services
+    return retry_due_drafts(poster=services.poster, drafts=services.store.drafts,
+                            notifier=stack.bot.notices, now=utc_now() + later)
+
+
+def draft_message(stack: LocalStack) -> dict[str, Any]:
+    call = wait_for(lambda: stack.slack.calls_to("chat.postMessage"))[0]
+    return {"blocks": call.args["blocks"], "ts": "1700000000.000001", "text": call.args["text"]}
+
+
+def test_nexudus_down_keeps_a_draft_and_the_retry_job_posts_it_once(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+
+    answer = stack.driver.submit(seed.JANE, view, message="It is broken again", tags="kitchen")
+
+    assert "Saved as a draft" in answer.json()["view"]["title"]["text"]
+    dm = draft_message(stack)
+    assert "saved as a draft" in dm["text"] and "Retry" in str(dm["blocks"])
+    stack.nexudus.faults.down = False
+    assert run_retry_job(stack) == 1
+    assert run_retry_job(stack) == 0
+    [thread] = stack.nexudus.created()
+    assert thread["Message"] == "It is broken again" and thread["Tags"] == "kitchen"
+    update = wait_for(lambda: stack.slack.calls_to("chat.update"))[-1]
+    assert "is now on the Discussion Board" in update.args["text"]
+
+
+def test_retry_button_posts_the_draft_once(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+    stack.driver.submit(seed.JANE, view, message="Retry me")
+    dm = draft_message(stack)
+    stack.nexudus.faults.down = False
+
+    stack.driver.press(seed.JANE, dm, ids.RETRY_DRAFT_ACTION, channel_id="DUJANE")
+    wait_for(lambda: stack.nexudus.created())
+    stack.driver.press(seed.JANE, dm, ids.RETRY_DRAFT_ACTION, channel_id="DUJANE")
+    wait_for(lambda: len(stack.slack.calls_to("chat.update")) >= 2)
+
+    assert len(stack.nexudus.created()) == 1
+
+
+def test_someone_else_cannot_retry_your_draft(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+    stack.driver.submit(seed.JANE, view, message="Mine")
+    dm = draft_message(stack)
+    stack.nexudus.faults.down = False
+    posts_before = len(stack.nexudus.calls("POST", THREADS))
+
+    answer = stack.driver.press(seed.OMAR, dm, ids.RETRY_DRAFT_ACTION, channel_id="DUJANE")
+
+    assert answer.status_code == 200
+    assert len(stack.nexudus.calls("POST", THREADS)) == posts_before
+
+
+def test_edit_button_reopens_the_form_filled_in(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+    stack.driver.submit(seed.JANE, view, message="Every word kept", tags="a, b",
+                        guests=[seed.OMAR], options=[ids.OPTION_INSTANT])
+    dm = draft_message(stack)
+    opened_before = len(stack.slack.calls_to("views.open"))
+
+    stack.driver.press(seed.JANE, dm, ids.EDIT_DRAFT_ACTION, channel_id="DUJANE")
+
+    reopened = wait_for(lambda: stack.slack.calls_to("views.open")[opened_before:])[0].args["view"]
+    values = {b["block_id"]: b["element"] for b in reopened["blocks"] if b["type"] == "input"}
+    assert values[ids.TITLE_BLOCK]["initial_value"] == "Coffee machine"
+    assert values[ids.MESSAGE_BLOCK]["initial_value"] == "Every word kept"
+    assert values[ids.TAGS_BLOCK]["initial_value"] == "a, b"
+    assert values[ids.GUESTS_BLOCK]["initial_users"] == [seed.OMAR]
+    assert values[ids.LOCATION_BLOCK]["initial_option"]["value"] == str(seed.CANAL_STREET)
+    assert [o["value"] for o in values[ids.OPTIONS_BLOCK]["initial_options"]] == [ids.OPTION_INSTANT]
+    # Submitting the reopened draft, once Nexudus is back, posts it once.
+    stack.nexudus.faults.down = False
+    stack.driver.submit(seed.JANE, {**reopened, "id": "VEDIT"})
+    assert len(stack.nexudus.created()) == 1
+
+
+def test_ambiguous_failure_results_in_exactly_one_thread(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.nexudus.faults.lose_create_replies = 1  # created, but answered 500
+
+    answer = stack.driver.submit(seed.JANE, view, message="Exactly once")
+
+    assert "Saved as a draft" in answer.json()["view"]["title"]["text"]
+    assert len(stack.nexudus.created()) == 1
+    run_retry_job(stack)
+    assert len(stack.nexudus.created()) == 1
+    key = stack.nexudus.created()[0]["SystemId"].removeprefix("slack:")
+    draft = stack.store.drafts.get(key)
+    assert draft is not None and draft.state == "posted"
+    assert draft.thread_id == stack.nexudus.created()[0]["Id"]
+
+
+def test_slow_nexudus_shows_posting_then_the_result(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    updates_before = len(stack.slack.calls_to("views.update"))
+    stack.nexudus.faults.delay = 2.5
+
+    answer = stack.driver.submit(seed.JANE, view, message="Slow but sure")
+
+    assert answer.json()["view"]["title"]["text"] == "Posting…"
+    final = wait_for(lambda: stack.slack.calls_to("views.update")[updates_before:])[0].args
+    assert final["view_id"] == view["id"]
+    assert final["view"]["title"]["text"] == "Thread posted"
+    stack.nexudus.faults.delay = 0
+
+
+def test_late_refusal_shows_the_form_again_filled_in(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    updates_before = len(stack.slack.calls_to("views.update"))
+    stack.nexudus.faults.delay = 2.5
+    stack.nexudus.faults.reject_creates = [("Message", "is too short")]
+
+    stack.driver.submit(seed.JANE, view, message="Hm")
+
+    final = wait_for(lambda: stack.slack.calls_to("views.update")[updates_before:])[0].args["view"]
+    assert final["callback_id"] == ids.NEW_THREAD_MODAL
+    assert "is too short" in final["blocks"][0]["elements"][0]["text"]
+    message = next(b for b in final["blocks"] if b.get("block_id") == ids.MESSAGE_BLOCK)
+    assert message["element"]["initial_value"] == "Hm"
+    stack.nexudus.faults.delay = 0
+
+
+def test_expired_token_is_refreshed_not_logged_in_again(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    logins = stack.nexudus.logins
+    stack.nexudus.expire_tokens()
+
+    stack.driver.submit(seed.JANE, view, message="After a week")
+
+    assert len(stack.nexudus.created()) == 1
+    assert stack.nexudus.refreshes == 1
+    assert stack.nexudus.logins == logins
+
+
+def test_throttled_read_waits_as_told_and_succeeds(stack: LocalStack) -> None:
+    stack.nexudus.faults.throttle = 1
+    stack.nexudus.faults.retry_after = 1
+
+    assert stack.bot.services.directory.refresh()
+    throttled, retried = stack.nexudus.calls("GET", "/api/sys/businesses")[-2:]
+    assert throttled.path == retried.path
+
+
+def test_throttled_create_is_kept_until_after_retry_after(tmp_path: Path) -> None:
+    clock = ShiftedClock()
+    with LocalStack(directory=tmp_path, limiter=RateLimiter(clock=clock)) as stack:
+        stack.bot.services.directory.refresh()
+        view = canal_form(stack)
+        stack.bot.services.identities.resolve(seed.JANE)
+        quiet(stack)
+        stack.nexudus.faults.throttle = 1
+        stack.nexudus.faults.throttle_status = 429
+        stack.nexudus.faults.retry_after = 120
+
+        started = utc_now()
+        stack.driver.submit(seed.JANE, view, message="Busy")
+
+        draft = wait_for(lambda: [d for d in _drafts(stack) if d.state == "deferred"])[0]
+        assert draft.next_attempt_at is not None
+        assert draft.next_attempt_at >= started + timedelta(seconds=120)
+        assert run_retry_job(stack, later=timedelta(seconds=30)) == 0
+        clock.offset = 200  # the bot's own limiter also held every call back meanwhile
+        assert run_retry_job(stack, later=timedelta(seconds=200)) == 1
+        assert len(stack.nexudus.created()) == 1
+        assert len(stack.nexudus.calls("POST", THREADS)) == 2
+
+
+def test_retries_stop_after_an_hour_and_the_draft_waits_for_the_user(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+    stack.driver.submit(seed.JANE, view, message="Patience")
+    poster = stack.bot.services.poster
+    key = _drafts(stack)[0].key
+
+    poster._clock = lambda: utc_now() + timedelta(hours=2)  # type: ignore[method-assign]
+    outcome = poster.post(key)
+
+    assert not isinstance(outcome, Deferred)
+    draft = stack.store.drafts.get(key)
+    assert draft is not None and draft.state == "failed" and draft.form["message"] == "Patience"
+
+
+class ShiftedClock:
+    """Monotonic time that a test can move forward."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.offset
+
+
+def _drafts(stack: LocalStack) -> list[Any]:
+    rows = stack.store.file.db.table("drafts").rows
+    return [d for d in (stack.store.drafts.get(r["key"]) for r in rows) if d]
