@@ -22,7 +22,7 @@ from bot.portal.errors import (
     PortalThrottled,
     PortalUnavailable,
 )
-from bot.portal.ratelimit import MAX_WAIT, RateLimiter
+from bot.portal.ratelimit import RateLimiter
 from bot.portal.responses import rejection, retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,11 @@ class PortalTransport:
         for attempt in range(1, READ_ATTEMPTS + 1):
             try:
                 return self._send("GET", path, params=params).json()
-            except PortalThrottled as error:
-                if attempt == READ_ATTEMPTS or error.retry_after > MAX_WAIT:
+            except PortalThrottled:
+                # The limiter now holds every call back for Retry-After (or raises
+                # at once when that is too long to wait here).
+                if attempt == READ_ATTEMPTS:
                     raise
-                self._sleep(error.retry_after)
             except PortalUnavailable:
                 if attempt == READ_ATTEMPTS:
                     raise

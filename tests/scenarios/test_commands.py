@@ -1,0 +1,135 @@
+"""Subcommands, the message shortcut and request signing, through the real HTTP server."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from bot.emulators import seed
+from bot.emulators.slack_driver import sign
+from bot.emulators.stack import LocalStack
+from handlers import ids
+from tests.conftest import wait_for
+
+
+def reply(stack: LocalStack, user: str, text: str) -> str:
+    before = len(stack.slack.responses)
+    assert stack.driver.slash(user, text).status_code == 200
+    return str(wait_for(lambda: stack.slack.responses[before:])[0]["text"])
+
+
+def test_help_lists_every_subcommand(stack: LocalStack) -> None:
+    text = reply(stack, seed.JANE, "help")
+
+    for subcommand in ("/newthread [title]", "whoami", "help", "link @someone", "unlink @someone"):
+        assert subcommand in text
+    assert stack.slack.calls_to("views.open") == []
+
+
+def test_whoami_names_the_portal_account_and_how_it_was_linked(stack: LocalStack) -> None:
+    text = reply(stack, seed.JANE, "whoami")
+
+    assert "Jane Doe" in text and str(seed.JANE_USER_ID) in text and str(seed.JANE_COWORKER_ID) in text
+    assert "matched by your Slack email" in text
+
+
+def test_whoami_without_an_account_says_what_to_do(stack: LocalStack) -> None:
+    text = reply(stack, seed.NOBODY, "whoami")
+
+    assert "not linked" in text and "/newthread link" in text
+
+
+def test_link_is_refused_to_non_admins(stack: LocalStack) -> None:
+    text = reply(stack, seed.JANE, f"link <@{seed.NOBODY}|noor> omar@example.com")
+
+    assert "Only admins" in text
+    assert stack.store.identities.get(seed.NOBODY) is None
+
+
+def test_admin_links_by_email_and_the_link_wins_and_lasts(stack: LocalStack) -> None:
+    text = reply(stack, seed.ADMIN, f"link <@{seed.NOBODY}|noor> <mailto:omar@example.com|omar@example.com>")
+
+    assert "now posts as *Omar Haddad*" in text
+    who = reply(stack, seed.NOBODY, "whoami")
+    assert "Omar Haddad" in who and "linked by an admin" in who
+    linked = stack.store.identities.get(seed.NOBODY)
+    assert linked is not None and linked.expires_at is None
+
+
+def test_admin_links_by_user_id(stack: LocalStack) -> None:
+    text = reply(stack, seed.ADMIN, f"link <@{seed.NOBODY}> {seed.LEE_USER_ID}")
+
+    assert f"user id `{seed.LEE_USER_ID}`" in text
+
+
+def test_bot_admins_setting_grants_admin(tmp_path: object) -> None:
+    with LocalStack(directory=tmp_path, admins=frozenset({seed.JANE})) as stack:  # type: ignore[arg-type]
+        text = reply(stack, seed.JANE, f"link <@{seed.NOBODY}> omar@example.com")
+        assert "now posts as" in text
+
+
+def test_link_to_an_unknown_account_changes_nothing(stack: LocalStack) -> None:
+    text = reply(stack, seed.ADMIN, f"link <@{seed.NOBODY}> ghost@example.com")
+
+    assert "No portal account" in text
+    assert stack.store.identities.get(seed.NOBODY) is None
+
+
+def test_unlink_removes_a_manual_link(stack: LocalStack) -> None:
+    reply(stack, seed.ADMIN, f"link <@{seed.NOBODY}> omar@example.com")
+
+    text = reply(stack, seed.ADMIN, f"unlink <@{seed.NOBODY}>")
+
+    assert "no longer linked" in text
+    assert stack.store.identities.get(seed.NOBODY) is None
+
+
+def test_link_without_a_mention_shows_usage(stack: LocalStack) -> None:
+    assert "Usage" in reply(stack, seed.ADMIN, "link @noor omar@example.com")
+
+
+def test_message_shortcut_prefills_the_form_and_links_the_message(stack: LocalStack) -> None:
+    stack.driver.shortcut(seed.JANE, "C200", "Boiler is making noises\nSince 9am <@UOMAR|omar> noticed")
+
+    view = wait_for(lambda: stack.slack.calls_to("views.open"))[0].args["view"]
+    fields = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert fields[ids.TITLE_BLOCK]["initial_value"] == "Boiler is making noises"
+    assert fields[ids.MESSAGE_BLOCK]["initial_value"] == "Boiler is making noises\nSince 9am @omar noticed"
+    stack.driver.submit(seed.JANE, {**view, "id": "VSC"}, location=seed.CANAL_STREET)
+    [thread] = stack.nexudus.created()
+    assert thread["Message"].endswith("(From Slack: https://example.slack.com/archives/C200/p1700000000000100)")
+
+
+def test_unsigned_request_is_refused_with_no_side_effects(stack: LocalStack) -> None:
+    slack_calls, portal_calls = len(stack.slack.calls), len(stack.nexudus.requests)
+    form = urlencode({"command": "/newthread", "text": "x", "user_id": seed.JANE,
+                      "trigger_id": stack.slack.new_trigger(), "channel_id": "C1"})
+
+    answer = stack.driver.post(form, "application/x-www-form-urlencoded", signed=False)
+
+    assert answer.status_code == 401
+    time.sleep(0.2)
+    assert (len(stack.slack.calls), len(stack.nexudus.requests)) == (slack_calls, portal_calls)
+
+
+def test_stale_request_is_refused_with_no_side_effects(stack: LocalStack) -> None:
+    slack_calls = len(stack.slack.calls)
+    form = urlencode({"command": "/newthread", "text": "x", "user_id": seed.JANE,
+                      "trigger_id": stack.slack.new_trigger(), "channel_id": "C1"})
+
+    answer = stack.driver.post(form, "application/x-www-form-urlencoded",
+                               timestamp=int(time.time()) - 600)
+
+    assert answer.status_code == 401
+    time.sleep(0.2)
+    assert len(stack.slack.calls) == slack_calls
+
+
+def test_tampered_body_is_refused(stack: LocalStack) -> None:
+    stamp = str(int(time.time()))
+    signature = sign("local-signing-secret", stamp, "text=honest")
+    answer = stack.driver.http.post(stack.driver.events_url, content="text=evil", headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
+
+    assert answer.status_code == 401

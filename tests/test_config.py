@@ -1,0 +1,80 @@
+"""Settings from the environment: every problem named at once, secrets never echoed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings, environment_with_dotenv
+
+COMPLETE = {
+    "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "NEXUDUS_USERNAME": "bot@example.com",
+    "NEXUDUS_PASSWORD": "pw",
+}
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env(COMPLETE)
+
+    assert settings.slack_api_url == "https://slack.com/api/"
+    assert settings.nexudus_url == "https://spaces.nexudus.com"
+    assert settings.port == 3000 and settings.database == "bot.db"
+    assert settings.admins == frozenset() and not settings.socket_mode
+
+
+def test_empty_environment_lists_every_missing_variable() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({})
+
+    problems = "\n".join(caught.value.problems)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "NEXUDUS_USERNAME", "NEXUDUS_PASSWORD"):
+        assert name in problems
+
+
+def test_socket_mode_needs_no_signing_secret() -> None:
+    env = {**COMPLETE, "SLACK_APP_TOKEN": "xapp-1"}
+    del env["SLACK_SIGNING_SECRET"]
+
+    assert Settings.from_env(env).socket_mode
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("SLACK_BOT_TOKEN", "xoxp-user-token", "must start with 'xoxb-'"),  # a user token
+        ("SLACK_APP_TOKEN", "xoxb-wrong", "must start with 'xapp-'"),
+        ("PORT", "http", "port number"),
+        ("PORT", "70000", "port number"),
+        ("NEXUDUS_URL", "spaces.nexudus.com", "http(s) URL"),
+        ("SLACK_API_URL", "ftp://x", "http(s) URL"),
+    ],
+)
+def test_invalid_values_are_named(name: str, value: str, says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**COMPLETE, name: value})
+
+    assert any(name in p and says in p for p in caught.value.problems)
+
+
+def test_secrets_are_not_echoed_in_errors_or_repr() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({**COMPLETE, "SLACK_BOT_TOKEN": "xoxp-very-secret"})
+    assert "very-secret" not in str(caught.value)
+
+    settings = Settings.from_env({**COMPLETE, "NEXUDUS_PASSWORD": "hunter2"})
+    assert "hunter2" not in repr(settings)
+
+
+def test_admins_are_split_and_trimmed() -> None:
+    settings = Settings.from_env({**COMPLETE, "BOT_ADMINS": " U1, U2 ,,"})
+
+    assert settings.admins == frozenset({"U1", "U2"})
+
+
+def test_dotenv_fills_in_and_the_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("NEXUDUS_USERNAME=file@example.com\nPORT=4000\n")
+
+    merged = environment_with_dotenv({"PORT": "5000"}, tmp_path)
+
+    assert merged["NEXUDUS_USERNAME"] == "file@example.com" and merged["PORT"] == "5000"
