@@ -9,7 +9,9 @@ import pytest
 from bot.config import ConfigError, Settings, environment_with_dotenv
 
 COMPLETE = {
-    "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "NEXUDUS_USERNAME": "bot@example.com",
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "s",
+    "NEXUDUS_USERNAME": "bot@example.com",
     "NEXUDUS_PASSWORD": "pw",
 }
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.emulators.http import LoopbackServer, Reply, Request
 from bot.emulators.nexudus_data import (
+    DETAIL_ONLY,
     ENTITIES,
     REQUIRED_ON_CREATE,
     page_of,
@@ -45,6 +46,8 @@ class FakeNexudus:
         self.logins = 0
         self.refreshes = 0
         self.token_lifetime = 604799
+        # Fields list rows leave out; a test may hide more (e.g. Coworker UserId, §11).
+        self.detail_only = dict(DETAIL_ONLY)
         self.me: dict[str, Any] = {"Id": 1, "Email": username, "FullName": "Board Bot"}
         self._access: set[str] = set()
         self._refresh: dict[str, str] = {}
@@ -164,7 +167,9 @@ class FakeNexudus:
             if request.method == "POST":
                 return self._create(entity, request.json() or {})
             with self._lock:
-                return Reply(200, page_of(entity, list(self.records[entity]), request.query))
+                return Reply(
+                    200, page_of(entity, list(self.records[entity]), request.query, self.detail_only)
+                )
         if base in ENTITIES and tail.isdigit():
             return self._single(ENTITIES[base], int(tail), request.method)
         return Reply(404, "Not found")

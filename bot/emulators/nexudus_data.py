@@ -23,7 +23,7 @@ ENTITIES = {
 }
 
 # Fields a list row leaves out (reference §1): only a single GET shows them.
-DETAIL_ONLY = {"CommunityThread": ("Guests",), "CommunityGroup": ("Members",)}
+DETAIL_ONLY: dict[str, tuple[str, ...]] = {"CommunityThread": ("Guests",), "CommunityGroup": ("Members",)}
 
 
 def stamp(moment: datetime) -> str:
@@ -54,7 +54,12 @@ def _in_range(entity: str, record: dict[str, Any], key: str, wanted: str) -> boo
     return minute >= wanted[:16] if side == "from" else minute <= wanted[:16]
 
 
-def page_of(entity: str, records: list[dict[str, Any]], query: dict[str, str]) -> dict[str, Any]:
+def page_of(
+    entity: str,
+    records: list[dict[str, Any]],
+    query: dict[str, str],
+    detail_only: dict[str, tuple[str, ...]] = DETAIL_ONLY,
+) -> dict[str, Any]:
     found = [r for r in records if matches(entity, r, query)]
     order = query.get("orderBy", "Id")
     found.sort(key=lambda r: (r.get(order) is None, r.get(order)))
@@ -62,7 +67,7 @@ def page_of(entity: str, records: list[dict[str, Any]], query: dict[str, str]) -
     page = max(1, int(query.get("page", 1)))
     pages = max(1, math.ceil(len(found) / size))
     rows = [
-        {k: v for k, v in r.items() if k not in DETAIL_ONLY.get(entity, ()) and not k.startswith("_")}
+        {k: v for k, v in r.items() if k not in detail_only.get(entity, ()) and not k.startswith("_")}
         for r in found[(page - 1) * size : page * size]
     ]
     return {

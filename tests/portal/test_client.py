@@ -49,22 +49,32 @@ class Portal:
                 self.refusals -= 1
                 return httpx.Response(400, json={"error": "invalid_grant"})
             n = len(self.grants)
-            return httpx.Response(200, json={"access_token": f"a{n}", "refresh_token": f"r{n}",
-                                             "expires_in": 3600, "token_type": "bearer"})
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": f"a{n}",
+                    "refresh_token": f"r{n}",
+                    "expires_in": 3600,
+                    "token_type": "bearer",
+                },
+            )
         self.requests.append(request)
         return self.api(request)
 
 
-def make_client(tmp_path: Path, portal: Portal, *, sleeps: list[float] | None = None,
-                store: Store | None = None) -> tuple[NexudusClient, Store]:
+def make_client(
+    tmp_path: Path, portal: Portal, *, sleeps: list[float] | None = None, store: Store | None = None
+) -> tuple[NexudusClient, Store]:
     store = store or Store(tmp_path / "bot.db")
     http = httpx.Client(base_url="https://nexudus.test", transport=httpx.MockTransport(portal))
-    tokens = TokenKeeper(http, username="bot@example.com", password=SecretStr("pw"),
-                         sessions=store.portal_session)
+    tokens = TokenKeeper(
+        http, username="bot@example.com", password=SecretStr("pw"), sessions=store.portal_session
+    )
     recorded = sleeps if sleeps is not None else []
     clock = FakeTime(recorded)
-    limiter = RateLimiter(all_calls=(Window(1000, 1.0),), writes=(Window(1000, 1.0),),
-                          clock=clock.now, sleep=clock.sleep)
+    limiter = RateLimiter(
+        all_calls=(Window(1000, 1.0),), writes=(Window(1000, 1.0),), clock=clock.now, sleep=clock.sleep
+    )
     transport = PortalTransport(http, tokens, limiter, sleep=clock.sleep)
     return NexudusClient(transport, limiter, http), store
 
@@ -118,7 +128,9 @@ def test_near_expiry_the_token_is_refreshed_with_the_same_client_id(tmp_path: Pa
     client.me()
     session = store.portal_session.load()
     assert session is not None
-    store.portal_session.save(session.model_copy(update={"expires_at": datetime.now(UTC) + timedelta(seconds=30)}))
+    store.portal_session.save(
+        session.model_copy(update={"expires_at": datetime.now(UTC) + timedelta(seconds=30)})
+    )
 
     client.me()
 
@@ -174,8 +186,9 @@ def test_create_returns_the_new_id_and_sends_pascal_case(tmp_path: Path) -> None
 
 
 def test_200_without_success_flag_is_a_rejection(tmp_path: Path) -> None:
-    portal = Portal(lambda r: httpx.Response(200, json={"WasSuccessful": False, "Message": "Nope",
-                                                       "Errors": None}))
+    portal = Portal(
+        lambda r: httpx.Response(200, json={"WasSuccessful": False, "Message": "Nope", "Errors": None})
+    )
     client, _ = make_client(tmp_path, portal)
 
     with pytest.raises(PortalRejected, match="Nope"):
@@ -183,8 +196,11 @@ def test_200_without_success_flag_is_a_rejection(tmp_path: Path) -> None:
 
 
 def test_400_lists_each_property_error(tmp_path: Path) -> None:
-    body = {"Message": "Subject: is a required field", "WasSuccessful": False, "Errors": [
-        {"AttemptedValue": None, "Message": "is a required field", "PropertyName": "Subject"}]}
+    body = {
+        "Message": "Subject: is a required field",
+        "WasSuccessful": False,
+        "Errors": [{"AttemptedValue": None, "Message": "is a required field", "PropertyName": "Subject"}],
+    }
     client, _ = make_client(tmp_path, Portal(lambda r: httpx.Response(400, json=body)))
 
     with pytest.raises(PortalRejected) as caught:
@@ -281,8 +297,10 @@ def test_lists_follow_every_page(tmp_path: Path) -> None:
 
 
 def test_email_lookups_recheck_the_match_case_insensitively(tmp_path: Path) -> None:
-    rows = [{"Id": 1, "Email": "Jane@Example.com", "UserId": 5},
-            {"Id": 2, "Email": "jane@example.com.au", "UserId": 6}]
+    rows = [
+        {"Id": 1, "Email": "Jane@Example.com", "UserId": 5},
+        {"Id": 2, "Email": "jane@example.com.au", "UserId": 6},
+    ]
     portal = Portal(lambda r: ok_list(rows))
     client, _ = make_client(tmp_path, portal)
 

@@ -97,13 +97,22 @@ def test_message_shortcut_prefills_the_form_and_links_the_message(stack: LocalSt
     assert fields[ids.MESSAGE_BLOCK]["initial_value"] == "Boiler is making noises\nSince 9am @omar noticed"
     stack.driver.submit(seed.JANE, {**view, "id": "VSC"}, location=seed.CANAL_STREET)
     [thread] = stack.nexudus.created()
-    assert thread["Message"].endswith("(From Slack: https://example.slack.com/archives/C200/p1700000000000100)")
+    assert thread["Message"].endswith(
+        "(From Slack: https://example.slack.com/archives/C200/p1700000000000100)"
+    )
 
 
 def test_unsigned_request_is_refused_with_no_side_effects(stack: LocalStack) -> None:
     slack_calls, portal_calls = len(stack.slack.calls), len(stack.nexudus.requests)
-    form = urlencode({"command": "/newthread", "text": "x", "user_id": seed.JANE,
-                      "trigger_id": stack.slack.new_trigger(), "channel_id": "C1"})
+    form = urlencode(
+        {
+            "command": "/newthread",
+            "text": "x",
+            "user_id": seed.JANE,
+            "trigger_id": stack.slack.new_trigger(),
+            "channel_id": "C1",
+        }
+    )
 
     answer = stack.driver.post(form, "application/x-www-form-urlencoded", signed=False)
 
@@ -114,11 +123,17 @@ def test_unsigned_request_is_refused_with_no_side_effects(stack: LocalStack) -> 
 
 def test_stale_request_is_refused_with_no_side_effects(stack: LocalStack) -> None:
     slack_calls = len(stack.slack.calls)
-    form = urlencode({"command": "/newthread", "text": "x", "user_id": seed.JANE,
-                      "trigger_id": stack.slack.new_trigger(), "channel_id": "C1"})
+    form = urlencode(
+        {
+            "command": "/newthread",
+            "text": "x",
+            "user_id": seed.JANE,
+            "trigger_id": stack.slack.new_trigger(),
+            "channel_id": "C1",
+        }
+    )
 
-    answer = stack.driver.post(form, "application/x-www-form-urlencoded",
-                               timestamp=int(time.time()) - 600)
+    answer = stack.driver.post(form, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 600)
 
     assert answer.status_code == 401
     time.sleep(0.2)
@@ -128,8 +143,14 @@ def test_stale_request_is_refused_with_no_side_effects(stack: LocalStack) -> Non
 def test_tampered_body_is_refused(stack: LocalStack) -> None:
     stamp = str(int(time.time()))
     signature = sign("local-signing-secret", stamp, "text=honest")
-    answer = stack.driver.http.post(stack.driver.events_url, content="text=evil", headers={
-        "Content-Type": "application/x-www-form-urlencoded",
-        "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature})
+    answer = stack.driver.http.post(
+        stack.driver.events_url,
+        content="text=evil",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": signature,
+        },
+    )
 
     assert answer.status_code == 401

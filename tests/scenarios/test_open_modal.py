@@ -70,7 +70,10 @@ def test_changing_location_lists_only_that_locations_groups(stack: LocalStack) -
     harbour = choose_location(stack, canal, seed.HARBOUR_VIEW)
 
     assert _group_names(canal) == [
-        "No group: the whole board", "Board members (Private)", "Founders (Restricted)", "Parents (Public)",
+        "No group: the whole board",
+        "Board members (Private)",
+        "Founders (Restricted)",
+        "Parents (Public)",
     ]
     assert _group_names(harbour) == ["No group: the whole board", "Cyclists (Public)"]
     View(**harbour).validate_json()

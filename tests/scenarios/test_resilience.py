@@ -25,8 +25,12 @@ def canal_form(stack: LocalStack) -> dict[str, Any]:
 
 def run_retry_job(stack: LocalStack, *, later: timedelta = timedelta(hours=0, minutes=15)) -> int:
     services = stack.bot.services
-    return retry_due_drafts(poster=services.poster, drafts=services.store.drafts,
-                            notifier=stack.bot.notices, now=utc_now() + later)
+    return retry_due_drafts(
+        poster=services.poster,
+        drafts=services.store.drafts,
+        notifier=stack.bot.notices,
+        now=utc_now() + later,
+    )
 
 
 def draft_message(stack: LocalStack) -> dict[str, Any]:
@@ -88,8 +92,14 @@ def test_edit_button_reopens_the_form_filled_in(stack: LocalStack) -> None:
     view = canal_form(stack)
     stack.bot.services.identities.resolve(seed.JANE)
     stack.nexudus.faults.down = True
-    stack.driver.submit(seed.JANE, view, message="Every word kept", tags="a, b",
-                        guests=[seed.OMAR], options=[ids.OPTION_INSTANT])
+    stack.driver.submit(
+        seed.JANE,
+        view,
+        message="Every word kept",
+        tags="a, b",
+        guests=[seed.OMAR],
+        options=[ids.OPTION_INSTANT],
+    )
     dm = draft_message(stack)
     opened_before = len(stack.slack.calls_to("views.open"))
 

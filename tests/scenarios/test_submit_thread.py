@@ -27,10 +27,16 @@ def test_full_submission_creates_one_thread_with_every_field(stack: LocalStack) 
     view = _with_zoom(stack, view, before)
 
     answer = stack.driver.submit(
-        seed.JANE, view, message="Teams of four.\nPrizes!", group=seed.FOUNDERS_GROUP,
-        tags=" quiz, fun ,Quiz,  ", guests=[seed.OMAR, seed.LEE],
+        seed.JANE,
+        view,
+        message="Teams of four.\nPrizes!",
+        group=seed.FOUNDERS_GROUP,
+        tags=" quiz, fun ,Quiz,  ",
+        guests=[seed.OMAR, seed.LEE],
         options=[ids.OPTION_INSTANT, ids.OPTION_ZOOM],
-        zoom_link="https://zoom.us/j/123456789", zoom_id="123 456 789", zoom_passcode="s3cret",
+        zoom_link="https://zoom.us/j/123456789",
+        zoom_id="123 456 789",
+        zoom_passcode="s3cret",
         zoom_start=ZOOM_START,
     )
 
@@ -48,8 +54,10 @@ def test_full_submission_creates_one_thread_with_every_field(stack: LocalStack) 
     assert thread["Private"] is False
     assert thread["IncludeZoomInvite"] is True
     assert json.loads(thread["ZoomEventData"]) == {
-        "JoinUrl": "https://zoom.us/j/123456789", "MeetingId": "123 456 789",
-        "Passcode": "s3cret", "StartTime": "2026-12-01T09:30:00+00:00",
+        "JoinUrl": "https://zoom.us/j/123456789",
+        "MeetingId": "123 456 789",
+        "Passcode": "s3cret",
+        "StartTime": "2026-12-01T09:30:00+00:00",
     }
     assert thread["SystemId"].startswith("slack:")
 
@@ -57,8 +65,9 @@ def test_full_submission_creates_one_thread_with_every_field(stack: LocalStack) 
 def test_private_thread_is_sent_private(stack: LocalStack) -> None:
     view = canal_form(stack)
 
-    stack.driver.submit(seed.JANE, view, message="Only for Omar", guests=[seed.OMAR],
-                        options=[ids.OPTION_PRIVATE])
+    stack.driver.submit(
+        seed.JANE, view, message="Only for Omar", guests=[seed.OMAR], options=[ids.OPTION_PRIVATE]
+    )
 
     [thread] = stack.nexudus.created()
     assert thread["Private"] is True
@@ -126,8 +135,9 @@ def test_missing_location_is_an_inline_error(stack: LocalStack) -> None:
 def test_bad_zoom_link_is_an_inline_error(stack: LocalStack, link: str) -> None:
     view = _with_zoom(stack, canal_form(stack), len(stack.slack.calls_to("views.update")))
 
-    answer = stack.driver.submit(seed.JANE, view, message="x", zoom_link=link,
-                                 options=[ids.OPTION_ZOOM]).json()
+    answer = stack.driver.submit(
+        seed.JANE, view, message="x", zoom_link=link, options=[ids.OPTION_ZOOM]
+    ).json()
 
     assert "https://" in answer["errors"][ids.ZOOM_LINK_BLOCK]
     assert stack.nexudus.calls("POST", THREADS) == []
@@ -149,8 +159,10 @@ def test_nexudus_validation_error_comes_back_on_its_block(stack: LocalStack) -> 
 
     answer = stack.driver.submit(seed.JANE, view, message="x").json()
 
-    assert answer == {"response_action": "errors", "errors": {
-        ids.TITLE_BLOCK: "Nexudus says: contains a word that is not allowed"}}
+    assert answer == {
+        "response_action": "errors",
+        "errors": {ids.TITLE_BLOCK: "Nexudus says: contains a word that is not allowed"},
+    }
     assert stack.nexudus.created() == []
 
 
@@ -172,8 +184,12 @@ def test_member_without_portal_account_is_told_and_nothing_is_sent(stack: LocalS
     assert stack.nexudus.calls("POST", THREADS) == []
     # The text is kept: the DM offers Edit.
     dm = wait_for(lambda: stack.slack.calls_to("chat.postMessage"))[0]
-    assert any(e["action_id"] == ids.EDIT_DRAFT_ACTION for b in dm.args["blocks"]
-               if b["type"] == "actions" for e in b["elements"])
+    assert any(
+        e["action_id"] == ids.EDIT_DRAFT_ACTION
+        for b in dm.args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    )
 
 
 def test_double_submission_posts_once(stack: LocalStack) -> None:
@@ -191,9 +207,14 @@ def test_share_in_channel_posts_an_escaped_card(stack: LocalStack) -> None:
     view = canal_form(stack)
 
     # Plain text inputs arrive unescaped: anything can be typed into them.
-    stack.driver.submit(seed.JANE, view, title="Party <!channel> <https://evil.example|click>",
-                        message="Bring <@U123> & friends", group=seed.PARENTS_GROUP,
-                        options=[ids.OPTION_SHARE])
+    stack.driver.submit(
+        seed.JANE,
+        view,
+        title="Party <!channel> <https://evil.example|click>",
+        message="Bring <@U123> & friends",
+        group=seed.PARENTS_GROUP,
+        options=[ids.OPTION_SHARE],
+    )
 
     card = wait_for(lambda: stack.slack.calls_to("chat.postMessage"))[0].args
     assert card["channel"] == "C100"

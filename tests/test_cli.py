@@ -1,0 +1,111 @@
+"""The command line: missing configuration, check and demo, as a newcomer would run them."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.check import run_checks
+from bot.config import Settings
+from bot.emulators.stack import SIGNING_SECRET, LocalStack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
+    clean["PYTHONPATH"] = str(ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_unconfigured_bot_says_what_is_missing_and_points_to_the_demo(tmp_path: Path) -> None:
+    done = run_cli(env={}, cwd=tmp_path)
+
+    assert done.returncode == 2
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "NEXUDUS_USERNAME", "NEXUDUS_PASSWORD"):
+        assert name in done.stderr
+    assert "python -m bot demo" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_check_is_green_against_the_emulators(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-local",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": stack.slack.api_url,
+            "NEXUDUS_URL": stack.nexudus.url,
+            "NEXUDUS_USERNAME": stack.nexudus.username,
+            "NEXUDUS_PASSWORD": stack.nexudus.password,
+            "BOT_DATABASE": str(tmp_path / "check.db"),
+        }
+
+        done = run_cli("check", env=env, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "ok    database",
+        "ok    slack auth",
+        "ok    slack scopes",
+        "ok    nexudus login",
+        "ok    nexudus read",
+    ]
+    assert lines[-1] == "all checks passed"
+
+
+def test_check_explains_failures_without_a_traceback(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        stack.slack.scopes = "chat:write,commands"
+        settings = Settings.model_validate(
+            {
+                **stack.settings.model_dump(),
+                "nexudus_password": "wrong",
+                "database": str(tmp_path / "check.db"),
+            }
+        )
+        out = io.StringIO()
+
+        code = run_checks(settings, out)
+
+    report = out.getvalue()
+    assert code == 1
+    assert "FAIL  slack scopes: the token lacks im:write, users:read, users:read.email" in report
+    assert "FAIL  nexudus login: Nexudus refused the login for NEXUDUS_USERNAME" in report
+    assert "wrong" not in report
+
+
+def test_check_reports_an_unreachable_slack(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        settings = Settings.model_validate(
+            {
+                **stack.settings.model_dump(),
+                "slack_api_url": "http://127.0.0.1:9/api/",
+                "database": str(tmp_path / "check.db"),
+            }
+        )
+        out = io.StringIO()
+
+        code = run_checks(settings, out)
+
+    assert code == 1 and "FAIL  slack auth" in out.getvalue()
+
+
+def test_demo_runs_green_with_no_environment(tmp_path: Path) -> None:
+    done = run_cli("demo", env={}, cwd=tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Nexudus received POST /api/community/communitythreads" in done.stdout
+    assert '"Subject": "Lost keys near the kitchen"' in done.stdout
+    assert '"Guests": [' in done.stdout and "shared it in channel" in done.stdout
