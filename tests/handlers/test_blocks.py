@@ -109,6 +109,7 @@ def test_share_card_escapes_portal_text() -> None:
     )
 
     rendered = str(blocks)
+    assert "<!channel>" not in text
     assert "<!channel>" not in rendered and "<@U1>" not in rendered and "<@U2>" not in rendered
     assert "<https://evil" not in rendered and "&lt;https://evil|safe&gt; &amp;" in rendered
     assert "<https://portal/1|&lt;!channel&gt;>" in rendered
