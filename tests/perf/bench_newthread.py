@@ -25,13 +25,20 @@ from bot.emulators.slack_driver import SlackDriver
 from bot.emulators.stack import SIGNING_SECRET, LocalStack
 from bot.http_server import EVENTS_PATH, SlackHttpServer
 
-STATIC_MODAL = {"type": "modal", "callback_id": "bare", "title": {"type": "plain_text", "text": "Bare"},
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}]}
+STATIC_MODAL = {
+    "type": "modal",
+    "callback_id": "bare",
+    "title": {"type": "plain_text", "text": "Bare"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Hello"}}],
+}
 
 
 def bare_app(api_url: str) -> App:
-    app = App(client=WebClient(token="xoxb-bare", base_url=api_url), signing_secret=SIGNING_SECRET,
-              token_verification_enabled=False)
+    app = App(
+        client=WebClient(token="xoxb-bare", base_url=api_url),
+        signing_secret=SIGNING_SECRET,
+        token_verification_enabled=False,
+    )
 
     def open_static(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
         ack()
@@ -81,7 +88,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, LocalStack(directory=Path(tmp)) as stack:
         stack.bot.services.directory.refresh()
         stack.bot.services.identities.resolve(seed.JANE)
-        server = SlackHttpServer(bare_app(stack.slack.api_url), host="127.0.0.1", port=0).start_in_background()
+        server = SlackHttpServer(
+            bare_app(stack.slack.api_url), host="127.0.0.1", port=0
+        ).start_in_background()
         bare = SlackDriver(f"http://127.0.0.1:{server.port}{EVENTS_PATH}", SIGNING_SECRET, stack.slack)
         bot_open, bare_open = [], []
         for _ in range(args.n):
