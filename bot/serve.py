@@ -8,6 +8,8 @@ import threading
 from types import FrameType
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackClientError
 
 from bot.app import create_app
 from bot.config import Settings
@@ -27,7 +29,14 @@ def serve(settings: Settings) -> int:
         password=settings.nexudus_password,
         sessions=store.portal_session,
     )
-    bot = create_app(settings, store=store, portal=portal, token_verification=True)
+    try:
+        # Verifies the bot token with auth.test now rather than on the first request.
+        bot = create_app(settings, store=store, portal=portal, token_verification=True)
+    except (BoltError, SlackClientError, OSError) as error:
+        log.error("cannot start: Slack did not accept the bot token (%s). Run: python -m bot check", error)
+        portal.close()
+        store.close()
+        return 1
     scheduler = build_scheduler(bot.services, bot.notices)
     stop = threading.Event()
 

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 from bot.check import run_checks
 from bot.config import Settings
+from bot.emulators import seed
+from bot.emulators.slack_driver import SlackDriver
 from bot.emulators.stack import SIGNING_SECRET, LocalStack
+from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +117,74 @@ def test_demo_runs_green_with_no_environment(tmp_path: Path) -> None:
     assert "Nexudus received POST /api/community/communitythreads" in done.stdout
     assert '"Subject": "Lost keys near the kitchen"' in done.stdout
     assert '"Guests": [' in done.stdout and "shared it in channel" in done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_in_http_mode_answers_slack_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        port = free_port()
+        env = {
+            "SLACK_BOT_TOKEN": "xoxb-local",
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": stack.slack.api_url,
+            "NEXUDUS_URL": stack.nexudus.url,
+            "NEXUDUS_USERNAME": stack.nexudus.username,
+            "NEXUDUS_PASSWORD": stack.nexudus.password,
+            "BOT_DATABASE": str(tmp_path / "serve.db"),
+            "PORT": str(port),
+        }
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            env={**clean, **env, "PYTHONPATH": str(ROOT)},
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, stack.slack)
+            wait_for(lambda: _healthy(port), timeout=15)
+            opened = len(stack.slack.calls_to("views.open"))
+
+            assert driver.slash(seed.JANE, "From the real process").status_code == 200
+            view = wait_for(lambda: stack.slack.calls_to("views.open")[opened:])[0].args["view"]
+            driver.http.close()
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, logs = process.communicate(timeout=30)
+
+    assert "From the real process" in json.dumps(view)
+    assert process.returncode == 0, logs
+    assert "command /newthread user=UJANE -> 200" in logs
+    assert "received SIGTERM" in logs
+    assert "xoxb-local" not in logs and stack.nexudus.password not in logs
+
+
+def test_serve_with_a_refused_token_explains_and_exits(tmp_path: Path) -> None:
+    env = {
+        "SLACK_BOT_TOKEN": "xoxb-local",
+        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        "NEXUDUS_USERNAME": "u",
+        "NEXUDUS_PASSWORD": "p",
+        "BOT_DATABASE": str(tmp_path / "serve.db"),
+        "PORT": str(free_port()),
+    }
+
+    done = run_cli(env=env, cwd=tmp_path)
+
+    assert done.returncode == 1
+    assert "python -m bot check" in done.stderr and "Traceback" not in done.stderr
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False

@@ -1,0 +1,17 @@
+"""The scheduler only wires jobs: one instance each, missed runs coalesced."""
+
+from __future__ import annotations
+
+from unittest.mock import Mock
+
+from bot.scheduler import build_scheduler
+
+
+def test_jobs_run_one_at_a_time_and_coalesce() -> None:
+    scheduler = build_scheduler(Mock(), Mock())
+
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+
+    assert set(jobs) == {"retry_drafts", "refresh_directory"}
+    for job in jobs.values():
+        assert job.coalesce is True and job.max_instances == 1
