@@ -9,8 +9,9 @@ from bot.scheduler import build_scheduler
 
 def test_jobs_run_one_at_a_time_and_coalesce() -> None:
     scheduler = build_scheduler(Mock(), Mock())
-
+    scheduler.start(paused=True)  # job defaults apply once the scheduler has started
     jobs = {job.id: job for job in scheduler.get_jobs()}
+    scheduler.shutdown(wait=False)
 
     assert set(jobs) == {"retry_drafts", "refresh_directory"}
     for job in jobs.values():
