@@ -49,17 +49,7 @@ def test_unconfigured_bot_says_what_is_missing_and_points_to_the_demo(tmp_path: 
 
 def test_check_is_green_against_the_emulators(tmp_path: Path) -> None:
     with LocalStack(directory=tmp_path) as stack:
-        env = {
-            "SLACK_BOT_TOKEN": "xoxb-local",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": stack.slack.api_url,
-            "NEXUDUS_URL": stack.nexudus.url,
-            "NEXUDUS_USERNAME": stack.nexudus.username,
-            "NEXUDUS_PASSWORD": stack.nexudus.password,
-            "BOT_DATABASE": str(tmp_path / "check.db"),
-        }
-
-        done = run_cli("check", env=env, cwd=tmp_path)
+        done = run_cli("check", env=emulator_env(stack, tmp_path / "check.db"), cwd=tmp_path)
 
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
@@ -119,6 +109,19 @@ def test_demo_runs_green_with_no_environment(tmp_path: Path) -> None:
     assert '"Guests": [' in done.stdout and "shared it in channel" in done.stdout
 
 
+def emulator_env(stack: LocalStack, database: Path) -> dict[str, str]:
+    """The environment a real deployment would set, pointing at the emulators."""
+    return {
+        "SLACK_BOT_TOKEN": "xoxb-local",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": stack.slack.api_url,
+        "NEXUDUS_URL": stack.nexudus.url,
+        "NEXUDUS_USERNAME": stack.nexudus.username,
+        "NEXUDUS_PASSWORD": stack.nexudus.password,
+        "BOT_DATABASE": str(database),
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -128,16 +131,7 @@ def free_port() -> int:
 def test_serve_in_http_mode_answers_slack_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     with LocalStack(directory=tmp_path) as stack:
         port = free_port()
-        env = {
-            "SLACK_BOT_TOKEN": "xoxb-local",
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": stack.slack.api_url,
-            "NEXUDUS_URL": stack.nexudus.url,
-            "NEXUDUS_USERNAME": stack.nexudus.username,
-            "NEXUDUS_PASSWORD": stack.nexudus.password,
-            "BOT_DATABASE": str(tmp_path / "serve.db"),
-            "PORT": str(port),
-        }
+        env = {**emulator_env(stack, tmp_path / "serve.db"), "PORT": str(port)}
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
         process = subprocess.Popen(
             [sys.executable, "-m", "bot"],

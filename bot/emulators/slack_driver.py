@@ -85,19 +85,11 @@ class SlackDriver:
         values = fill(view, answers)
         block_id = next(b for b in values if b == block or b.startswith(block + "@"))
         action_id, value = next(iter(values[block_id].items()))
-        return self.interact(
-            {
-                "type": "block_actions",
-                "team": TEAM,
-                "user": {"id": user_id},
-                "api_app_id": "A1",
-                "trigger_id": self.slack.new_trigger(),
-                "container": {"type": "view", "view_id": view["id"]},
-                "view": {**view, "state": {"values": values}, "hash": "h1"},
-                "actions": [
-                    {"block_id": block_id, "action_id": action_id, **value, "action_ts": str(time.time())}
-                ],
-            }
+        return self._block_actions(
+            user_id,
+            {"block_id": block_id, "action_id": action_id, **value},
+            container={"type": "view", "view_id": view["id"]},
+            view={**view, "state": {"values": values}, "hash": "h1"},
         )
 
     def press(
@@ -111,6 +103,15 @@ class SlackDriver:
             for e in b["elements"]
             if e["action_id"] == action_id
         )
+        return self._block_actions(
+            user_id,
+            {"action_id": action_id, "block_id": "b", "value": button["value"], "type": "button"},
+            container={"type": "message", "message_ts": message["ts"]},
+            channel={"id": channel_id},
+            message=message,
+        )
+
+    def _block_actions(self, user_id: str, action: dict[str, Any], **where: Any) -> httpx.Response:
         return self.interact(
             {
                 "type": "block_actions",
@@ -118,18 +119,8 @@ class SlackDriver:
                 "user": {"id": user_id},
                 "api_app_id": "A1",
                 "trigger_id": self.slack.new_trigger(),
-                "container": {"type": "message", "message_ts": message["ts"]},
-                "channel": {"id": channel_id},
-                "message": message,
-                "actions": [
-                    {
-                        "action_id": action_id,
-                        "block_id": "b",
-                        "value": button["value"],
-                        "type": "button",
-                        "action_ts": str(time.time()),
-                    }
-                ],
+                "actions": [{**action, "action_ts": str(time.time())}],
+                **where,
             }
         )
 

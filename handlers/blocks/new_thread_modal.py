@@ -97,15 +97,7 @@ def _location_block(state: ModalState, locations: list[Location]) -> dict[str, A
         }
     else:
         options = [_option(loc.name, str(loc.id)) for loc in locations[:OPTIONS_MAX]]
-        element = {
-            "type": "static_select",
-            "action_id": ids.LOCATION_ACTION,
-            "placeholder": plain("Choose a location"),
-            "options": options,
-        }
-        chosen = next((o for o in options if o["value"] == str(state.business_id)), None)
-        if chosen:
-            element["initial_option"] = chosen
+        element = _static_select(ids.LOCATION_ACTION, "Choose a location", options, state.business_id)
     return {
         "type": "input",
         "block_id": ids.LOCATION_BLOCK,
@@ -133,15 +125,7 @@ def _group_blocks(state: ModalState, groups: list[Group]) -> list[dict[str, Any]
         _option(f"{g.name} ({ACCESS_NAMES.get(g.access, 'Unknown')})", str(g.id))
         for g in groups[: OPTIONS_MAX - 1]
     ]
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.GROUP_ACTION,
-        "placeholder": plain("Whole board"),
-        "options": options,
-    }
-    chosen = next((o for o in options if o["value"] == str(state.group_id)), None)
-    if chosen:
-        element["initial_option"] = chosen
+    element = _static_select(ids.GROUP_ACTION, "Whole board", options, state.group_id)
     return [
         {
             "type": "input",
@@ -272,6 +256,21 @@ def _text_input(
     if hint:
         block["hint"] = plain(hint)
     return block
+
+
+def _static_select(
+    action_id: str, placeholder: str, options: list[dict[str, Any]], chosen: int | None
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "static_select",
+        "action_id": action_id,
+        "placeholder": plain(placeholder),
+        "options": options,
+    }
+    initial = next((o for o in options if o["value"] == str(chosen)), None)
+    if initial:
+        element["initial_option"] = initial
+    return element
 
 
 def _option(text: str, value: str) -> dict[str, Any]:

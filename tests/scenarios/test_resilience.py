@@ -33,6 +33,15 @@ def run_retry_job(stack: LocalStack, *, later: timedelta = timedelta(hours=0, mi
     )
 
 
+def submit_while_down(stack: LocalStack, **answers: Any) -> dict[str, Any]:
+    """Post the form while Nexudus is down; returns the DM about the draft. Nexudus stays down."""
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+    stack.driver.submit(seed.JANE, view, **answers)
+    return draft_message(stack)
+
+
 def draft_message(stack: LocalStack) -> dict[str, Any]:
     call = wait_for(lambda: stack.slack.calls_to("chat.postMessage"))[0]
     return {"blocks": call.args["blocks"], "ts": "1700000000.000001", "text": call.args["text"]}
@@ -58,11 +67,7 @@ def test_nexudus_down_keeps_a_draft_and_the_retry_job_posts_it_once(stack: Local
 
 
 def test_retry_button_posts_the_draft_once(stack: LocalStack) -> None:
-    view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
-    stack.nexudus.faults.down = True
-    stack.driver.submit(seed.JANE, view, message="Retry me")
-    dm = draft_message(stack)
+    dm = submit_while_down(stack, message="Retry me")
     stack.nexudus.faults.down = False
 
     stack.driver.press(seed.JANE, dm, ids.RETRY_DRAFT_ACTION, channel_id="DUJANE")
@@ -74,11 +79,7 @@ def test_retry_button_posts_the_draft_once(stack: LocalStack) -> None:
 
 
 def test_someone_else_cannot_retry_your_draft(stack: LocalStack) -> None:
-    view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
-    stack.nexudus.faults.down = True
-    stack.driver.submit(seed.JANE, view, message="Mine")
-    dm = draft_message(stack)
+    dm = submit_while_down(stack, message="Mine")
     stack.nexudus.faults.down = False
     posts_before = len(stack.nexudus.calls("POST", THREADS))
 
@@ -89,18 +90,9 @@ def test_someone_else_cannot_retry_your_draft(stack: LocalStack) -> None:
 
 
 def test_edit_button_reopens_the_form_filled_in(stack: LocalStack) -> None:
-    view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
-    stack.nexudus.faults.down = True
-    stack.driver.submit(
-        seed.JANE,
-        view,
-        message="Every word kept",
-        tags="a, b",
-        guests=[seed.OMAR],
-        options=[ids.OPTION_INSTANT],
+    dm = submit_while_down(
+        stack, message="Every word kept", tags="a, b", guests=[seed.OMAR], options=[ids.OPTION_INSTANT]
     )
-    dm = draft_message(stack)
     opened_before = len(stack.slack.calls_to("views.open"))
 
     stack.driver.press(seed.JANE, dm, ids.EDIT_DRAFT_ACTION, channel_id="DUJANE")
