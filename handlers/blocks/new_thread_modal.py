@@ -8,7 +8,8 @@ from typing import Any
 from bot.portal.models import GroupAccess
 from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX
 from handlers import ids
-from handlers.blocks.text import mrkdwn, plain, shorten
+from handlers.blocks.elements import OPTIONS_MAX, option, static_select, text_input
+from handlers.blocks.text import mrkdwn, plain
 from handlers.forms import ModalState, group_block_id
 from store.models import Group, Location
 
@@ -18,8 +19,6 @@ ACCESS_NAMES = {
     GroupAccess.PRIVATE: "Private",
 }
 NO_GROUP = "none"
-OPTION_TEXT_MAX = 75  # Slack's limit for an option's text
-OPTIONS_MAX = 100
 
 
 def new_thread_modal(state: ModalState, locations: list[Location], groups: list[Group]) -> dict[str, Any]:
@@ -32,7 +31,7 @@ def new_thread_modal(state: ModalState, locations: list[Location], groups: list[
     if state.fixed_business_id is None:
         blocks.append(_location_block(state, locations))
     blocks.append(
-        _text_input(
+        text_input(
             ids.TITLE_BLOCK,
             ids.TITLE_ACTION,
             "Title",
@@ -42,7 +41,7 @@ def new_thread_modal(state: ModalState, locations: list[Location], groups: list[
         )
     )
     blocks.append(
-        _text_input(
+        text_input(
             ids.MESSAGE_BLOCK,
             ids.MESSAGE_ACTION,
             "Message",
@@ -60,7 +59,7 @@ def new_thread_modal(state: ModalState, locations: list[Location], groups: list[
         )
     blocks.extend(_group_blocks(state, groups))
     blocks.append(
-        _text_input(
+        text_input(
             ids.TAGS_BLOCK,
             ids.TAGS_ACTION,
             "Tags",
@@ -96,8 +95,8 @@ def _location_block(state: ModalState, locations: list[Location]) -> dict[str, A
             "placeholder": plain("Choose a location"),
         }
     else:
-        options = [_option(loc.name, str(loc.id)) for loc in locations[:OPTIONS_MAX]]
-        element = _static_select(ids.LOCATION_ACTION, "Choose a location", options, state.business_id)
+        options = [option(loc.name, str(loc.id)) for loc in locations[:OPTIONS_MAX]]
+        element = static_select(ids.LOCATION_ACTION, "Choose a location", options, state.business_id)
     return {
         "type": "input",
         "block_id": ids.LOCATION_BLOCK,
@@ -110,9 +109,7 @@ def _location_block(state: ModalState, locations: list[Location]) -> dict[str, A
 def location_options(locations: list[Location], query: str) -> list[dict[str, Any]]:
     """Options for the external location select, filtered by what the user typed."""
     wanted = query.casefold().strip()
-    return [_option(loc.name, str(loc.id)) for loc in locations if wanted in loc.name.casefold()][
-        :OPTIONS_MAX
-    ]
+    return [option(loc.name, str(loc.id)) for loc in locations if wanted in loc.name.casefold()][:OPTIONS_MAX]
 
 
 def _group_blocks(state: ModalState, groups: list[Group]) -> list[dict[str, Any]]:
@@ -120,12 +117,12 @@ def _group_blocks(state: ModalState, groups: list[Group]) -> list[dict[str, Any]
         return [{"type": "context", "elements": [mrkdwn("Choose a location to pick one of its groups.")]}]
     if not groups:
         return []
-    options = [_option("No group: the whole board", NO_GROUP)]
+    options = [option("No group: the whole board", NO_GROUP)]
     options += [
-        _option(f"{g.name} ({ACCESS_NAMES.get(g.access, 'Unknown')})", str(g.id))
+        option(f"{g.name} ({ACCESS_NAMES.get(g.access, 'Unknown')})", str(g.id))
         for g in groups[: OPTIONS_MAX - 1]
     ]
-    element = _static_select(ids.GROUP_ACTION, "Whole board", options, state.group_id)
+    element = static_select(ids.GROUP_ACTION, "Whole board", options, state.group_id)
     return [
         {
             "type": "input",
@@ -170,7 +167,7 @@ def _options_block(state: ModalState) -> dict[str, Any]:
     ]
     if state.channel_id:
         choices.append((ids.OPTION_SHARE, "Share in this channel after posting", state.share))
-    options = [_option(text, value) for value, text, _ in choices]
+    options = [option(text, value) for value, text, _ in choices]
     element: dict[str, Any] = {"type": "checkboxes", "action_id": ids.OPTIONS_ACTION, "options": options}
     initial = [o for o, (_, _, on) in zip(options, choices, strict=True) if on]
     if initial:
@@ -190,7 +187,7 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
     if state.zoom_start:
         start["initial_date_time"] = state.zoom_start
     return [
-        _text_input(
+        text_input(
             ids.ZOOM_LINK_BLOCK,
             ids.ZOOM_LINK_ACTION,
             "Zoom join link",
@@ -198,7 +195,7 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
             placeholder="https://zoom.us/j/…",
             max_length=500,
         ),
-        _text_input(
+        text_input(
             ids.ZOOM_ID_BLOCK,
             ids.ZOOM_ID_ACTION,
             "Meeting ID",
@@ -206,7 +203,7 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
             optional=True,
             max_length=30,
         ),
-        _text_input(
+        text_input(
             ids.ZOOM_PASSCODE_BLOCK,
             ids.ZOOM_PASSCODE_ACTION,
             "Passcode",
@@ -222,56 +219,3 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
             "element": start,
         },
     ]
-
-
-def _text_input(
-    block_id: str,
-    action_id: str,
-    label: str,
-    value: str,
-    *,
-    max_length: int,
-    optional: bool = False,
-    multiline: bool = False,
-    placeholder: str | None = None,
-    hint: str | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": action_id,
-        "multiline": multiline,
-        "max_length": max_length,
-    }
-    if value:
-        element["initial_value"] = value
-    if placeholder:
-        element["placeholder"] = plain(placeholder)
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": plain(label),
-        "element": element,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
-
-
-def _static_select(
-    action_id: str, placeholder: str, options: list[dict[str, Any]], chosen: int | None
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": action_id,
-        "placeholder": plain(placeholder),
-        "options": options,
-    }
-    initial = next((o for o in options if o["value"] == str(chosen)), None)
-    if initial:
-        element["initial_option"] = initial
-    return element
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(shorten(text, OPTION_TEXT_MAX)), "value": value}
