@@ -10,14 +10,13 @@ from slack_sdk import WebClient
 
 from bot.portal import PortalError
 from bot.services import Services
-from bot.thread_form import SUBJECT_MAX
+from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX
 from handlers.blocks.messages import help_text, whoami_text
-from handlers.blocks.text import plain_from_slack, shorten
+from handlers.blocks.text import plain_from_slack
 from handlers.commands import admin
 from handlers.commands.subcommands import parse_subcommand
 from handlers.forms import ModalState
 from handlers.modal_opener import open_form
-from store.models import Identity
 
 
 def new_thread_command(
@@ -28,19 +27,34 @@ def new_thread_command(
     subcommand = parse_subcommand(text)
     ack()
     if subcommand is None:
-        title = shorten(plain_from_slack(text).strip(), SUBJECT_MAX)
-        state = ModalState(key=uuid.uuid4().hex, channel_id=command.get("channel_id"), subject=title)
+        state = _form_from_text(plain_from_slack(text).strip(), command.get("channel_id"))
         open_form(client, command["trigger_id"], user_id, state, services=services)
     elif subcommand.name == "help":
         respond(text=help_text(), response_type="ephemeral")
     elif subcommand.name == "whoami":
-        respond(text=whoami_text(_whoami(user_id, services)), response_type="ephemeral")
+        respond(text=_whoami(user_id, services), response_type="ephemeral")
     else:
         respond(text=admin.run(subcommand, user_id, services=services), response_type="ephemeral")
 
 
-def _whoami(user_id: str, services: Services) -> Identity | None:
+def _form_from_text(text: str, channel_id: str | None) -> ModalState:
+    """The command text is the title; text too long for one goes to the message, uncut."""
+    key = uuid.uuid4().hex
+    if len(text) <= SUBJECT_MAX:
+        return ModalState(key=key, channel_id=channel_id, subject=text)
+    return ModalState(
+        key=key,
+        channel_id=channel_id,
+        message=text[:MESSAGE_MAX],
+        notice="That was long for a title, so it is in the message; add a short title.",
+    )
+
+
+def _whoami(user_id: str, services: Services) -> str:
     try:
-        return services.identities.resolve(user_id)
+        return whoami_text(services.identities.resolve(user_id))
     except PortalError:
-        return services.identities.cached(user_id)
+        known = services.identities.cached(user_id)
+        if known is None:
+            return "Nexudus is not answering right now, so I cannot look you up. Try again in a minute."
+        return whoami_text(known)

@@ -147,3 +147,9 @@ def test_tampered_body_is_refused(stack: LocalStack) -> None:
     )
 
     assert answer.status_code == 401
+
+
+def test_whoami_while_nexudus_is_down_says_so(stack: LocalStack) -> None:
+    stack.nexudus.faults.down = True
+
+    assert "Nexudus is not answering" in reply(stack, seed.OMAR, "whoami")

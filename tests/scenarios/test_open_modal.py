@@ -137,3 +137,14 @@ def test_slash_command_answers_fast_even_so(stack: LocalStack) -> None:
     open_modal(stack, text="x")
     assert stack.slack.calls_to("views.open")[-1].at - started < 3
     stack.nexudus.faults.delay = 0
+
+
+def test_text_too_long_for_a_title_goes_to_the_message_uncut(stack: LocalStack) -> None:
+    long_text = "word " * 60  # 300 characters
+
+    view = open_modal(stack, text=long_text)
+
+    fields = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert "initial_value" not in fields[ids.TITLE_BLOCK]
+    assert fields[ids.MESSAGE_BLOCK]["initial_value"] == long_text.strip()
+    View(**view).validate_json()
