@@ -8,6 +8,8 @@ from pathlib import Path
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from bot.timekeeping import is_time_zone, parse_clock_time
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_NEXUDUS_URL = "https://spaces.nexudus.com"
 
@@ -34,6 +36,9 @@ class Settings(BaseModel):
     nexudus_portal_url: str | None = None
     database: str = "bot.db"
     admins: frozenset[str] = frozenset()
+    poll_seconds: int = 60
+    digest_time: str = "08:00"
+    time_zone: str | None = None  # None: the Nexudus account's default location, else UTC
 
     @property
     def socket_mode(self) -> bool:
@@ -62,6 +67,9 @@ class Settings(BaseModel):
             "admins": frozenset(
                 part.strip() for part in env.get("BOT_ADMINS", "").split(",") if part.strip()
             ),
+            "poll_seconds": reader.number("BOT_POLL_SECONDS", 60, low=10, high=86400),
+            "digest_time": reader.clock_time("BOT_DIGEST_TIME", "08:00"),
+            "time_zone": reader.zone("BOT_TIMEZONE"),
         }
         if reader.problems:
             raise ConfigError(reader.problems)
@@ -104,6 +112,29 @@ class _EnvReader:
             return default
         if not value.startswith(("http://", "https://")):
             self.problems.append(f"{name} must be an http(s) URL, got {value!r}")
+        return value
+
+    def number(self, name: str, default: int, *, low: int, high: int) -> int:
+        value = self.text(name)
+        if value is None:
+            return default
+        if not value.isdigit() or not low <= int(value) <= high:
+            self.problems.append(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+            return default
+        return int(value)
+
+    def clock_time(self, name: str, default: str) -> str:
+        value = self.text(name) or default
+        if parse_clock_time(value) is None:
+            self.problems.append(f"{name} must be a time of day as HH:MM (24-hour), got {value!r}")
+            return default
+        return value
+
+    def zone(self, name: str) -> str | None:
+        value = self.text(name)
+        if value is not None and not is_time_zone(value):
+            self.problems.append(f"{name} must be an IANA time zone such as Europe/London, got {value!r}")
+            return None
         return value
 
     def port(self, name: str, default: int) -> int:

@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from store.database import SqliteFile
+from store.digests import DigestRepository
 from store.directory import DirectoryRepository
 from store.drafts import DraftRepository
 from store.identities import IdentityRepository
+from store.outbox import OutboxRepository
+from store.people import PortalPeopleRepository, PreferenceRepository
 from store.portal_session import PortalSessionRepository
+from store.relay_state import RelayStateRepository
+from store.subscriptions import SubscriptionRepository
 
 
 class Store:
@@ -18,6 +23,12 @@ class Store:
         self.identities = IdentityRepository(self.file)
         self.directory = DirectoryRepository(self.file)
         self.drafts = DraftRepository(self.file)
+        self.relay_state = RelayStateRepository(self.file)
+        self.outbox = OutboxRepository(self.file)
+        self.digests = DigestRepository(self.file)
+        self.subscriptions = SubscriptionRepository(self.file)
+        self.preferences = PreferenceRepository(self.file)
+        self.portal_people = PortalPeopleRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

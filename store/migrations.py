@@ -66,3 +66,68 @@ def m004_drafts(db: Database) -> None:
         defaults={"attempts": 0, "ambiguous": 0},
     )
     db.table("drafts").create_index(["state", "next_attempt_at"])
+
+
+@migrations()
+def m005_relay(db: Database) -> None:
+    # Where each poll starts (Nexudus's own CreatedOn text) and the ids seen inside the overlap.
+    db.table("cursors").create({"name": str, "created_on": str, "updated_at": str}, pk="name")
+    db.table("seen_items").create({"kind": str, "item_id": int, "seen_at": str}, pk=("kind", "item_id"))
+    db.table("job_runs").create(
+        {"name": str, "started_at": str, "finished_at": str, "summary": str}, pk="name"
+    )
+    db.table("outbox").create(
+        {
+            "key": str,  # what it is and who it is for: never sent twice
+            "target": str,  # a channel id, or a user id for a DM
+            "parent_key": str,  # set for a reply threaded under another outbox message
+            "text": str,
+            "blocks_json": str,
+            "state": str,  # pending, sent, failed
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
+            "sent_at": str,
+            "channel": str,  # where Slack put it (a DM's D… id)
+            "ts": str,
+        },
+        pk="key",
+        defaults={"attempts": 0},
+    )
+    db.table("outbox").create_index(["state", "next_attempt_at"])
+    db.table("digest_items").create(
+        {"target": str, "item_key": str, "payload_json": str, "created_at": str, "digested_at": str},
+        pk=("target", "item_key"),
+    )
+    db.table("digest_items").create_index(["target", "digested_at"])
+    db.table("subscriptions").create(
+        {
+            "id": int,
+            "channel_id": str,
+            "mode": str,  # instant or digest
+            "business_id": int,
+            "group_id": int,
+            "tag": str,
+            "digest_time": str,
+            "created_by": str,
+            "created_at": str,
+            "last_digest_at": str,
+        },
+        pk="id",
+    )
+    db.table("preferences").create(
+        {"slack_user_id": str, "replies": str, "digest_time": str, "last_digest_at": str},
+        pk="slack_user_id",
+    )
+    db.table("portal_people").create(
+        {
+            "portal_user_id": int,
+            "full_name": str,
+            "email": str,
+            "slack_user_id": str,
+            "checked_at": str,
+            "expires_at": str,
+        },
+        pk="portal_user_id",
+    )

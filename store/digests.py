@@ -1,0 +1,73 @@
+"""Items waiting for a digest, per target (a person or a channel subscription)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from store.database import SqliteFile
+from store.models import from_text, to_text
+from store.outbox import insert_new
+from store.relay_models import DigestItem, OutboxMessage
+
+
+class DigestRepository:
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+
+    def add(self, items: Sequence[DigestItem]) -> int:
+        """Queue items; an item already queued for a target (digested or not) is ignored."""
+        added = 0
+        with self._file.transaction() as db:
+            for item in items:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO digest_items (target, item_key, payload_json, created_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [item.target, item.item_key, json.dumps(item.payload), to_text(item.created_at)],
+                )
+                added += cursor.rowcount
+        return added
+
+    def targets_waiting(self) -> list[str]:
+        with self._file.lock:
+            rows = self._file.db.execute(
+                "SELECT DISTINCT target FROM digest_items WHERE digested_at IS NULL ORDER BY target"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def waiting(self, target: str) -> list[DigestItem]:
+        with self._file.lock:
+            rows = self._file.db.table("digest_items").rows_where(
+                "target = ? AND digested_at IS NULL", [target], order_by="created_at, item_key"
+            )
+            return [_item(row) for row in rows]
+
+    def close_digest(
+        self, target: str, item_keys: Sequence[str], messages: Sequence[OutboxMessage], now: datetime
+    ) -> None:
+        """Hand a digest to the outbox and mark its items digested, atomically: an item is
+        never in two digests, and a digest is recorded once."""
+        with self._file.transaction() as db:
+            insert_new(db, messages)
+            for key in item_keys:
+                db.execute(
+                    "UPDATE digest_items SET digested_at = ? WHERE target = ? AND item_key = ?",
+                    [to_text(now), target, key],
+                )
+
+    def drop(self, target: str, item_keys: Sequence[str], now: datetime) -> None:
+        """Items that must not be sent after all (a thread turned private)."""
+        self.close_digest(target, item_keys, [], now)
+
+
+def _item(row: dict[str, Any]) -> DigestItem:
+    created = from_text(row["created_at"])
+    assert created is not None
+    return DigestItem(
+        target=row["target"],
+        item_key=row["item_key"],
+        payload=json.loads(row["payload_json"]),
+        created_at=created,
+    )

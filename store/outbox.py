@@ -1,0 +1,123 @@
+"""Messages to send, recorded before sending: a restart neither drops nor repeats one.
+
+Keys say what a message is and who it is for (``reply:42:user:U1``); a key enters the
+outbox once, so planning the same delivery twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from store.database import SqliteFile
+from store.models import from_text, to_text
+from store.relay_models import OutboxMessage
+
+
+class OutboxRepository:
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+
+    def add(self, messages: Sequence[OutboxMessage]) -> int:
+        """Record messages not recorded before; returns how many are new."""
+        with self._file.transaction() as db:
+            return insert_new(db, messages)
+
+    def get(self, key: str) -> OutboxMessage | None:
+        with self._file.lock:
+            rows = list(self._file.db.table("outbox").rows_where("key = ?", [key]))
+        return _message(rows[0]) if rows else None
+
+    def due(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
+        with self._file.lock:
+            rows = self._file.db.table("outbox").rows_where(
+                "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+                [to_text(now)],
+                order_by="created_at, rowid",
+                limit=limit,
+            )
+            return [_message(row) for row in rows]
+
+    def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
+        self._update(key, state="sent", channel=channel, ts=ts, sent_at=to_text(now), last_error=None)
+
+    def retry_later(self, key: str, reason: str, at: datetime) -> None:
+        with self._file.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
+                " WHERE key = ?",
+                [reason, to_text(at), key],
+            )
+
+    def fail(self, key: str, reason: str) -> None:
+        with self._file.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE key = ?",
+                [reason, key],
+            )
+
+    def in_state(self, state: str, limit: int = 20) -> list[OutboxMessage]:
+        with self._file.lock:
+            rows = self._file.db.table("outbox").rows_where(
+                "state = ?", [state], order_by="created_at DESC", limit=limit
+            )
+            return [_message(row) for row in rows]
+
+    def count(self, state: str) -> int:
+        with self._file.lock:
+            row = self._file.db.execute("SELECT COUNT(*) FROM outbox WHERE state = ?", [state]).fetchone()
+        return int(row[0])
+
+    def replay_failed(self) -> int:
+        """Give every failed message another go (an admin fixed the cause)."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE state = 'failed'"
+            )
+            return cursor.rowcount
+
+    def _update(self, key: str, **fields: Any) -> None:
+        with self._file.transaction() as db:
+            db.table("outbox").update(key, fields)
+
+
+def insert_new(db: Database, messages: Sequence[OutboxMessage]) -> int:
+    """Insert inside the caller's transaction; existing keys are left untouched."""
+    added = 0
+    for message in messages:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO outbox (key, target, parent_key, text, blocks_json, state,"
+            " attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
+            [
+                message.key,
+                message.target,
+                message.parent_key,
+                message.text,
+                json.dumps(message.blocks),
+                to_text(message.created_at),
+            ],
+        )
+        added += cursor.rowcount
+    return added
+
+
+def _message(row: dict[str, Any]) -> OutboxMessage:
+    return OutboxMessage(
+        key=row["key"],
+        target=row["target"],
+        parent_key=row["parent_key"],
+        text=row["text"],
+        blocks=json.loads(row["blocks_json"] or "[]"),
+        state=row["state"],
+        attempts=row["attempts"],
+        next_attempt_at=from_text(row["next_attempt_at"]),
+        last_error=row["last_error"],
+        created_at=from_text(row["created_at"]),
+        sent_at=from_text(row["sent_at"]),
+        channel=row["channel"],
+        ts=row["ts"],
+    )
