@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
+    if (args.command == "relay" and not args.once) or (args.command == "digest" and not args.now):
+        parser.error("use 'relay --once' or 'digest --now'; 'serve' runs both on schedule")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -52,6 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.check import run_checks
 
         return run_checks(settings, sys.stdout)
+    if args.command in ("relay", "digest"):
+        from bot.jobs_cli import run_job
+
+        return run_job(settings, args.command, sys.stdout)
     from bot.serve import serve
 
     return serve(settings)

@@ -20,9 +20,12 @@ from bot.directory import Directory
 from bot.identity import IdentityService
 from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
+from bot.relay.build import build_relay
+from bot.relay.cycle import Relay
 from bot.services import Services
 from bot.slack_people import SlackPeople
 from handlers import register_handlers
+from handlers.blocks.relay_messages import SlackRelayRenderer
 from handlers.notices import SlackNotices
 from store import Store
 
@@ -34,6 +37,7 @@ class BotApp:
     app: App
     services: Services
     notices: SlackNotices
+    relay: Relay
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -75,7 +79,10 @@ def create_app(
         poster=poster,
         admins=settings.admins,
         background=ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal"),
+        digest_time=settings.digest_time,
+        portal_url=settings.nexudus_portal_url,
     )
+    relay = build_relay(settings, services, client, SlackRelayRenderer())
     secret = settings.slack_signing_secret
     app = LoggedApp(
         client=client,
@@ -85,8 +92,8 @@ def create_app(
         raise_error_for_unhandled_request=False,
     )
     app.error(_log_error)
-    register_handlers(app, services=services, notices=notices)
-    return BotApp(app=app, services=services, notices=notices)
+    register_handlers(app, services=services, notices=notices, relay=relay)
+    return BotApp(app=app, services=services, notices=notices, relay=relay)
 
 
 class LoggedApp(App):

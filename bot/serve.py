@@ -37,8 +37,10 @@ def serve(settings: Settings) -> int:
         portal.close()
         store.close()
         return 1
-    scheduler = build_scheduler(bot.services, bot.notices)
     stop = threading.Event()
+    scheduler = build_scheduler(
+        bot.services, bot.notices, bot.relay, poll_seconds=settings.poll_seconds, stop=stop
+    )
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         log.info("received %s, shutting down", signal.Signals(signum).name)
@@ -60,7 +62,7 @@ def serve(settings: Settings) -> int:
             stop.wait()
             server.stop()
     finally:
-        # Let a running job finish its current send before the process exits.
+        # A running job finishes its current send (the stop event halts it between sends).
         scheduler.shutdown(wait=True)
         bot.services.background.shutdown(wait=True)
         portal.close()

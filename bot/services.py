@@ -24,6 +24,8 @@ class Services:
     admins: frozenset[str]
     # Work that must not hold up an ack: Nexudus calls, cache refreshes.
     background: ThreadPoolExecutor
+    digest_time: str = "08:00"
+    portal_url: str | None = None
 
     def is_admin(self, slack_user_id: str) -> bool:
         """Listed in BOT_ADMINS, or a workspace admin or owner."""

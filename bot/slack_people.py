@@ -60,6 +60,16 @@ class SlackPeople:
         found = self.profile(user_id)
         return found.name if found else user_id
 
+    def user_by_email(self, email: str) -> str | None:
+        """The Slack user with this email (``users.lookupByEmail``), or None."""
+        try:
+            found = self._client.users_lookupByEmail(email=email)
+        except SlackApiError as error:
+            if error.response.get("error") == "users_not_found":
+                return None
+            raise
+        return str(found["user"]["id"])
+
     def permalink(self, channel_id: str, message_ts: str) -> str | None:
         try:
             return str(self._client.chat_getPermalink(channel=channel_id, message_ts=message_ts)["permalink"])

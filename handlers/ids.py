@@ -46,3 +46,13 @@ OPTION_ZOOM = "zoom"
 RETRY_DRAFT_ACTION = "draft_retry"
 EDIT_DRAFT_ACTION = "draft_edit"
 OPEN_IN_PORTAL_ACTION = "open_in_portal"
+
+# Buttons on relayed replies and on the Home tab.
+MUTE_THREAD_ACTION = "thread_mute"
+UNFOLLOW_THREAD_ACTION = "thread_unfollow"
+# App Home preferences.
+REPLIES_PREFERENCE_ACTION = "pref_replies"
+DIGEST_TIME_ACTION = "pref_digest_time"
+# /newthread status
+REPLAY_FAILED_ACTION = "outbox_replay_failed"
+HOME_OPENED_EVENT = "app_home_opened"

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlite_utils import Database
+
 from store.database import SqliteFile
 from store.models import from_text, to_text
 from store.outbox import insert_new
@@ -19,16 +21,8 @@ class DigestRepository:
 
     def add(self, items: Sequence[DigestItem]) -> int:
         """Queue items; an item already queued for a target (digested or not) is ignored."""
-        added = 0
         with self._file.transaction() as db:
-            for item in items:
-                cursor = db.execute(
-                    "INSERT OR IGNORE INTO digest_items (target, item_key, payload_json, created_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [item.target, item.item_key, json.dumps(item.payload), to_text(item.created_at)],
-                )
-                added += cursor.rowcount
-        return added
+            return insert_digest_items(db, items)
 
     def targets_waiting(self) -> list[str]:
         with self._file.lock:
@@ -60,6 +54,19 @@ class DigestRepository:
     def drop(self, target: str, item_keys: Sequence[str], now: datetime) -> None:
         """Items that must not be sent after all (a thread turned private)."""
         self.close_digest(target, item_keys, [], now)
+
+
+def insert_digest_items(db: Database, items: Sequence[DigestItem]) -> int:
+    """Insert inside the caller's transaction; an item already queued is left as it is."""
+    added = 0
+    for item in items:
+        cursor = db.execute(
+            "INSERT OR IGNORE INTO digest_items (target, item_key, payload_json, created_at)"
+            " VALUES (?, ?, ?, ?)",
+            [item.target, item.item_key, json.dumps(item.payload), to_text(item.created_at)],
+        )
+        added += cursor.rowcount
+    return added
 
 
 def _item(row: dict[str, Any]) -> DigestItem:

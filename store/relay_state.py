@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from store.database import SqliteFile
+from store.digests import insert_digest_items
 from store.models import from_text, to_text
+from store.outbox import insert_new
+from store.relay_models import DigestItem, OutboxMessage
 
 
 class RelayStateRepository:
@@ -32,27 +36,6 @@ class RelayStateRepository:
             }
         return [i for i in item_ids if i not in seen]
 
-    def advance(
-        self, name: str, kind: str, item_ids: list[int], created_on: str | None, now: datetime
-    ) -> None:
-        """Mark ids seen and move the cursor, in one transaction."""
-        with self._file.transaction() as db:
-            db.table("seen_items").upsert_all(
-                [{"kind": kind, "item_id": i, "seen_at": to_text(now)} for i in item_ids],
-                pk=("kind", "item_id"),
-            )
-            current = self.cursor(name)
-            if created_on is not None and (current is None or created_on > current):
-                db.table("cursors").upsert(
-                    {"name": name, "created_on": created_on, "updated_at": to_text(now)}, pk="name"
-                )
-
-    def start_cursor(self, name: str, created_on: str, now: datetime) -> None:
-        with self._file.transaction() as db:
-            db.table("cursors").upsert(
-                {"name": name, "created_on": created_on, "updated_at": to_text(now)}, pk="name"
-            )
-
     def forget_seen_before(self, moment: datetime) -> None:
         with self._file.transaction() as db:
             db.execute("DELETE FROM seen_items WHERE seen_at < ?", [to_text(moment)])
@@ -77,3 +60,28 @@ class RelayStateRepository:
         finished = from_text(rows[0]["finished_at"])
         assert finished is not None
         return finished, str(rows[0]["summary"])
+
+
+def record_poll(
+    file: SqliteFile,
+    *,
+    messages: Sequence[OutboxMessage],
+    digest_items: Sequence[DigestItem],
+    seen: dict[str, list[int]],
+    cursors: dict[str, str],
+    now: datetime,
+) -> None:
+    """Everything one poll decided, in one transaction: a crash before it leaves the poll to
+    be done again (the same keys, so nothing twice); after it, nothing is lost."""
+    with file.transaction() as db:
+        insert_new(db, messages)
+        insert_digest_items(db, digest_items)
+        for kind, ids in seen.items():
+            db.table("seen_items").upsert_all(
+                [{"kind": kind, "item_id": i, "seen_at": to_text(now)} for i in ids],
+                pk=("kind", "item_id"),
+            )
+        for name, created_on in cursors.items():
+            db.table("cursors").upsert(
+                {"name": name, "created_on": created_on, "updated_at": to_text(now)}, pk="name"
+            )

@@ -12,7 +12,6 @@ import jsonschema
 import yaml
 
 from bot.scopes import BOT_SCOPES
-from bot.services import Services
 from handlers import ids, register_handlers
 from handlers.notices import SlackNotices
 
@@ -37,7 +36,7 @@ class RecordingApp:
 
 def registered() -> set[tuple[str, str]]:
     app = RecordingApp()
-    register_handlers(app, services=Mock(spec=Services), notices=Mock(spec=SlackNotices))  # type: ignore[arg-type]
+    register_handlers(app, services=Mock(), notices=Mock(spec=SlackNotices), relay=Mock())  # type: ignore[arg-type]
     return app.registered
 
 
@@ -69,6 +68,14 @@ def test_every_registered_id_is_declared_in_ids() -> None:
 
 def test_scopes_are_exactly_those_the_code_uses() -> None:
     assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == BOT_SCOPES
+
+
+def test_events_match_the_code() -> None:
+    in_manifest = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    in_code = {name for kind, name in registered() if kind == "event"}
+
+    assert in_manifest == in_code == {ids.HOME_OPENED_EVENT}
+    assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
 
 
 def test_interactivity_socket_mode_and_escaping() -> None:

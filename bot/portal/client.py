@@ -20,6 +20,9 @@ from bot.portal.models import (
     Me,
     NewThread,
     PortalUser,
+    Reply,
+    Thread,
+    ThreadFollow,
     ThreadSummary,
 )
 from bot.portal.ratelimit import RateLimiter
@@ -29,6 +32,9 @@ from store.portal_session import PortalSessionRepository
 
 PAGE_SIZE = 100
 THREADS = "/api/community/communitythreads"
+MESSAGES = "/api/community/communitymessages"
+FOLLOWS = "/api/community/communitythreadfollows"
+MUTES = "/api/community/communitythreadmutes"
 
 
 class NexudusClient:
@@ -104,6 +110,48 @@ class NexudusClient:
             "from_CommunityThread_CreatedOn": minute_text(since),
         }
         return [ThreadSummary.model_validate(row) for row in self._pages(THREADS, params)]
+
+    def threads_created_since(self, since: str) -> list[Thread]:
+        """Threads created at or after ``since`` (``YYYY-MM-DDTHH:mm``), in id order."""
+        rows = self._pages(THREADS, {"from_CommunityThread_CreatedOn": since, "orderBy": "Id"})
+        return sorted((Thread.model_validate(row) for row in rows), key=lambda t: t.id)
+
+    def thread(self, thread_id: int) -> Thread:
+        return Thread.model_validate(self._transport.read(f"{THREADS}/{thread_id}"))
+
+    def replies_created_since(self, since: str) -> list[Reply]:
+        rows = self._pages(MESSAGES, {"from_CommunityMessage_CreatedOn": since, "orderBy": "Id"})
+        return sorted((Reply.model_validate(row) for row in rows), key=lambda r: r.id)
+
+    def followers(self, thread_id: int) -> list[ThreadFollow]:
+        rows = self._pages(FOLLOWS, {"CommunityThreadFollow_Thread": thread_id})
+        return [ThreadFollow.model_validate(row) for row in rows]
+
+    def muters(self, thread_id: int) -> set[int]:
+        rows = self._pages(MUTES, {"CommunityThreadMute_Thread": thread_id})
+        return {int(row["UserId"]) for row in rows}
+
+    def follows_of(self, user_id: int) -> list[ThreadFollow]:
+        rows = self._pages(FOLLOWS, {"CommunityThreadFollow_User": user_id})
+        return [ThreadFollow.model_validate(row) for row in rows]
+
+    def mute(self, thread_id: int, user_id: int) -> None:
+        """Mute a thread for a member, as that member (the record names them)."""
+        if user_id in self.muters(thread_id):
+            return  # already muted: a second record would be noise
+        write_result_id(self._transport.write("POST", MUTES, {"ThreadId": thread_id, "UserId": user_id}))
+
+    def unfollow(self, thread_id: int, user_id: int) -> int:
+        """Delete the member's follow records of a thread; returns how many there were."""
+        rows = self._pages(
+            FOLLOWS, {"CommunityThreadFollow_Thread": thread_id, "CommunityThreadFollow_User": user_id}
+        )
+        follows = [ThreadFollow.model_validate(row) for row in rows]
+        mine = [f for f in follows if f.thread_id == thread_id and f.user_id == user_id]
+        for follow in mine:
+            # DELETE may answer 200 with WasSuccessful false (reference §3).
+            write_result_id(self._transport.write("DELETE", f"{FOLLOWS}/{follow.id}"))
+        return len(mine)
 
     def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
         """Every record of a list call, following the ``Records`` envelope's pages."""

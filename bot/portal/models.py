@@ -83,3 +83,39 @@ class ThreadSummary(PortalModel):
     subject: str | None = None
     system_id: str | None = None
     created_on: datetime | None = None
+
+
+class Thread(PortalModel):
+    """A CommunityThread as read back (list rows leave ``Guests`` out)."""
+
+    id: int
+    business_id: int
+    user_id: int | None = None
+    coworker_id: int | None = None
+    community_group_id: int | None = None
+    subject: str = ""
+    message: str = ""
+    tags: str | None = None
+    private: bool = False
+    instant_delivery: bool = False
+    created_on: str | None = None  # Nexudus's own text: the relay's cursor compares these
+
+    def tag_list(self) -> list[str]:
+        return [t.strip() for t in (self.tags or "").split(",") if t.strip()]
+
+
+class Reply(PortalModel):
+    """A CommunityMessage: a reply on a thread."""
+
+    id: int
+    community_thread_id: int
+    user_id: int | None = None
+    coworker_id: int | None = None
+    message: str = ""
+    created_on: str | None = None
+
+
+class ThreadFollow(PortalModel):
+    id: int
+    thread_id: int
+    user_id: int

@@ -16,6 +16,15 @@ HELP_LINES = [
     ("/newthread whoami", "show which portal account you post as"),
     ("/newthread help", "show this list"),
 ]
+RELAY_HELP_LINES = [
+    ("/newthread list", "this channel's Discussion Board subscriptions"),
+    (
+        "/newthread subscribe [instant|digest] [location:<id>] [group:<id>] [tag:<name>] [time:HH:MM]",
+        "send new threads (instant) or a daily digest to this channel (admins)",
+    ),
+    ("/newthread unsubscribe [id]", "stop one or all of this channel's subscriptions (admins)"),
+    ("/newthread status", "the relay's last run, waiting and failed deliveries (admins)"),
+]
 ADMIN_HELP_LINES = [
     ("/newthread link @someone <portal email or user id>", "link a Slack user to a portal account (admins)"),
     ("/newthread unlink @someone", "remove a manual link (admins)"),
@@ -23,11 +32,14 @@ ADMIN_HELP_LINES = [
 
 
 def help_text() -> str:
-    rows = [f"`{command}`: {meaning}" for command, meaning in HELP_LINES + ADMIN_HELP_LINES]
+    rows = [
+        f"`{command}`: {meaning}" for command, meaning in HELP_LINES + RELAY_HELP_LINES + ADMIN_HELP_LINES
+    ]
     return (
         "*Discussion Board commands*\n"
         + "\n".join(rows)
-        + ("\nOr use the message shortcut *Post to the Discussion Board* on any message.")
+        + "\nOr use the message shortcut *Post to Discussion Board* on any message. "
+        + "Reply notifications and your digest time are on the bot's Home tab."
     )
 
 

@@ -13,8 +13,9 @@ from bot.services import Services
 from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX
 from handlers.blocks.messages import help_text, whoami_text
 from handlers.blocks.text import plain_from_slack
-from handlers.commands import admin
-from handlers.commands.subcommands import parse_subcommand
+from handlers.commands import admin, subscriptions
+from handlers.commands.status import status_message
+from handlers.commands.subcommands import Subcommand, parse_subcommand
 from handlers.forms import ModalState
 from handlers.modal_opener import open_form
 
@@ -33,8 +34,29 @@ def new_thread_command(
         respond(text=help_text(), response_type="ephemeral")
     elif subcommand.name == "whoami":
         respond(text=_whoami(user_id, services), response_type="ephemeral")
-    else:
+    elif subcommand.name in ("link", "unlink"):
         respond(text=admin.run(subcommand, user_id, services=services), response_type="ephemeral")
+    else:
+        _relay_subcommand(subcommand, command, client, respond, services)
+
+
+def _relay_subcommand(
+    subcommand: Subcommand, command: dict[str, Any], client: WebClient, respond: Respond, services: Services
+) -> None:
+    user_id, channel_id = command["user_id"], command.get("channel_id", "")
+    if subcommand.name == "subscribe":
+        text = subscriptions.subscribe(subcommand, user_id, channel_id, client, services=services)
+    elif subcommand.name == "unsubscribe":
+        text = subscriptions.unsubscribe(subcommand, user_id, channel_id, services=services)
+    elif subcommand.name == "list":
+        text = subscriptions.list_subscriptions(channel_id, services=services)
+    elif not services.is_admin(user_id):
+        text = "Only admins can see the relay's status."
+    else:
+        text, blocks = status_message(services)
+        respond(text=text, blocks=blocks, response_type="ephemeral")
+        return
+    respond(text=text, response_type="ephemeral")
 
 
 def _form_from_text(text: str, channel_id: str | None) -> ModalState:

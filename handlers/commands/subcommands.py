@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 # With should_escape, Slack sends a mention as <@U123|name> (or <@U123>).
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-ALONE = ("help", "whoami")
+ALONE = ("help", "whoami", "list", "status")
 WITH_USER = ("link", "unlink")
+_SUBSCRIBE_OPTION = re.compile(r"^(instant|digest|(location|group):\d+|tag:\S+|time:\d{1,2}:\d{2})$", re.I)
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ def parse_subcommand(text: str) -> Subcommand | None:
     first = words[0].lower()
     if first in ALONE and len(words) == 1:
         return Subcommand(first)
+    if first == "unsubscribe" and (len(words) == 1 or (len(words) == 2 and words[1].isdigit())):
+        return Subcommand(first, argument=" ".join(words[1:]))
+    if first == "subscribe" and all(_SUBSCRIBE_OPTION.match(w) for w in words[1:]):
+        return Subcommand(first, argument=" ".join(words[1:]))
     if first in WITH_USER:
         if len(words) == 1:
             return Subcommand(first)

@@ -1,0 +1,91 @@
+"""One relay cycle (poll, plan, record, deliver) and the digest pass: shared by the
+scheduler in ``serve`` and by ``python -m bot relay --once`` / ``digest --now``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.clock import utc_now
+from bot.portal import NexudusClient, PortalError
+from bot.relay.delivery import OutboxSender
+from bot.relay.digests import DigestSender
+from bot.relay.plan import RelayPlanner
+from bot.relay.watch import BoardWatcher
+from bot.timekeeping import zone_or_utc
+from store import Store
+from store.relay_state import record_poll
+
+log = logging.getLogger(__name__)
+
+RELAY_JOB = "relay"
+# Seen ids only matter inside the overlap window; keep two days of them.
+SEEN_KEPT = timedelta(days=2)
+
+
+@dataclass
+class Relay:
+    store: Store
+    watcher: BoardWatcher
+    planner: RelayPlanner
+    sender: OutboxSender
+    digests: DigestSender
+
+    def run_once(self, stop: threading.Event | None = None, now: datetime | None = None) -> str:
+        """Poll the board, record every delivery it calls for, then send what is due."""
+        started = now or utc_now()
+        try:
+            activity = self.watcher.poll(started)
+            plan = self.planner.plan(activity, started)
+        except PortalError as error:
+            summary = f"Nexudus unavailable: {error}"
+            log.warning("relay: %s", summary)
+        else:
+            record_poll(
+                self.store.file,
+                messages=plan.messages,
+                digest_items=plan.digest_items,
+                seen=activity.seen,
+                cursors=activity.cursors,
+                now=started,
+            )
+            self.store.relay_state.forget_seen_before(started - SEEN_KEPT)
+            summary = (
+                f"{'first run: started watching; ' if activity.first_run else ''}"
+                f"{len(activity.threads)} new thread(s), {len(activity.replies)} new repl(ies), "
+                f"{len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s) queued"
+            )
+        sent = self.sender.deliver_due(stop)
+        summary += f", {sent} sent"
+        self.store.relay_state.record_run(RELAY_JOB, started, utc_now(), summary)
+        return summary
+
+    def digest_pass(self, *, force: bool = False, stop: threading.Event | None = None) -> str:
+        try:
+            recorded = self.digests.run(force=force)
+        except PortalError as error:
+            log.warning("digests postponed: %s", error)
+            recorded = 0
+        sent = self.sender.deliver_due(stop)
+        return f"{recorded} digest(s) recorded, {sent} message(s) sent"
+
+
+def bot_time_zone(configured: str | None, portal: NexudusClient) -> Callable[[], ZoneInfo]:
+    """BOT_TIMEZONE, else the Nexudus account's default location's zone (asked once), else UTC."""
+    found: list[ZoneInfo] = []
+
+    def zone() -> ZoneInfo:
+        if configured:
+            return zone_or_utc(configured)
+        if not found:
+            try:
+                found.append(zone_or_utc(portal.me().default_simple_time_zone_name_iana))
+            except PortalError:
+                return ZoneInfo("UTC")  # ask again next time
+        return found[0]
+
+    return zone

@@ -1,0 +1,133 @@
+"""Daily digests: a person's replies on threads they follow, a channel's board activity.
+
+Due once a day at the target's local digest time (the person's Slack time zone, or the
+bot's for channels). Recording a digest and marking its items digested is one
+transaction, so an item is never in two digests and a digest is never recorded twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.clock import utc_now
+from bot.portal import NexudusClient, PortalNotFound
+from bot.portal.models import CommunityGroup
+from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
+from bot.relay.plan import visible_to_channels
+from bot.slack_people import SlackPeople
+from bot.timekeeping import latest_occurrence, parse_clock_time, zone_or_utc
+from store.digests import DigestRepository
+from store.people import PreferenceRepository
+from store.relay_models import DigestItem, OutboxMessage
+from store.subscriptions import SubscriptionRepository
+
+log = logging.getLogger(__name__)
+
+
+class DigestSender:
+    def __init__(
+        self,
+        *,
+        portal: NexudusClient,
+        digests: DigestRepository,
+        subscriptions: SubscriptionRepository,
+        preferences: PreferenceRepository,
+        people: SlackPeople,
+        renderer: RelayRenderer,
+        default_time: time,
+        default_zone: Callable[[], ZoneInfo],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._portal = portal
+        self._digests = digests
+        self._subscriptions = subscriptions
+        self._preferences = preferences
+        self._people = people
+        self._render = renderer
+        self._default_time = default_time
+        self._default_zone = default_zone
+        self._clock = clock
+
+    def run(self, *, force: bool = False) -> int:
+        """Record every digest that is due (all with items, if ``force``); returns how many."""
+        now = self._clock()
+        recorded = 0
+        for target in self._digests.targets_waiting():
+            items = self._digests.waiting(target)
+            if target.startswith("user:"):
+                recorded += self._personal(target, items, now, force)
+            else:
+                recorded += self._channel(target, items, now, force)
+        return recorded
+
+    def _personal(self, target: str, items: list[DigestItem], now: datetime, force: bool) -> int:
+        user_id = target.removeprefix("user:")
+        prefs = self._preferences.get(user_id)
+        profile = self._people.profile(user_id)
+        at = parse_clock_time(prefs.digest_time or "") or self._default_time
+        since = prefs.last_digest_at or min(item.created_at for item in items)
+        if not force and latest_occurrence(at, zone_or_utc(profile.tz if profile else None), now) <= since:
+            return 0
+        self._record(target, items, self._render.personal_digest(_entries(items)), user_id, now)
+        self._preferences.digested(user_id, now)
+        return 1
+
+    def _channel(self, target: str, items: list[DigestItem], now: datetime, force: bool) -> int:
+        subscription = self._subscriptions.get(int(target.removeprefix("sub:")))
+        if subscription is None:
+            self._digests.drop(target, [i.item_key for i in items], now)  # unsubscribed meanwhile
+            return 0
+        at = parse_clock_time(subscription.digest_time or "") or self._default_time
+        since = subscription.last_digest_at or min(item.created_at for item in items)
+        if not force and latest_occurrence(at, self._default_zone(), now) <= since:
+            return 0
+        shown, hidden = self._still_public(items)
+        if hidden:
+            self._digests.drop(target, [i.item_key for i in hidden], now)
+        if shown:
+            messages = self._render.channel_digest(_entries(shown))
+            self._record(target, shown, messages, subscription.channel_id, now)
+        self._subscriptions.digested(subscription.id, now)
+        return 1 if shown else 0
+
+    def _still_public(self, items: list[DigestItem]) -> tuple[list[DigestItem], list[DigestItem]]:
+        """Check again with fresh data: a thread may have turned private since it was queued."""
+        groups: dict[int, CommunityGroup] = {g.id: g for g in self._portal.groups()}
+        visible: dict[int, bool] = {}
+        for thread_id in {int(item.payload["thread"]["id"]) for item in items}:
+            try:
+                visible[thread_id] = visible_to_channels(self._portal.thread(thread_id), groups)
+            except PortalNotFound:
+                visible[thread_id] = False  # deleted: nothing to link to
+        shown = [i for i in items if visible[int(i.payload["thread"]["id"])]]
+        return shown, [i for i in items if i not in shown]
+
+    def _record(
+        self, target: str, items: list[DigestItem], messages: list[Message], to: str, now: datetime
+    ) -> None:
+        stamp = now.strftime("%Y%m%dT%H%M%S")
+        outbox = [
+            OutboxMessage(
+                key=f"digest:{target}:{stamp}:{n}", target=to, text=text, blocks=blocks, created_at=now
+            )
+            for n, (text, blocks) in enumerate(messages, start=1)
+        ]
+        self._digests.close_digest(target, [i.item_key for i in items], outbox, now)
+        log.info("digest for %s: %d item(s) in %d message(s)", target, len(items), len(outbox))
+
+
+def _entries(items: list[DigestItem]) -> list[DigestEntry]:
+    """Items grouped by thread, in the order threads first appeared."""
+    threads: OrderedDict[int, tuple[BoardThread, bool, list[BoardReply]]] = OrderedDict()
+    for item in items:
+        thread = BoardThread.model_validate(item.payload["thread"])
+        _, _, replies = threads.setdefault(thread.id, (thread, False, []))
+        if item.item_key.startswith("thread:"):
+            threads[thread.id] = (thread, True, replies)
+        if "reply" in item.payload:
+            replies.append(BoardReply.model_validate(item.payload["reply"]))
+    return [DigestEntry(thread=t, is_new=new, replies=r) for t, new, r in threads.values()]

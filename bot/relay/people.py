@@ -1,0 +1,77 @@
+"""Portal users as the relay needs them: a name to show and, if any, their Slack user.
+
+Manual links from ``/newthread link`` apply in this direction too. Lookups go by the
+portal user's email (``users.lookupByEmail``), cached with negative results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from bot.clock import utc_now
+from bot.portal import NexudusClient, PortalNotFound
+from bot.slack_people import SlackPeople
+from store.identities import IdentityRepository
+from store.people import PortalPeopleRepository
+from store.relay_models import PortalPerson
+
+FOUND_TTL = timedelta(days=1)
+# Followers without Slack accounts are common; asking again hourly is plenty.
+MISSING_TTL = timedelta(hours=1)
+
+
+class PortalPeople:
+    def __init__(
+        self,
+        *,
+        portal: NexudusClient,
+        people: SlackPeople,
+        identities: IdentityRepository,
+        cache: PortalPeopleRepository,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._portal = portal
+        self._people = people
+        self._identities = identities
+        self._cache = cache
+        self._clock = clock
+
+    def person(self, portal_user_id: int) -> PortalPerson:
+        now = self._clock()
+        manual = [i for i in self._identities.find_by_portal_user(portal_user_id) if i.source == "manual"]
+        cached = self._cache.get(portal_user_id)
+        if cached is None or (cached.expires_at is not None and cached.expires_at <= now):
+            cached = self._look_up(portal_user_id, now)
+        if manual:
+            return cached.model_copy(update={"slack_user_id": manual[0].slack_user_id})
+        return cached
+
+    def name(self, portal_user_id: int | None) -> str:
+        if portal_user_id is None:
+            return "Someone"
+        return self.person(portal_user_id).full_name or "A member"
+
+    def _look_up(self, portal_user_id: int, now: datetime) -> PortalPerson:
+        try:
+            user = self._portal.user(portal_user_id)
+        except PortalNotFound:
+            user = None
+        email = user.email if user else None
+        slack_id = self._slack_user(portal_user_id, email)
+        person = PortalPerson(
+            portal_user_id=portal_user_id,
+            full_name=user.full_name if user else None,
+            email=email,
+            slack_user_id=slack_id,
+            checked_at=now,
+            expires_at=now + (FOUND_TTL if slack_id else MISSING_TTL),
+        )
+        self._cache.remember(person)
+        return person
+
+    def _slack_user(self, portal_user_id: int, email: str | None) -> str | None:
+        automatic = self._identities.find_by_portal_user(portal_user_id)
+        if automatic:
+            return automatic[0].slack_user_id
+        return self._people.user_by_email(email) if email else None

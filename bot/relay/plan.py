@@ -1,0 +1,218 @@
+"""Deciding who hears about what: DMs to followers, posts and digest items for channels.
+
+Privacy is decided here with data fetched in this poll: a private thread, or one in a
+Private group, never goes to a channel; its followers still hear of it by DM.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.directory import Directory
+from bot.outcomes import thread_url
+from bot.portal import NexudusClient
+from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
+from bot.relay.items import BoardReply, BoardThread, Message, RelayRenderer
+from bot.relay.people import PortalPeople
+from bot.relay.watch import Activity
+from store.outbox import OutboxRepository
+from store.people import PreferenceRepository
+from store.relay_models import DigestItem, OutboxMessage, Subscription
+from store.subscriptions import SubscriptionRepository
+
+
+@dataclass
+class Plan:
+    messages: list[OutboxMessage] = field(default_factory=list)
+    digest_items: list[DigestItem] = field(default_factory=list)
+
+
+def channel_post_key(thread_id: int, channel_id: str) -> str:
+    return f"thread:{thread_id}:channel:{channel_id}"
+
+
+def visible_to_channels(thread: Thread, groups: dict[int, CommunityGroup]) -> bool:
+    if thread.private:
+        return False
+    if thread.community_group_id is None:
+        return True
+    group = groups.get(thread.community_group_id)
+    # A group we cannot see is treated as Private: never guess in favour of posting.
+    return group is not None and group.group_access != GroupAccess.PRIVATE
+
+
+def matches(subscription: Subscription, thread: Thread) -> bool:
+    if subscription.business_id is not None and subscription.business_id != thread.business_id:
+        return False
+    if subscription.group_id is not None and subscription.group_id != thread.community_group_id:
+        return False
+    wanted = (subscription.tag or "").casefold()
+    return not wanted or wanted in (t.casefold() for t in thread.tag_list())
+
+
+class RelayPlanner:
+    def __init__(
+        self,
+        *,
+        portal: NexudusClient,
+        people: PortalPeople,
+        directory: Directory,
+        subscriptions: SubscriptionRepository,
+        preferences: PreferenceRepository,
+        outbox: OutboxRepository,
+        renderer: RelayRenderer,
+        portal_url: str | None,
+    ) -> None:
+        self._portal = portal
+        self._people = people
+        self._directory = directory
+        self._subscriptions = subscriptions
+        self._preferences = preferences
+        self._outbox = outbox
+        self._render = renderer
+        self._portal_url = portal_url
+
+    def plan(self, activity: Activity, now: datetime) -> Plan:
+        plan = Plan()
+        if activity.empty:
+            return plan
+        subscriptions = self._subscriptions.all()
+        # Fresh access levels, one call, only when some channel could be concerned.
+        groups = {g.id: g for g in self._portal.groups()} if subscriptions else {}
+        for thread in activity.threads:
+            self._new_thread(thread, subscriptions, groups, plan, now)
+        by_thread: dict[int, list[Reply]] = defaultdict(list)
+        for reply in activity.replies:
+            by_thread[reply.community_thread_id].append(reply)
+        for thread_id, replies in by_thread.items():
+            thread = self._portal.thread(thread_id)  # fresh: Private or group may have changed
+            self._to_followers(thread, replies, groups, plan, now)
+            self._to_channels(thread, replies, subscriptions, groups, plan, now)
+        return plan
+
+    def _new_thread(
+        self,
+        thread: Thread,
+        subscriptions: list[Subscription],
+        groups: dict[int, CommunityGroup],
+        plan: Plan,
+        now: datetime,
+    ) -> None:
+        if not visible_to_channels(thread, groups):
+            return
+        shown = self.board_thread(thread, groups)
+        for subscription in (s for s in subscriptions if matches(s, thread)):
+            if subscription.mode == "instant":
+                key = channel_post_key(thread.id, subscription.channel_id)
+                plan.messages.append(
+                    _message(key, subscription.channel_id, self._render.channel_thread(shown), now)
+                )
+            else:
+                plan.digest_items.append(
+                    DigestItem(
+                        target=subscription.target,
+                        item_key=f"thread:{thread.id}",
+                        payload={"thread": shown.model_dump()},
+                        created_at=now,
+                    )
+                )
+
+    def _to_followers(
+        self,
+        thread: Thread,
+        replies: list[Reply],
+        groups: dict[int, CommunityGroup],
+        plan: Plan,
+        now: datetime,
+    ) -> None:
+        muted = self._portal.muters(thread.id)
+        shown = self.board_thread(thread, groups)
+        told: set[str] = set()
+        for follow in self._portal.followers(thread.id):
+            if follow.user_id in muted:
+                continue
+            slack_id = self._people.person(follow.user_id).slack_user_id
+            theirs = [r for r in replies if r.user_id != follow.user_id]  # never your own reply
+            if slack_id is None or slack_id in told or not theirs:
+                continue
+            told.add(slack_id)
+            choice = self._preferences.get(slack_id).replies
+            if choice == "off":
+                continue
+            shown_replies = [self._board_reply(r) for r in theirs]
+            if thread.instant_delivery or choice == "instant":
+                key = f"replies:{thread.id}:{theirs[0].id}:user:{slack_id}"
+                plan.messages.append(
+                    _message(key, slack_id, self._render.reply_dm(shown, shown_replies), now)
+                )
+            else:
+                plan.digest_items.extend(
+                    DigestItem(
+                        target=f"user:{slack_id}",
+                        item_key=f"reply:{r.id}",
+                        payload={"thread": shown.model_dump(), "reply": r.model_dump()},
+                        created_at=now,
+                    )
+                    for r in shown_replies
+                )
+
+    def _to_channels(
+        self,
+        thread: Thread,
+        replies: list[Reply],
+        subscriptions: list[Subscription],
+        groups: dict[int, CommunityGroup],
+        plan: Plan,
+        now: datetime,
+    ) -> None:
+        if not visible_to_channels(thread, groups):
+            return
+        shown = self.board_thread(thread, groups)
+        for subscription in (s for s in subscriptions if matches(s, thread)):
+            if subscription.mode == "digest":
+                plan.digest_items.extend(
+                    DigestItem(
+                        target=subscription.target,
+                        item_key=f"reply:{r.id}",
+                        payload={"thread": shown.model_dump(), "reply": self._board_reply(r).model_dump()},
+                        created_at=now,
+                    )
+                    for r in replies
+                )
+                continue
+            parent = channel_post_key(thread.id, subscription.channel_id)
+            if self._outbox.get(parent) is None:
+                continue  # posted before this channel subscribed: nothing to thread under
+            for reply in replies:
+                message = self._render.channel_reply(self._board_reply(reply))
+                key = f"reply:{reply.id}:channel:{subscription.channel_id}"
+                plan.messages.append(_message(key, subscription.channel_id, message, now, parent=parent))
+
+    def board_thread(self, thread: Thread, groups: dict[int, CommunityGroup]) -> BoardThread:
+        location = self._directory.location(thread.business_id)
+        group = groups.get(thread.community_group_id) if thread.community_group_id else None
+        return BoardThread(
+            id=thread.id,
+            subject=thread.subject,
+            location=location.name if location else f"Location {thread.business_id}",
+            group=group.name if group else None,
+            author=self._people.name(thread.user_id),
+            url=thread_url(self._portal_url, thread.id),
+        )
+
+    def _board_reply(self, reply: Reply) -> BoardReply:
+        return BoardReply(
+            id=reply.id,
+            thread_id=reply.community_thread_id,
+            author=self._people.name(reply.user_id),
+            text=reply.message,
+        )
+
+
+def _message(
+    key: str, target: str, message: Message, now: datetime, parent: str | None = None
+) -> OutboxMessage:
+    text, blocks = message
+    return OutboxMessage(key=key, target=target, parent_key=parent, text=text, blocks=blocks, created_at=now)

@@ -1,0 +1,76 @@
+"""The App Home tab: link status, threads followed (with Mute / Unfollow), preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers import ids
+from handlers.blocks.messages import whoami_text
+from handlers.blocks.relay_messages import thread_buttons
+from handlers.blocks.text import escape, mrkdwn, plain, shorten
+from store.models import Identity
+from store.relay_models import Preferences
+
+REPLY_CHOICES = [
+    ("default", "As Nexudus does: instant threads now, others in my digest"),
+    ("instant", "As they happen"),
+    ("digest", "In my daily digest"),
+    ("off", "Off"),
+]
+
+FollowedThread = tuple[int, str, str | None]  # id, subject, portal link
+
+
+def home_view(
+    identity: Identity | None,
+    followed: list[FollowedThread] | None,
+    prefs: Preferences,
+    *,
+    default_digest_time: str,
+    tz: str | None,
+    notice: str | None = None,
+) -> dict[str, Any]:
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": plain("Nexudus Discussion Board")}]
+    if notice:
+        blocks.append({"type": "context", "elements": [mrkdwn(f":white_check_mark: {notice}")]})
+    blocks.append({"type": "section", "text": mrkdwn(whoami_text(identity))})
+    blocks.append({"type": "divider"})
+    blocks += _preferences(prefs, default_digest_time, tz)
+    blocks.append({"type": "divider"})
+    blocks.append({"type": "section", "text": mrkdwn("*Threads you follow*")})
+    if followed is None:
+        blocks.append({"type": "context", "elements": [mrkdwn("Loading from Nexudus…")]})
+    elif not followed:
+        blocks.append({"type": "context", "elements": [mrkdwn("You follow no threads on the portal.")]})
+    for thread_id, subject, url in followed or []:
+        title = escape(shorten(subject, 150)) or "(untitled)"
+        blocks.append({"type": "section", "text": mrkdwn(f"<{url}|{title}>" if url else f"*{title}*")})
+        blocks.append({"type": "actions", "elements": thread_buttons(thread_id, None)})
+    return {"type": "home", "blocks": blocks}
+
+
+def _preferences(prefs: Preferences, default_digest_time: str, tz: str | None) -> list[dict[str, Any]]:
+    options = [{"text": plain(text), "value": value} for value, text in REPLY_CHOICES]
+    chosen = next(o for o in options if o["value"] == (prefs.replies or "default"))
+    zone = f" ({escape(tz)})" if tz else ""
+    return [
+        {
+            "type": "section",
+            "text": mrkdwn("*Replies to threads you follow*"),
+            "accessory": {
+                "type": "static_select",
+                "action_id": ids.REPLIES_PREFERENCE_ACTION,
+                "options": options,
+                "initial_option": chosen,
+            },
+        },
+        {
+            "type": "section",
+            "text": mrkdwn(f"*Daily digest time*, in your Slack time zone{zone}"),
+            "accessory": {
+                "type": "timepicker",
+                "action_id": ids.DIGEST_TIME_ACTION,
+                "initial_time": prefs.digest_time or default_digest_time,
+            },
+        },
+    ]

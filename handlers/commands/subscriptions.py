@@ -1,0 +1,121 @@
+"""``/newthread subscribe | unsubscribe | list``: channels that follow the board."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import utc_now
+from bot.services import Services
+from bot.timekeeping import parse_clock_time
+from handlers.blocks.text import escape
+from handlers.commands.subcommands import Subcommand
+from store.relay_models import Subscription, SubscriptionMode
+
+NOT_ADMIN = "Only admins can subscribe or unsubscribe channels."
+INVITE_FIRST = (
+    "I am not in this channel, so I cannot post here. Invite me with "
+    "`/invite @Nexudus Board`, then run the command again."
+)
+
+
+@dataclass(frozen=True)
+class SubscribeRequest:
+    mode: SubscriptionMode = "digest"
+    business_id: int | None = None
+    group_id: int | None = None
+    tag: str | None = None
+    digest_time: str | None = None
+
+
+def parse_subscribe(argument: str) -> SubscribeRequest:
+    """Words already checked by ``parse_subcommand``: instant|digest, location:, group:, tag:, time:."""
+    mode: SubscriptionMode = "digest"
+    numbers: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    for word in argument.split():
+        name, _, value = word.partition(":")
+        name = name.lower()
+        if name == "instant":
+            mode = "instant"
+        elif name in ("location", "group"):
+            numbers[name] = int(value)
+        elif name in ("tag", "time"):
+            texts[name] = value
+    return SubscribeRequest(
+        mode=mode,
+        business_id=numbers.get("location"),
+        group_id=numbers.get("group"),
+        tag=texts.get("tag"),
+        digest_time=texts.get("time"),
+    )
+
+
+def describe(subscription: Subscription, services: Services) -> str:
+    parts = [
+        "new threads as they appear"
+        if subscription.mode == "instant"
+        else f"a daily digest at {subscription.digest_time or services.digest_time}"
+    ]
+    if subscription.business_id:
+        location = services.directory.location(subscription.business_id)
+        parts.append(f"location {escape(location.name) if location else subscription.business_id}")
+    if subscription.group_id:
+        group = services.directory.group(subscription.group_id)
+        parts.append(f"group {escape(group.name) if group else subscription.group_id}")
+    if subscription.tag:
+        parts.append(f"tag `{escape(subscription.tag)}`")
+    if len(parts) == 1:
+        parts.append("every location")
+    return f"#{subscription.id}: " + ", ".join(parts)
+
+
+def subscribe(
+    subcommand: Subcommand, caller: str, channel_id: str, client: WebClient, *, services: Services
+) -> str:
+    if not services.is_admin(caller):
+        return NOT_ADMIN
+    request = parse_subscribe(subcommand.argument)
+    if request.digest_time and parse_clock_time(request.digest_time) is None:
+        return f"`time:{escape(request.digest_time)}` is not a time of day; use HH:MM, e.g. `time:08:30`."
+    subscription = services.store.subscriptions.add(
+        channel_id=channel_id,
+        mode=request.mode,
+        business_id=request.business_id,
+        group_id=request.group_id,
+        tag=request.tag,
+        digest_time=request.digest_time,
+        created_by=caller,
+        now=utc_now(),
+    )
+    announcement = (
+        f"This channel now gets Discussion Board {describe(subscription, services).split(': ', 1)[1]}."
+    )
+    try:
+        # Posting the announcement is also how we learn whether we may post here at all.
+        client.chat_postMessage(channel=channel_id, text=announcement)
+    except SlackApiError as error:
+        services.store.subscriptions.remove(channel_id, subscription.id)
+        if error.response.get("error") in ("not_in_channel", "channel_not_found"):
+            return INVITE_FIRST
+        return f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed."
+    return f"Subscribed {describe(subscription, services)}. Private threads never appear in channels."
+
+
+def unsubscribe(subcommand: Subcommand, caller: str, channel_id: str, *, services: Services) -> str:
+    if not services.is_admin(caller):
+        return NOT_ADMIN
+    which = int(subcommand.argument) if subcommand.argument else None
+    removed = services.store.subscriptions.remove(channel_id, which)
+    if not removed:
+        return "Nothing to remove: see `/newthread list` for this channel's subscriptions."
+    return f"Removed {removed} subscription(s) from this channel."
+
+
+def list_subscriptions(channel_id: str, *, services: Services) -> str:
+    found = services.store.subscriptions.in_channel(channel_id)
+    if not found:
+        return "This channel has no Discussion Board subscriptions. Admins: `/newthread subscribe`."
+    return "*This channel's subscriptions*\n" + "\n".join(describe(s, services) for s in found)
