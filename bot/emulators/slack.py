@@ -33,6 +33,7 @@ class FakeSlack:
         self.calls: list[SlackCall] = []
         self.responses: list[dict[str, Any]] = []  # messages sent to response_urls
         self.not_in_channels: set[str] = set()
+        self.channel_errors: dict[str, str] = {}  # channel → error chat.postMessage answers
         self.rate_limited: dict[str, int] = {}  # method → how many next calls get a 429
         self.retry_after = 1
         self._triggers: dict[str, float] = {}
@@ -73,6 +74,14 @@ class FakeSlack:
 
     def response_url(self) -> str:
         return f"{self._server.url}/respond/{next(self._counter)}"
+
+    def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Arguments of every chat.postMessage (to ``channel``, if given)."""
+        return [
+            c.args
+            for c in self.calls_to("chat.postMessage")
+            if channel is None or c.args.get("channel") == channel
+        ]
 
     def calls_to(self, method: str) -> list[SlackCall]:
         with self._lock:
@@ -150,6 +159,8 @@ class FakeSlack:
         channel = str(args.get("channel"))
         if channel in self.not_in_channels:
             return {"ok": False, "error": "not_in_channel"}
+        if channel in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[channel]}
         ts = f"{int(time.time())}.{next(self._counter):06d}"
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
 

@@ -116,6 +116,10 @@ class NexudusClient:
         rows = self._pages(THREADS, {"from_CommunityThread_CreatedOn": since, "orderBy": "Id"})
         return sorted((Thread.model_validate(row) for row in rows), key=lambda t: t.id)
 
+    def threads_updated_since(self, since: str) -> list[Thread]:
+        rows = self._pages(THREADS, {"from_CommunityThread_UpdatedOn": since, "orderBy": "Id"})
+        return [Thread.model_validate(row) for row in rows]
+
     def thread(self, thread_id: int) -> Thread:
         return Thread.model_validate(self._transport.read(f"{THREADS}/{thread_id}"))
 

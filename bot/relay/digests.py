@@ -10,12 +10,13 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import utc_now
-from bot.portal import NexudusClient, PortalNotFound
-from bot.portal.models import CommunityGroup
+from bot.portal import NexudusClient
+from bot.portal.client import minute_text
+from bot.portal.models import CommunityGroup, GroupAccess
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
 from bot.relay.plan import visible_to_channels
 from bot.slack_people import SlackPeople
@@ -26,6 +27,9 @@ from store.relay_models import DigestItem, OutboxMessage
 from store.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
+
+# Nexudus's clock may be space-local behind a "Z" (reference §4): widen "updated since".
+CLOCK_SLACK = timedelta(hours=14)
 
 
 class DigestSender:
@@ -95,15 +99,26 @@ class DigestSender:
         return 1 if shown else 0
 
     def _still_public(self, items: list[DigestItem]) -> tuple[list[DigestItem], list[DigestItem]]:
-        """Check again with fresh data: a thread may have turned private since it was queued."""
+        """Check again with fresh data: a thread may have turned private since it was queued.
+
+        Two list calls whatever the digest's size: groups, and threads updated since the
+        oldest item (a thread made private was updated); others are as they were queued.
+        """
         groups: dict[int, CommunityGroup] = {g.id: g for g in self._portal.groups()}
-        visible: dict[int, bool] = {}
-        for thread_id in {int(item.payload["thread"]["id"]) for item in items}:
-            try:
-                visible[thread_id] = visible_to_channels(self._portal.thread(thread_id), groups)
-            except PortalNotFound:
-                visible[thread_id] = False  # deleted: nothing to link to
-        shown = [i for i in items if visible[int(i.payload["thread"]["id"])]]
+        oldest = min(item.created_at for item in items) - CLOCK_SLACK
+        changed = {t.id: t for t in self._portal.threads_updated_since(minute_text(oldest))}
+
+        def visible(item: DigestItem) -> bool:
+            queued = BoardThread.model_validate(item.payload["thread"])
+            fresh = changed.get(queued.id)
+            if fresh is not None:
+                return visible_to_channels(fresh, groups)
+            group = groups.get(queued.group_id) if queued.group_id else None
+            return queued.group_id is None or (
+                group is not None and group.group_access != GroupAccess.PRIVATE
+            )
+
+        shown = [i for i in items if visible(i)]
         return shown, [i for i in items if i not in shown]
 
     def _record(

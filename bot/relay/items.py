@@ -16,6 +16,7 @@ class BoardThread(BaseModel):
     subject: str
     location: str
     group: str | None = None
+    group_id: int | None = None
     author: str
     url: str | None = None
 

@@ -192,12 +192,14 @@ class RelayPlanner:
 
     def board_thread(self, thread: Thread, groups: dict[int, CommunityGroup]) -> BoardThread:
         location = self._directory.location(thread.business_id)
-        group = groups.get(thread.community_group_id) if thread.community_group_id else None
+        group_id = thread.community_group_id
+        group = (groups.get(group_id) or self._directory.group(group_id)) if group_id else None
         return BoardThread(
             id=thread.id,
             subject=thread.subject,
             location=location.name if location else f"Location {thread.business_id}",
             group=group.name if group else None,
+            group_id=group_id,
             author=self._people.name(thread.user_id),
             url=thread_url(self._portal_url, thread.id),
         )
