@@ -34,6 +34,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []  # messages sent to response_urls
         self.not_in_channels: set[str] = set()
         self.channel_errors: dict[str, str] = {}  # channel → error chat.postMessage answers
+        self.messages: list[dict[str, Any]] = []  # what chat.postMessage actually posted
         self.rate_limited: dict[str, int] = {}  # method → how many next calls get a 429
         self.retry_after = 1
         self._triggers: dict[str, float] = {}
@@ -76,12 +77,9 @@ class FakeSlack:
         return f"{self._server.url}/respond/{next(self._counter)}"
 
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
-        """Arguments of every chat.postMessage (to ``channel``, if given)."""
-        return [
-            c.args
-            for c in self.calls_to("chat.postMessage")
-            if channel is None or c.args.get("channel") == channel
-        ]
+        """Messages Slack accepted from chat.postMessage (in ``channel``, if given)."""
+        with self._lock:
+            return [m for m in self.messages if channel is None or m.get("channel") == channel]
 
     def calls_to(self, method: str) -> list[SlackCall]:
         with self._lock:
@@ -162,6 +160,8 @@ class FakeSlack:
         if channel in self.channel_errors:
             return {"ok": False, "error": self.channel_errors[channel]}
         ts = f"{int(time.time())}.{next(self._counter):06d}"
+        with self._lock:
+            self.messages.append({**args, "ts": ts})
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:

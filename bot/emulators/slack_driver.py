@@ -109,6 +109,7 @@ class SlackDriver:
             container={"type": "message", "message_ts": message["ts"]},
             channel={"id": channel_id},
             message=message,
+            response_url=self.slack.response_url(),
         )
 
     def _block_actions(self, user_id: str, action: dict[str, Any], **where: Any) -> httpx.Response:

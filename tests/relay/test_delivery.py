@@ -1,0 +1,168 @@
+"""Exactly once: the outbox survives crashes, honours Retry-After, keeps failures with reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.app import create_app
+from bot.clock import utc_now
+from bot.emulators import seed
+from bot.emulators.stack import LocalStack
+from bot.portal import NexudusClient
+from handlers import ids
+from store import Store
+from store.relay_state import record_poll
+from tests.conftest import wait_for
+from tests.relay.conftest import Board, dms_to
+
+
+def test_rate_limited_post_honours_retry_after_and_is_delivered_once(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    relay_stack.slack.rate_limited["chat.postMessage"] = 1
+    relay_stack.slack.retry_after = 1
+    thread = board.thread(InstantDelivery=True)
+    board.follow(thread)
+    board.reply(thread)
+
+    relay_stack.bot.relay.run_once()
+
+    calls = relay_stack.slack.calls_to("chat.postMessage")
+    assert len(calls) == 2 and calls[1].at - calls[0].at >= 1.0
+    assert len(dms_to(relay_stack, seed.JANE)) == 1  # the 429 was not a delivery
+    relay_stack.bot.relay.run_once()
+    assert relay_stack.store.outbox.count("sent") == 1
+
+
+def test_crash_between_recording_and_sending_delivers_once_after_restart(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        stack.bot.services.identities.resolve(seed.JANE)
+        stack.bot.relay.run_once()
+        board = Board(stack)
+        thread = board.thread(InstantDelivery=True)
+        board.follow(thread)
+        board.reply(thread, "Survives a crash")
+        # The cycle's first half only: poll, plan and record... then the process dies.
+        relay = stack.bot.relay
+        activity = relay.watcher.poll(utc_now())
+        plan = relay.planner.plan(activity, utc_now())
+        record_poll(
+            stack.store.file,
+            messages=plan.messages,
+            digest_items=plan.digest_items,
+            seen=activity.seen,
+            cursors=activity.cursors,
+            now=utc_now(),
+        )
+        assert stack.slack.posts() == []
+
+        # A new process on the same database file.
+        store = Store(stack.settings.database)
+        portal = NexudusClient.connect(
+            stack.settings.nexudus_url,
+            username=stack.settings.nexudus_username,
+            password=stack.settings.nexudus_password,
+            sessions=store.portal_session,
+        )
+        restarted = create_app(stack.settings, store=store, portal=portal)
+        restarted.relay.run_once()
+        restarted.relay.run_once()
+        restarted.services.background.shutdown()
+        portal.close()
+        store.close()
+
+        [dm] = dms_to(stack, seed.JANE)
+        assert "Survives a crash" in str(dm["blocks"])
+
+
+def test_crash_before_recording_replans_the_same_delivery_once(relay_stack: LocalStack, board: Board) -> None:
+    thread = board.thread(InstantDelivery=True)
+    board.follow(thread)
+    board.reply(thread)
+    relay = relay_stack.bot.relay
+    relay.planner.plan(relay.watcher.poll(utc_now()), utc_now())  # planned, never recorded
+
+    relay.run_once()
+    relay.run_once()
+
+    assert len(dms_to(relay_stack, seed.JANE)) == 1
+
+
+def test_permanent_error_is_kept_with_its_reason_and_not_retried(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    relay_stack.slack.channel_errors["CGONE"] = "channel_not_found"
+    relay_stack.store.subscriptions.add(
+        channel_id="CGONE",
+        mode="instant",
+        business_id=None,
+        group_id=None,
+        tag=None,
+        digest_time=None,
+        created_by=seed.ADMIN,
+        now=utc_now(),
+    )
+    board.thread("Nowhere to go")
+
+    relay_stack.bot.relay.run_once()
+    relay_stack.bot.relay.run_once()
+
+    [failed] = relay_stack.store.outbox.in_state("failed")
+    assert failed.last_error == "channel_not_found"
+    attempts = [c for c in relay_stack.slack.calls_to("chat.postMessage") if c.args["channel"] == "CGONE"]
+    assert len(attempts) == 1
+
+
+def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: Board) -> None:
+    relay_stack.slack.channel_errors["CGONE"] = "is_archived"
+    relay_stack.store.subscriptions.add(
+        channel_id="CGONE",
+        mode="instant",
+        business_id=None,
+        group_id=None,
+        tag=None,
+        digest_time=None,
+        created_by=seed.ADMIN,
+        now=utc_now(),
+    )
+    board.thread("Archived channel")
+    relay_stack.bot.relay.run_once()
+
+    relay_stack.driver.slash(seed.ADMIN, "status")
+    status = wait_for(lambda: relay_stack.slack.responses)[0]
+    assert "Last relay run" in status["text"] and "is_archived" in status["text"]
+    assert "Failed: 1" in status["text"]
+
+    del relay_stack.slack.channel_errors["CGONE"]
+    message = {"blocks": status["blocks"], "ts": "1.2", "text": status["text"]}
+    relay_stack.driver.press(seed.ADMIN, message, ids.REPLAY_FAILED_ACTION, channel_id="C100")
+
+    wait_for(lambda: relay_stack.store.outbox.count("sent") == 1)
+    assert relay_stack.store.outbox.count("failed") == 0
+
+
+def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
+    relay_stack.driver.slash(seed.JANE, "status")
+
+    assert "Only admins" in wait_for(lambda: relay_stack.slack.responses)[0]["text"]
+
+
+def test_sends_are_paced_per_channel(relay_stack: LocalStack, board: Board) -> None:
+    relay_stack.store.subscriptions.add(
+        channel_id="CBUSY",
+        mode="instant",
+        business_id=None,
+        group_id=None,
+        tag=None,
+        digest_time=None,
+        created_by=seed.ADMIN,
+        now=utc_now(),
+    )
+    for n in range(3):
+        board.thread(f"Thread {n}")
+
+    relay_stack.bot.relay.run_once()
+
+    times = [c.at for c in relay_stack.slack.calls_to("chat.postMessage") if c.args["channel"] == "CBUSY"]
+    assert len(times) == 3
+    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:], strict=False))
