@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from slack_sdk import WebClient
+
 from bot.app import create_app
 from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from bot.portal import NexudusClient
+from bot.relay.delivery import OutboxSender
 from handlers import ids
 from store import Store
+from store.relay_models import OutboxMessage
 from store.relay_state import record_poll
 from tests.conftest import wait_for
+from tests.portal.test_client import FakeTime
 from tests.relay.conftest import Board, dms_to
 
 
@@ -147,22 +153,22 @@ def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
     assert "Only admins" in wait_for(lambda: relay_stack.slack.responses)[0]["text"]
 
 
-def test_sends_are_paced_per_channel(relay_stack: LocalStack, board: Board) -> None:
-    relay_stack.store.subscriptions.add(
-        channel_id="CBUSY",
-        mode="instant",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
+def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
+    clock = FakeTime([])
+    sender = OutboxSender(
+        WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url),
+        relay_stack.store.outbox,
+        monotonic=clock.now,
+        sleep=clock.sleep,
     )
-    for n in range(3):
-        board.thread(f"Thread {n}")
+    relay_stack.store.outbox.add(
+        [
+            OutboxMessage(key=f"k{n}", target=channel, text="t", blocks=[], created_at=utc_now())
+            for n, channel in enumerate(["CBUSY", "CBUSY", "COTHER", "CBUSY"])
+        ]
+    )
 
-    relay_stack.bot.relay.run_once()
+    assert sender.deliver_due() == 4
 
-    times = [c.at for c in relay_stack.slack.calls_to("chat.postMessage") if c.args["channel"] == "CBUSY"]
-    assert len(times) == 3
-    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:], strict=False))
+    # One wait before each later post to CBUSY; COTHER does not wait for CBUSY.
+    assert clock.sleeps == [pytest.approx(1.0), pytest.approx(1.0)]
