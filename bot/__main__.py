@@ -22,10 +22,13 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="serve",
-        choices=["serve", "check", "demo"],
-        help="serve (default): run the bot; check: test configuration and "
-        "connections; demo: the whole flow against built-in emulators",
+        choices=["serve", "check", "demo", "relay", "digest"],
+        help="serve (default): run the bot; check: test configuration and connections; "
+        "demo: the whole flow against built-in emulators; relay --once: one poll and "
+        "delivery; digest --now: send every digest that has something in it",
     )
+    parser.add_argument("--once", action="store_true", help="with relay: one cycle, then exit")
+    parser.add_argument("--now", action="store_true", help="with digest: do not wait for digest time")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     if (args.command == "relay" and not args.once) or (args.command == "digest" and not args.now):

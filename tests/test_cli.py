@@ -182,3 +182,37 @@ def _healthy(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
     except httpx.TransportError:
         return False
+
+
+def test_relay_once_and_digest_now_share_the_jobs_code(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        env = emulator_env(stack, tmp_path / "jobs.db")
+        first = run_cli("relay", "--once", env=env, cwd=tmp_path)
+        thread = stack.nexudus.add(
+            "CommunityThread",
+            BusinessId=seed.CANAL_STREET,
+            UserId=seed.OMAR_USER_ID,
+            Subject="From the CLI",
+            Message="m",
+            InstantDelivery=False,
+        )["Id"]
+        stack.nexudus.add("CommunityThreadFollow", ThreadId=thread, UserId=seed.JANE_USER_ID)
+        stack.nexudus.add(
+            "CommunityMessage", CommunityThreadId=thread, UserId=seed.OMAR_USER_ID, Message="hi"
+        )
+
+        second = run_cli("relay", "--once", env=env, cwd=tmp_path)
+        digest = run_cli("digest", "--now", env=env, cwd=tmp_path)
+        again = run_cli("digest", "--now", env=env, cwd=tmp_path)
+
+        assert first.returncode == 0 and "first run" in first.stdout
+        assert "1 new repl" in second.stdout and "1 digest item(s) queued" in second.stdout
+        assert digest.stdout.startswith("1 digest(s) recorded, 1 message(s) sent")
+        assert again.stdout.startswith("0 digest(s) recorded, 0 message(s) sent")
+        assert [m["channel"] for m in stack.slack.posts()] == ["DUJANE"]
+
+
+def test_relay_without_once_explains(tmp_path: Path) -> None:
+    done = run_cli("relay", env={}, cwd=tmp_path)
+
+    assert done.returncode == 2 and "relay --once" in done.stderr

@@ -23,6 +23,15 @@ def test_defaults() -> None:
     assert settings.nexudus_url == "https://spaces.nexudus.com"
     assert settings.port == 3000 and settings.database == "bot.db"
     assert settings.admins == frozenset() and not settings.socket_mode
+    assert (settings.poll_seconds, settings.digest_time, settings.time_zone) == (60, "08:00", None)
+
+
+def test_relay_settings() -> None:
+    settings = Settings.from_env(
+        {**COMPLETE, "BOT_POLL_SECONDS": "120", "BOT_DIGEST_TIME": "7:45", "BOT_TIMEZONE": "Europe/Madrid"}
+    )
+
+    assert (settings.poll_seconds, settings.digest_time, settings.time_zone) == (120, "7:45", "Europe/Madrid")
 
 
 def test_empty_environment_lists_every_missing_variable() -> None:
@@ -50,6 +59,10 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ("PORT", "70000", "port number"),
         ("NEXUDUS_URL", "spaces.nexudus.com", "http(s) URL"),
         ("SLACK_API_URL", "ftp://x", "http(s) URL"),
+        ("BOT_POLL_SECONDS", "1", "from 10 to 86400"),  # would hammer Nexudus
+        ("BOT_DIGEST_TIME", "8am", "HH:MM"),
+        ("BOT_DIGEST_TIME", "24:00", "HH:MM"),
+        ("BOT_TIMEZONE", "Mars/Olympus", "IANA time zone"),
     ],
 )
 def test_invalid_values_are_named(name: str, value: str, says: str) -> None:

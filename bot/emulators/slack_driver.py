@@ -57,6 +57,20 @@ class SlackDriver:
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
+    def event(self, event: dict[str, Any]) -> httpx.Response:
+        """An Events API callback, sent as JSON like Slack sends it."""
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": TEAM["id"],
+                "api_app_id": "A1",
+                "event_id": f"Ev{time.monotonic_ns()}",
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        return self.post(body, "application/json")
+
     def interact(self, payload: dict[str, Any]) -> httpx.Response:
         body = "payload=" + quote(json.dumps(payload))
         return self.post(body, "application/x-www-form-urlencoded")

@@ -1,0 +1,59 @@
+"""A poll's cost follows what is new, not the size of the board."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.emulators import seed
+from bot.emulators.nexudus_data import stamp
+from bot.emulators.stack import LocalStack
+
+
+def board_of(stack: LocalStack, size: int) -> None:
+    """``size`` threads spread over the past, as a real board's history is."""
+    now = datetime.now(UTC)
+    for n in range(size):
+        created = stamp(now - timedelta(hours=size - n))
+        stack.nexudus.add(
+            "CommunityThread",
+            BusinessId=seed.CANAL_STREET,
+            UserId=seed.OMAR_USER_ID,
+            Subject=f"Thread {n}",
+            Message="m",
+            CreatedOn=created,
+            UpdatedOn=created,
+        )
+
+
+def calls_during(stack: LocalStack, work: object) -> int:
+    before = len(stack.nexudus.calls())
+    work()  # type: ignore[operator]
+    return len(stack.nexudus.calls()) - before
+
+
+@pytest.mark.parametrize("size", [10, 10_000])
+def test_idle_poll_costs_two_calls_whatever_the_board_size(tmp_path: Path, size: int) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        board_of(stack, size)
+        stack.bot.relay.run_once()  # first run: learns where the board is
+
+        assert calls_during(stack, stack.bot.relay.run_once) == 2
+        assert calls_during(stack, stack.bot.relay.run_once) == 2
+
+
+def test_followers_are_read_only_for_threads_with_something_new(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        board_of(stack, 50)
+        stack.bot.relay.run_once()
+        active = stack.nexudus.records["CommunityThread"][7]["Id"]
+        stack.nexudus.add(
+            "CommunityMessage", CommunityThreadId=active, UserId=seed.OMAR_USER_ID, Message="hi"
+        )
+
+        stack.bot.relay.run_once()
+
+        follows = stack.nexudus.calls("GET", "/api/community/communitythreadfollows")
+        assert [r.query["CommunityThreadFollow_Thread"] for r in follows] == [str(active)]
