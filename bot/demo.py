@@ -15,12 +15,14 @@ from bot.emulators.slack import SlackCall
 from bot.emulators.stack import LocalStack
 
 WAIT = 5.0
+COMMUNITY = "CCOMMUNITY"
 
 
 def run_demo(out: TextIO) -> int:
     with LocalStack() as stack:
         out.write("Started local emulators of Slack and Nexudus, and the bot in HTTP mode.\n\n")
         stack.bot.services.directory.refresh()
+        stack.bot.relay.run_once()  # the relay starts watching the board from now
         out.write("1. Jane types: /newthread Lost keys near the kitchen\n")
         stack.driver.slash(seed.JANE, "Lost keys near the kitchen")
         opened = _wait_for(stack, "views.open")
@@ -56,8 +58,42 @@ def run_demo(out: TextIO) -> int:
         out.write("   " + json.dumps(body, indent=2).replace("\n", "\n   ") + "\n")
         card = _wait_for(stack, "chat.postMessage")
         out.write(f"\n5. The bot shared it in channel {card.args.get('channel')}: {card.args.get('text')}\n")
+        _relay_story(stack, int(body["Id"]), out)
     out.write("\nDemo finished: this is what a real workspace and Nexudus account would see.\n")
     return 0
+
+
+def _relay_story(stack: LocalStack, thread_id: int, out: TextIO) -> None:
+    out.write("\n6. An admin types in #community: /newthread subscribe digest\n")
+    stack.driver.slash(seed.ADMIN, "subscribe digest", channel_id=COMMUNITY)
+    out.write(f"   Slack answers: {_wait_for_response(stack)}\n")
+    stack.nexudus.add("CommunityThreadFollow", ThreadId=thread_id, UserId=seed.JANE_USER_ID)
+    stack.nexudus.add(
+        "CommunityMessage",
+        CommunityThreadId=thread_id,
+        UserId=seed.OMAR_USER_ID,
+        Message="Found them! They are at the front desk.",
+    )
+    out.write("\n7. On the portal, Omar replies to Jane's thread (which she follows).\n")
+    out.write(f"   The relay polls: {stack.bot.relay.run_once()}\n")
+    for message in stack.slack.posts(f"D{seed.JANE}"):
+        out.write(f"   Jane gets a DM: {_message_text(message)}\n")
+    out.write("\n8. Digest time: python -m bot digest --now\n")
+    out.write(f"   {stack.bot.relay.digest_pass(force=True)}\n")
+    for message in stack.slack.posts(COMMUNITY)[1:]:
+        out.write(f"   #community gets: {_message_text(message)}\n")
+
+
+def _message_text(message: dict[str, Any]) -> str:
+    texts = [b.get("text", {}).get("text", "") for b in message.get("blocks", []) if b["type"] == "section"]
+    return " | ".join(t.replace("\n", " / ") for t in texts)
+
+
+def _wait_for_response(stack: LocalStack) -> str:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline and not stack.slack.responses:
+        time.sleep(0.02)
+    return str(stack.slack.responses[-1]["text"]) if stack.slack.responses else "(nothing)"
 
 
 def describe_view(view: dict[str, Any]) -> list[str]:

@@ -107,6 +107,8 @@ def test_demo_runs_green_with_no_environment(tmp_path: Path) -> None:
     assert "Nexudus received POST /api/community/communitythreads" in done.stdout
     assert '"Subject": "Lost keys near the kitchen"' in done.stdout
     assert '"Guests": [' in done.stdout and "shared it in channel" in done.stdout
+    assert "Jane gets a DM: New reply on *Lost keys near the kitchen*" in done.stdout
+    assert "#community gets: *New threads* (1)" in done.stdout
 
 
 def emulator_env(stack: LocalStack, database: Path) -> dict[str, str]:
@@ -206,7 +208,9 @@ def test_relay_once_and_digest_now_share_the_jobs_code(tmp_path: Path) -> None:
         again = run_cli("digest", "--now", env=env, cwd=tmp_path)
 
         assert first.returncode == 0 and "first run" in first.stdout
-        assert "1 new repl" in second.stdout and "1 digest item(s) queued" in second.stdout
+        assert (
+            "new replies: 1" in second.stdout and "queued: 0 message(s) and 1 digest item(s)" in second.stdout
+        )
         assert digest.stdout.startswith("1 digest(s) recorded, 1 message(s) sent")
         assert again.stdout.startswith("0 digest(s) recorded, 0 message(s) sent")
         assert [m["channel"] for m in stack.slack.posts()] == ["DUJANE"]

@@ -56,11 +56,11 @@ class Relay:
             self.store.relay_state.forget_seen_before(started - SEEN_KEPT)
             summary = (
                 f"{'first run: started watching; ' if activity.first_run else ''}"
-                f"{len(activity.threads)} new thread(s), {len(activity.replies)} new repl(ies), "
-                f"{len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s) queued"
+                f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
+                f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
             )
         sent = self.sender.deliver_due(stop)
-        summary += f", {sent} sent"
+        summary += f", sent: {sent}"
         self.store.relay_state.record_run(RELAY_JOB, started, utc_now(), summary)
         return summary
 
