@@ -22,8 +22,12 @@ def status_message(services: Services) -> tuple[str, list[dict[str, Any]]]:
     )
     pending, failed = store.outbox.count("pending"), store.outbox.count("failed")
     lines = [run, f"Deliveries waiting: {pending}. Failed: {failed}."]
+    retrying = [m for m in store.outbox.in_state("pending", FAILED_SHOWN) if m.last_error]
     lines += [
-        f"• `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or 'unknown')}"
+        f"• retrying `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or '')}" for m in retrying
+    ]
+    lines += [
+        f"• failed `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or 'unknown')}"
         for m in store.outbox.in_state("failed", FAILED_SHOWN)
     ]
     text = "\n".join(lines)

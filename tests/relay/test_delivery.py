@@ -147,6 +147,27 @@ def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: 
     assert relay_stack.store.outbox.count("failed") == 0
 
 
+def test_status_lists_deliveries_being_retried(relay_stack: LocalStack, board: Board) -> None:
+    relay_stack.slack.channel_errors["CFLAKY"] = "internal_error"
+    relay_stack.store.subscriptions.add(
+        channel_id="CFLAKY",
+        mode="instant",
+        business_id=None,
+        group_id=None,
+        tag=None,
+        digest_time=None,
+        created_by=seed.ADMIN,
+        now=utc_now(),
+    )
+    board.thread("Flaky channel")
+    relay_stack.bot.relay.run_once()
+
+    relay_stack.driver.slash(seed.ADMIN, "status")
+
+    text = wait_for(lambda: relay_stack.slack.responses)[0]["text"]
+    assert "Deliveries waiting: 1" in text and "retrying" in text and "internal_error" in text
+
+
 def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
     relay_stack.driver.slash(seed.JANE, "status")
 

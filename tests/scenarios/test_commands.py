@@ -24,7 +24,17 @@ def reply(stack: LocalStack, user: str, text: str) -> str:
 def test_help_lists_every_subcommand(stack: LocalStack) -> None:
     text = reply(stack, seed.JANE, "help")
 
-    for subcommand in ("/newthread [title]", "whoami", "help", "link @someone", "unlink @someone"):
+    for subcommand in (
+        "/newthread [title]",
+        "whoami",
+        "help",
+        "link @someone",
+        "unlink @someone",
+        "subscribe [instant|digest]",
+        "unsubscribe",
+        "/newthread list",
+        "/newthread status",
+    ):
         assert subcommand in text
     assert stack.slack.calls_to("views.open") == []
 
