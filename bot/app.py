@@ -49,6 +49,16 @@ def slack_client(settings: Settings) -> WebClient:
     return client
 
 
+def connect_portal(settings: Settings, store: Store) -> NexudusClient:
+    """The Nexudus client for these settings, keeping its tokens in ``store``."""
+    return NexudusClient.connect(
+        settings.nexudus_url,
+        username=settings.nexudus_username,
+        password=settings.nexudus_password,
+        sessions=store.portal_session,
+    )
+
+
 def create_app(
     settings: Settings,
     *,

@@ -9,7 +9,7 @@ from typing import TextIO
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.app import slack_client
+from bot.app import connect_portal, slack_client
 from bot.config import Settings
 from bot.portal import NexudusClient, PortalError
 from bot.scopes import BOT_SCOPES
@@ -47,12 +47,7 @@ def run_checks(settings: Settings, out: TextIO, *, client: WebClient | None = No
     check("slack auth", lambda: _slack_identity(client))
     check("slack scopes", lambda: _slack_scopes(client))
     if store is not None:
-        portal = NexudusClient.connect(
-            settings.nexudus_url,
-            username=settings.nexudus_username,
-            password=settings.nexudus_password,
-            sessions=store.portal_session,
-        )
+        portal = connect_portal(settings, store)
         check("nexudus login", lambda: _nexudus_me(portal))
         check("nexudus read", lambda: f"{len(portal.businesses())} location(s) visible")
         portal.close()

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.app import create_app
+from bot.app import connect_portal, create_app
 from bot.config import Settings
-from bot.portal import NexudusClient
 from store import Store
 
 
 def run_job(settings: Settings, job: str, out: TextIO) -> int:
     store = Store(settings.database)
-    portal = NexudusClient.connect(
-        settings.nexudus_url,
-        username=settings.nexudus_username,
-        password=settings.nexudus_password,
-        sessions=store.portal_session,
-    )
+    portal = connect_portal(settings, store)
     try:
         bot = create_app(settings, store=store, portal=portal)
         summary = bot.relay.run_once() if job == "relay" else bot.relay.digest_pass(force=True)

@@ -11,10 +11,9 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
-from bot.app import create_app
+from bot.app import connect_portal, create_app
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer
-from bot.portal import NexudusClient
 from bot.scheduler import build_scheduler
 from store import Store
 
@@ -23,12 +22,7 @@ log = logging.getLogger(__name__)
 
 def serve(settings: Settings) -> int:
     store = Store(settings.database)
-    portal = NexudusClient.connect(
-        settings.nexudus_url,
-        username=settings.nexudus_username,
-        password=settings.nexudus_password,
-        sessions=store.portal_session,
-    )
+    portal = connect_portal(settings, store)
     try:
         # Verifies the bot token with auth.test now rather than on the first request.
         bot = create_app(settings, store=store, portal=portal, token_verification=True)

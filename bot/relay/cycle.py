@@ -14,8 +14,8 @@ from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalError
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
-from bot.relay.plan import RelayPlanner
-from bot.relay.watch import BoardWatcher
+from bot.relay.plan import Plan, RelayPlanner
+from bot.relay.watch import Activity, BoardWatcher
 from bot.timekeeping import zone_or_utc
 from store import Store
 from store.relay_state import record_poll
@@ -39,21 +39,11 @@ class Relay:
         """Poll the board, record every delivery it calls for, then send what is due."""
         started = now or utc_now()
         try:
-            activity = self.watcher.poll(started)
-            plan = self.planner.plan(activity, started)
+            activity, plan = self.poll_and_record(started)
         except PortalError as error:
             summary = f"Nexudus unavailable: {error}"
             log.warning("relay: %s", summary)
         else:
-            record_poll(
-                self.store.file,
-                messages=plan.messages,
-                digest_items=plan.digest_items,
-                seen=activity.seen,
-                cursors=activity.cursors,
-                now=started,
-            )
-            self.store.relay_state.forget_seen_before(started - SEEN_KEPT)
             summary = (
                 f"{'first run: started watching; ' if activity.first_run else ''}"
                 f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
@@ -63,6 +53,21 @@ class Relay:
         summary += f", sent: {sent}"
         self.store.relay_state.record_run(RELAY_JOB, started, utc_now(), summary)
         return summary
+
+    def poll_and_record(self, now: datetime) -> tuple[Activity, Plan]:
+        """The first half of a cycle: find what is new and record every delivery it needs."""
+        activity = self.watcher.poll(now)
+        plan = self.planner.plan(activity, now)
+        record_poll(
+            self.store.file,
+            messages=plan.messages,
+            digest_items=plan.digest_items,
+            seen=activity.seen,
+            cursors=activity.cursors,
+            now=now,
+        )
+        self.store.relay_state.forget_seen_before(now - SEEN_KEPT)
+        return activity, plan
 
     def digest_pass(self, *, force: bool = False, stop: threading.Event | None = None) -> str:
         try:

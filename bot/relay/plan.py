@@ -100,10 +100,8 @@ class RelayPlanner:
         plan: Plan,
         now: datetime,
     ) -> None:
-        if not visible_to_channels(thread, groups):
-            return
-        shown = self.board_thread(thread, groups)
-        for subscription in (s for s in subscriptions if matches(s, thread)):
+        shown, audience = self._channel_audience(thread, subscriptions, groups)
+        for subscription in audience:
             if subscription.mode == "instant":
                 key = channel_post_key(thread.id, subscription.channel_id)
                 plan.messages.append(
@@ -167,10 +165,8 @@ class RelayPlanner:
         plan: Plan,
         now: datetime,
     ) -> None:
-        if not visible_to_channels(thread, groups):
-            return
-        shown = self.board_thread(thread, groups)
-        for subscription in (s for s in subscriptions if matches(s, thread)):
+        shown, audience = self._channel_audience(thread, subscriptions, groups)
+        for subscription in audience:
             if subscription.mode == "digest":
                 plan.digest_items.extend(
                     DigestItem(
@@ -189,6 +185,14 @@ class RelayPlanner:
                 message = self._render.channel_reply(self._board_reply(reply))
                 key = f"reply:{reply.id}:channel:{subscription.channel_id}"
                 plan.messages.append(_message(key, subscription.channel_id, message, now, parent=parent))
+
+    def _channel_audience(
+        self, thread: Thread, subscriptions: list[Subscription], groups: dict[int, CommunityGroup]
+    ) -> tuple[BoardThread, list[Subscription]]:
+        """The subscriptions a thread may be shown to: none at all when it is private."""
+        if not visible_to_channels(thread, groups):
+            return self.board_thread(thread, groups), []
+        return self.board_thread(thread, groups), [s for s in subscriptions if matches(s, thread)]
 
     def board_thread(self, thread: Thread, groups: dict[int, CommunityGroup]) -> BoardThread:
         location = self._directory.location(thread.business_id)

@@ -23,7 +23,6 @@ from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.nexudus_data import stamp
 from bot.emulators.stack import LocalStack
-from store.relay_state import record_poll
 
 
 def seed_board(stack: LocalStack, size: int) -> list[int]:
@@ -79,16 +78,7 @@ def measure(size: int, replies: int, threads: int, followers: int) -> dict[str, 
         tracemalloc.start()
         before = calls(stack)
         started = time.perf_counter()
-        activity = relay.watcher.poll(utc_now())
-        plan = relay.planner.plan(activity, utc_now())
-        record_poll(
-            stack.store.file,
-            messages=plan.messages,
-            digest_items=plan.digest_items,
-            seen=activity.seen,
-            cursors=activity.cursors,
-            now=utc_now(),
-        )
+        relay.poll_and_record(utc_now())
         planned = time.perf_counter() - started
         active_calls = calls(stack) - before
         started = time.perf_counter()

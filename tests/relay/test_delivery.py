@@ -16,10 +16,22 @@ from bot.relay.delivery import OutboxSender
 from handlers import ids
 from store import Store
 from store.relay_models import OutboxMessage
-from store.relay_state import record_poll
 from tests.conftest import wait_for
 from tests.portal.test_client import FakeTime
 from tests.relay.conftest import Board, dms_to
+
+
+def subscribe_channel(stack: LocalStack, channel_id: str) -> None:
+    stack.store.subscriptions.add(
+        channel_id=channel_id,
+        mode="instant",
+        business_id=None,
+        group_id=None,
+        tag=None,
+        digest_time=None,
+        created_by=seed.ADMIN,
+        now=utc_now(),
+    )
 
 
 def test_rate_limited_post_honours_retry_after_and_is_delivered_once(
@@ -49,17 +61,7 @@ def test_crash_between_recording_and_sending_delivers_once_after_restart(tmp_pat
         board.follow(thread)
         board.reply(thread, "Survives a crash")
         # The cycle's first half only: poll, plan and record... then the process dies.
-        relay = stack.bot.relay
-        activity = relay.watcher.poll(utc_now())
-        plan = relay.planner.plan(activity, utc_now())
-        record_poll(
-            stack.store.file,
-            messages=plan.messages,
-            digest_items=plan.digest_items,
-            seen=activity.seen,
-            cursors=activity.cursors,
-            now=utc_now(),
-        )
+        stack.bot.relay.poll_and_record(utc_now())
         assert stack.slack.posts() == []
 
         # A new process on the same database file.
@@ -98,16 +100,7 @@ def test_permanent_error_is_kept_with_its_reason_and_not_retried(
     relay_stack: LocalStack, board: Board
 ) -> None:
     relay_stack.slack.channel_errors["CGONE"] = "channel_not_found"
-    relay_stack.store.subscriptions.add(
-        channel_id="CGONE",
-        mode="instant",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
-    )
+    subscribe_channel(relay_stack, "CGONE")
     board.thread("Nowhere to go")
 
     relay_stack.bot.relay.run_once()
@@ -121,16 +114,7 @@ def test_permanent_error_is_kept_with_its_reason_and_not_retried(
 
 def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: Board) -> None:
     relay_stack.slack.channel_errors["CGONE"] = "is_archived"
-    relay_stack.store.subscriptions.add(
-        channel_id="CGONE",
-        mode="instant",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
-    )
+    subscribe_channel(relay_stack, "CGONE")
     board.thread("Archived channel")
     relay_stack.bot.relay.run_once()
 
@@ -149,16 +133,7 @@ def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: 
 
 def test_status_lists_deliveries_being_retried(relay_stack: LocalStack, board: Board) -> None:
     relay_stack.slack.channel_errors["CFLAKY"] = "internal_error"
-    relay_stack.store.subscriptions.add(
-        channel_id="CFLAKY",
-        mode="instant",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
-    )
+    subscribe_channel(relay_stack, "CFLAKY")
     board.thread("Flaky channel")
     relay_stack.bot.relay.run_once()
 

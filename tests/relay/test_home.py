@@ -27,6 +27,22 @@ def open_home(stack: LocalStack, user: str = seed.JANE, published_before: int = 
     return dict(calls[-1].args["view"])
 
 
+def act_on_home(stack: LocalStack, home: dict[str, Any], action: dict[str, Any]) -> None:
+    stack.driver.interact(
+        {
+            "type": "block_actions",
+            "user": {"id": seed.JANE},
+            "team": {"id": "T1"},
+            "api_app_id": "A1",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "view": {**home, "id": "VHOME"},
+            "trigger_id": stack.slack.new_trigger(),
+            "response_url": stack.slack.response_url(),
+            "actions": [{"block_id": "b", "action_ts": "1", **action}],
+        }
+    )
+
+
 def test_home_shows_link_followed_threads_and_preferences(relay_stack: LocalStack, board: Board) -> None:
     thread = board.thread("Plant swap <Saturday>")
     board.follow(thread)
@@ -46,25 +62,14 @@ def test_choosing_a_preference_saves_it(relay_stack: LocalStack) -> None:
     home = open_home(relay_stack)
     published = len(relay_stack.slack.calls_to("views.publish"))
 
-    relay_stack.driver.interact(
+    act_on_home(
+        relay_stack,
+        home,
         {
-            "type": "block_actions",
-            "user": {"id": seed.JANE},
-            "team": {"id": "T1"},
-            "api_app_id": "A1",
-            "container": {"type": "view", "view_id": "VHOME"},
-            "view": {**home, "id": "VHOME"},
-            "trigger_id": relay_stack.slack.new_trigger(),
-            "actions": [
-                {
-                    "action_id": ids.REPLIES_PREFERENCE_ACTION,
-                    "block_id": "b",
-                    "type": "static_select",
-                    "selected_option": {"value": "off", "text": {"type": "plain_text", "text": "Off"}},
-                    "action_ts": "1",
-                }
-            ],
-        }
+            "action_id": ids.REPLIES_PREFERENCE_ACTION,
+            "type": "static_select",
+            "selected_option": {"value": "off", "text": {"type": "plain_text", "text": "Off"}},
+        },
     )
 
     wait_for(lambda: relay_stack.slack.calls_to("views.publish")[published:])
@@ -77,26 +82,8 @@ def test_unfollow_from_home_deletes_the_follow_and_refreshes(relay_stack: LocalS
     home = open_home(relay_stack)
     published = len(relay_stack.slack.calls_to("views.publish"))
 
-    relay_stack.driver.interact(
-        {
-            "type": "block_actions",
-            "user": {"id": seed.JANE},
-            "team": {"id": "T1"},
-            "api_app_id": "A1",
-            "container": {"type": "view", "view_id": "VHOME"},
-            "view": {**home, "id": "VHOME"},
-            "trigger_id": relay_stack.slack.new_trigger(),
-            "response_url": relay_stack.slack.response_url(),
-            "actions": [
-                {
-                    "action_id": ids.UNFOLLOW_THREAD_ACTION,
-                    "block_id": "b",
-                    "type": "button",
-                    "value": str(thread),
-                    "action_ts": "1",
-                }
-            ],
-        }
+    act_on_home(
+        relay_stack, home, {"action_id": ids.UNFOLLOW_THREAD_ACTION, "type": "button", "value": str(thread)}
     )
 
     refreshed = wait_for(
