@@ -6,13 +6,14 @@ Private group, never goes to a channel; its followers still hear of it by DM.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.directory import Directory
 from bot.outcomes import thread_url
-from bot.portal import NexudusClient
+from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
 from bot.relay.items import BoardReply, BoardThread, Message, RelayRenderer
 from bot.relay.people import PortalPeople
@@ -21,6 +22,8 @@ from store.outbox import OutboxRepository
 from store.people import PreferenceRepository
 from store.relay_models import DigestItem, OutboxMessage, Subscription
 from store.subscriptions import SubscriptionRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -87,7 +90,11 @@ class RelayPlanner:
         for reply in activity.replies:
             by_thread[reply.community_thread_id].append(reply)
         for thread_id, replies in by_thread.items():
-            thread = self._portal.thread(thread_id)  # fresh: Private or group may have changed
+            try:
+                thread = self._portal.thread(thread_id)  # fresh: Private or group may have changed
+            except PortalNotFound:
+                log.info("replies on thread %s skipped: it was deleted", thread_id)
+                continue
             self._to_followers(thread, replies, groups, plan, now)
             self._to_channels(thread, replies, subscriptions, groups, plan, now)
         return plan
@@ -179,7 +186,7 @@ class RelayPlanner:
                 )
                 continue
             parent = channel_post_key(thread.id, subscription.channel_id)
-            if self._outbox.get(parent) is None:
+            if self._outbox.get(parent) is None and all(m.key != parent for m in plan.messages):
                 continue  # posted before this channel subscribed: nothing to thread under
             for reply in replies:
                 message = self._render.channel_reply(self._board_reply(reply))

@@ -185,3 +185,32 @@ def test_subscribe_list_and_unsubscribe(relay_stack: LocalStack) -> None:
     assert "tag `events`" in listed
     assert "Only admins" in refused
     assert "Removed 1" in removed and relay_stack.store.subscriptions.all() == []
+
+
+def test_thread_and_reply_in_the_same_poll_are_posted_and_threaded(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    subscribe(relay_stack)
+    thread = board.thread("Fresh")
+    board.reply(thread, "Quick reply")
+
+    relay_stack.bot.relay.run_once()
+
+    post, reply = relay_stack.slack.posts(CHANNEL)
+    assert reply["thread_ts"] == post["ts"] and "Quick reply" in reply["text"]
+
+
+def test_a_deleted_thread_does_not_stop_the_relay(relay_stack: LocalStack, board: Board) -> None:
+    gone = board.thread("Deleted soon")
+    kept = board.thread("Still here", InstantDelivery=True)
+    board.follow(kept)
+    relay_stack.bot.relay.run_once()
+    board.reply(gone, "orphan")
+    board.reply(kept, "still delivered")
+    relay_stack.nexudus.records["CommunityThread"] = [
+        t for t in relay_stack.nexudus.records["CommunityThread"] if t["Id"] != gone
+    ]
+
+    relay_stack.bot.relay.run_once()
+
+    assert "still delivered" in str(dms_to(relay_stack, seed.JANE))
