@@ -15,7 +15,7 @@ from handlers.blocks.text import escape, mrkdwn, plain, shorten
 
 BLOCKS_PER_MESSAGE = 50
 TEXT_PER_MESSAGE = 11_000
-DM_REPLY_CHARS = 1_500
+DM_REPLY_CHARS = 1_000  # ten of them stay under the ~13,000-character message limit
 DIGEST_REPLY_CHARS = 300
 DM_REPLIES_SHOWN = 10
 DIGEST_REPLIES_SHOWN = 3

@@ -1,0 +1,72 @@
+"""Relay messages: valid blocks, inside Slack's message limits, portal text escaped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.relay.items import BoardReply, BoardThread, DigestEntry
+from handlers.blocks.relay_messages import SlackRelayRenderer
+
+THREAD = BoardThread(
+    id=1,
+    subject="<!channel> & co",
+    location="Canal <St>",
+    group="G&G",
+    author="<@U1>",
+    url="https://portal.example/1",
+)
+
+
+def reply(n: int, text: str = "hello") -> BoardReply:
+    return BoardReply(id=n, thread_id=1, author=f"Member {n}", text=text)
+
+
+def check(blocks: list[dict[str, Any]]) -> None:
+    assert len(blocks) <= 50
+    assert sum(len(b.get("text", {}).get("text", "")) for b in blocks) <= 12_000
+    for block in blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+        assert len(block.get("text", {}).get("text", "")) <= 3000
+
+
+def test_reply_dm_with_many_long_replies_stays_inside_limits() -> None:
+    text, blocks = SlackRelayRenderer().reply_dm(THREAD, [reply(n, "x" * 5000) for n in range(30)])
+
+    check(blocks)
+    assert "…and 20 more" in str(blocks) and text.startswith("30 new replies")
+
+
+@pytest.mark.parametrize("kind", ["channel_digest", "personal_digest"])
+def test_digests_split_by_blocks_and_by_size(kind: str) -> None:
+    entries = [
+        DigestEntry(
+            thread=THREAD.model_copy(update={"id": n, "subject": "s" * 140}),
+            is_new=n % 2 == 0,
+            replies=[reply(r, "y" * 400) for r in range(5)],
+        )
+        for n in range(200)
+    ]
+
+    messages = getattr(SlackRelayRenderer(), kind)(entries)
+
+    assert len(messages) > 4
+    for _, blocks in messages:
+        check(blocks)
+
+
+def test_everything_from_the_portal_is_escaped() -> None:
+    renderer = SlackRelayRenderer()
+    rendered = str(
+        [
+            renderer.reply_dm(THREAD, [reply(1, "<!here> <https://a|b>")]),
+            renderer.channel_thread(THREAD),
+            renderer.channel_reply(reply(2, "<@U9>")),
+            renderer.channel_digest([DigestEntry(thread=THREAD, is_new=True, replies=[])]),
+        ]
+    )
+
+    for markup in ("<!channel>", "<!here>", "<@U1>", "<@U9>", "<https://a|b>", "<St>"):
+        assert markup not in rendered
