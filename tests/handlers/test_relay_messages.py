@@ -37,6 +37,9 @@ def test_reply_dm_with_many_long_replies_stays_inside_limits() -> None:
 
     check(blocks)
     assert "…and 20 more" in str(blocks) and text.startswith("30 new replies")
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [b["text"]["text"] for b in buttons] == ["Mute thread", "Unfollow", "Open in portal"]
+    assert buttons[2]["url"] == "https://portal.example/1"
 
 
 @pytest.mark.parametrize("kind", ["channel_digest", "personal_digest"])
