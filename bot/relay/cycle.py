@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from slack_sdk.errors import SlackApiError
+
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalError
 from bot.relay.delivery import OutboxSender
@@ -42,6 +44,10 @@ class Relay:
             activity, plan = self.poll_and_record(started)
         except PortalError as error:
             summary = f"Nexudus unavailable: {error}"
+            log.warning("relay: %s", summary)
+        except SlackApiError as error:
+            # A lookup (users.lookupByEmail) failed: nothing was recorded, the next poll redoes it.
+            summary = f"Slack lookup failed: {error.response.get('error')}"
             log.warning("relay: %s", summary)
         else:
             summary = (

@@ -168,3 +168,19 @@ def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
 
     # One wait before each later post to CBUSY; COTHER does not wait for CBUSY.
     assert clock.sleeps == [pytest.approx(1.0), pytest.approx(1.0)]
+
+
+def test_a_failed_slack_lookup_postpones_the_poll_without_losing_it(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    thread = board.thread(InstantDelivery=True)
+    board.follow(thread, seed.OMAR_USER_ID)
+    board.reply(thread, author=seed.LEE_USER_ID)
+    relay_stack.slack.rate_limited["users.lookupByEmail"] = 10  # beyond the client's own retries
+
+    postponed = relay_stack.bot.relay.run_once()
+    relay_stack.slack.rate_limited.clear()
+    relay_stack.bot.relay.run_once()
+
+    assert "Slack lookup failed: ratelimited" in postponed
+    assert len(dms_to(relay_stack, seed.OMAR)) == 1
