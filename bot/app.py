@@ -100,6 +100,8 @@ def create_app(
         signing_secret=secret.get_secret_value() if secret else "socket-mode",
         token_verification_enabled=token_verification,
         raise_error_for_unhandled_request=False,
+        # A submission may hold its listener while Nexudus is slow; Bolt's default is 5.
+        listener_executor=ThreadPoolExecutor(max_workers=24, thread_name_prefix="listener"),
     )
     app.error(_log_error)
     register_handlers(app, services=services, notices=notices, relay=relay)

@@ -17,6 +17,7 @@ from bot.check import run_checks
 from bot.config import Settings
 from bot.emulators import seed
 from bot.emulators.slack_driver import SlackDriver
+from bot.emulators.socket_mode import FakeSocketMode
 from bot.emulators.stack import SIGNING_SECRET, LocalStack
 from tests.conftest import wait_for
 
@@ -220,3 +221,49 @@ def test_relay_without_once_explains(tmp_path: Path) -> None:
     done = run_cli("relay", env={}, cwd=tmp_path)
 
     assert done.returncode == 2 and "relay --once" in done.stderr
+
+
+def test_serve_in_socket_mode_receives_a_command_and_acks_it(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        socket_mode = FakeSocketMode()
+        stack.slack.socket_mode_url = socket_mode.url
+        env = {**emulator_env(stack, tmp_path / "socket.db"), "SLACK_APP_TOKEN": "xapp-1-local"}
+        del env["SLACK_SIGNING_SECRET"]  # not needed in Socket Mode
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            env={**clean, **env, "PYTHONPATH": str(ROOT)},
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert socket_mode.connected.wait(timeout=20), "the bot never opened its socket"
+            socket_mode.send(
+                {
+                    "envelope_id": "env-1",
+                    "type": "slash_commands",
+                    "accepts_response_payload": True,
+                    "payload": {
+                        "command": "/newthread",
+                        "text": "Over the socket",
+                        "user_id": seed.JANE,
+                        "team_id": "T1",
+                        "channel_id": "C100",
+                        "api_app_id": "A1",
+                        "trigger_id": stack.slack.new_trigger(),
+                        "response_url": stack.slack.response_url(),
+                    },
+                }
+            )
+            view = wait_for(lambda: stack.slack.calls_to("views.open"))[0].args["view"]
+            ack = wait_for(lambda: [a for a in socket_mode.acks if a.get("envelope_id") == "env-1"])[0]
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, logs = process.communicate(timeout=30)
+            socket_mode.stop()
+
+    assert "Over the socket" in json.dumps(view) and ack["envelope_id"] == "env-1"
+    assert process.returncode == 0, logs
+    assert "connected to Slack in Socket Mode" in logs and "xapp-1-local" not in logs

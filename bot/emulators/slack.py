@@ -35,6 +35,7 @@ class FakeSlack:
         self.not_in_channels: set[str] = set()
         self.channel_errors: dict[str, str] = {}  # channel → error chat.postMessage answers
         self.messages: list[dict[str, Any]] = []  # what chat.postMessage actually posted
+        self.socket_mode_url: str | None = None  # handed out by apps.connections.open
         self.rate_limited: dict[str, int] = {}  # method → how many next calls get a 429
         self.retry_after = 1
         self._triggers: dict[str, float] = {}
@@ -119,6 +120,11 @@ class FakeSlack:
             "user_id": BOT_USER_ID,
             "bot_id": "B1",
         }
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket_mode_url is None:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(args.get("user")))
