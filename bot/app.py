@@ -71,7 +71,7 @@ def create_app(
     people = SlackPeople(client)
     identities = IdentityService(portal=portal, people=people, identities=store.identities)
     directory = Directory(portal=portal, cache=store.directory)
-    notices = SlackNotices(client, directory=directory, drafts=store.drafts)
+    notices = SlackNotices(client, directory=directory, drafts=store.drafts, people=people)
     poster = ThreadPoster(
         portal=portal,
         identities=identities,

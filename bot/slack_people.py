@@ -29,6 +29,7 @@ class SlackPeople:
         self._client = client
         self._clock = clock
         self._cache: dict[str, tuple[float, SlackProfile]] = {}
+        self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def profile(self, user_id: str) -> SlackProfile | None:
@@ -69,6 +70,16 @@ class SlackPeople:
                 return None
             raise
         return str(found["user"]["id"])
+
+    def dm_channel(self, user_id: str) -> str:
+        """The bot's DM channel with a user (``conversations.open``), opened once per process."""
+        with self._lock:
+            known = self._dm_channels.get(user_id)
+        if known is None:
+            known = str(self._client.conversations_open(users=user_id)["channel"]["id"])
+            with self._lock:
+                self._dm_channels[user_id] = known
+        return known
 
     def permalink(self, channel_id: str, message_ts: str) -> str | None:
         try:

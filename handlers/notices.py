@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.directory import Directory
 from bot.outcomes import Outcome, Posted
+from bot.relay.items import BoardThread
+from bot.slack_people import SlackPeople
 from bot.thread_form import NewThreadForm
-from handlers.blocks.messages import draft_notice, share_card
+from handlers.blocks.messages import draft_notice
+from handlers.blocks.relay_messages import new_thread_card
 from store.drafts import DraftRepository
 from store.models import Draft, Identity
 
@@ -27,17 +29,16 @@ SHARE_PROBLEMS = {
 class SlackNotices:
     """Implements ``bot.posting.ChannelSharer`` and ``bot.retry.DraftNotifier`` with Slack."""
 
-    def __init__(self, client: WebClient, *, directory: Directory, drafts: DraftRepository) -> None:
+    def __init__(
+        self, client: WebClient, *, directory: Directory, drafts: DraftRepository, people: SlackPeople
+    ) -> None:
         self._client = client
         self._directory = directory
         self._drafts = drafts
-        self._dm_channels: dict[str, str] = {}
-        self._lock = threading.Lock()
+        self._people = people
 
     def share(self, channel_id: str, form: NewThreadForm, poster: Identity, thread: Posted) -> str | None:
-        text, blocks = share_card(
-            form.subject, form.message, poster.full_name or "A member", thread, self._where(form)
-        )
+        text, blocks = new_thread_card(self._board_thread(form, poster, thread), excerpt=form.message)
         try:
             self._client.chat_postMessage(
                 channel=channel_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
@@ -59,7 +60,7 @@ class SlackNotices:
                 )
                 return
             sent = self._client.chat_postMessage(
-                channel=self._dm(draft.slack_user_id), text=text, blocks=blocks
+                channel=self._people.dm_channel(draft.slack_user_id), text=text, blocks=blocks
             )
             self._drafts.note_message(draft.key, str(sent["channel"]), str(sent["ts"]))
         except SlackApiError as error:
@@ -70,18 +71,15 @@ class SlackNotices:
                 error.response.get("error"),
             )
 
-    def _dm(self, user_id: str) -> str:
-        with self._lock:
-            known = self._dm_channels.get(user_id)
-        if known:
-            return known
-        channel = str(self._client.conversations_open(users=user_id)["channel"]["id"])
-        with self._lock:
-            self._dm_channels[user_id] = channel
-        return channel
-
-    def _where(self, form: NewThreadForm) -> str:
+    def _board_thread(self, form: NewThreadForm, poster: Identity, thread: Posted) -> BoardThread:
         location = self._directory.location(form.business_id)
         group = self._directory.group(form.group_id) if form.group_id else None
-        place = location.name if location else "the Discussion Board"
-        return f"{place} · {group.name}" if group else place
+        return BoardThread(
+            id=thread.thread_id,
+            subject=form.subject,
+            location=location.name if location else "the Discussion Board",
+            group=group.name if group else None,
+            group_id=form.group_id,
+            author=poster.full_name or "A member",
+            url=thread.url,
+        )

@@ -24,12 +24,28 @@ from tests.conftest import wait_for
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+def clean_environment(env: dict[str, str]) -> dict[str, str]:
+    """This machine's environment without any bot settings, plus ``env``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
-    clean["PYTHONPATH"] = str(ROOT)
+    return {**clean, "PYTHONPATH": str(ROOT), **env}
+
+
+def start_bot(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """``python -m bot`` (serve) as its own process, as a deployment runs it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        env=clean_environment(env),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        env={**clean, **env},
+        env=clean_environment(env),
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -135,15 +151,7 @@ def test_serve_in_http_mode_answers_slack_and_stops_cleanly_on_sigterm(tmp_path:
     with LocalStack(directory=tmp_path) as stack:
         port = free_port()
         env = {**emulator_env(stack, tmp_path / "serve.db"), "PORT": str(port)}
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            env={**clean, **env, "PYTHONPATH": str(ROOT)},
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_bot(env, tmp_path)
         try:
             driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, stack.slack)
             wait_for(lambda: _healthy(port), timeout=15)
@@ -229,15 +237,7 @@ def test_serve_in_socket_mode_receives_a_command_and_acks_it(tmp_path: Path) -> 
         stack.slack.socket_mode_url = socket_mode.url
         env = {**emulator_env(stack, tmp_path / "socket.db"), "SLACK_APP_TOKEN": "xapp-1-local"}
         del env["SLACK_SIGNING_SECRET"]  # not needed in Socket Mode
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEXUDUS_", "BOT_"))}
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            env={**clean, **env, "PYTHONPATH": str(ROOT)},
-            cwd=tmp_path,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_bot(env, tmp_path)
         try:
             assert socket_mode.connected.wait(timeout=20), "the bot never opened its socket"
             socket_mode.send(

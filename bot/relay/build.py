@@ -47,6 +47,6 @@ def build_relay(settings: Settings, services: Services, client: WebClient, rende
         store=store,
         watcher=BoardWatcher(portal, store.relay_state),
         planner=planner,
-        sender=OutboxSender(client, store.outbox),
+        sender=OutboxSender(client, store.outbox, services.people),
         digests=digests,
     )

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
+from bot.slack_people import SlackPeople
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 
@@ -50,6 +51,7 @@ class OutboxSender:
         self,
         client: WebClient,
         outbox: OutboxRepository,
+        people: SlackPeople,
         *,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
@@ -60,8 +62,8 @@ class OutboxSender:
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
+        self._people = people
         self._last_post: dict[str, float] = {}
-        self._dm_channels: dict[str, str] = {}
         self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
 
     def deliver_due(self, stop: threading.Event | None = None) -> int:
@@ -96,22 +98,17 @@ class OutboxSender:
                 unfurl_media=False,
             )
         except SlackApiError as error:
-            self._failed(message, str(error.response.get("error")), error.response.headers)
+            self._failed(message, str(error.response.get("error")), error.response.headers.get("Retry-After"))
             return 0
         except (URLError, OSError) as error:
-            self._failed(message, f"cannot reach Slack: {type(error).__name__}", {})
+            self._failed(message, f"cannot reach Slack: {type(error).__name__}", None)
             return 0
         self._outbox.mark_sent(message.key, str(answer["channel"]), str(answer["ts"]), self._clock())
         return 1
 
     def _channel_for(self, target: str) -> str:
-        if not target.startswith(("U", "W")):
-            return target
-        known = self._dm_channels.get(target)
-        if known is None:
-            known = str(self._client.conversations_open(users=target)["channel"]["id"])
-            self._dm_channels[target] = known
-        return known
+        # Targets are channel ids, or user ids (U…, W… on Enterprise Grid) for a DM.
+        return self._people.dm_channel(target) if target.startswith(("U", "W")) else target
 
     def _pace(self, channel: str) -> None:
         last = self._last_post.get(channel)
@@ -121,13 +118,12 @@ class OutboxSender:
                 self._sleep(wait)
         self._last_post[channel] = self._monotonic()
 
-    def _failed(self, message: OutboxMessage, reason: str, headers: object) -> None:
+    def _failed(self, message: OutboxMessage, reason: str, retry_after: str | None) -> None:
         if reason in PERMANENT or message.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("giving up on %s: %s", message.key, reason)
             self._outbox.fail(message.key, reason)
             return
         wait = 2.0 ** min(message.attempts, 8) * 15
-        retry_after = getattr(headers, "get", lambda _name: None)("Retry-After")
         if reason == "ratelimited" and retry_after:
             wait = max(wait, float(retry_after))
         log.info("will retry %s in %.0f s: %s", message.key, wait, reason)

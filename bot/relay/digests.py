@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from bot.clock import utc_now
 from bot.portal import NexudusClient
 from bot.portal.client import minute_text
-from bot.portal.models import CommunityGroup, GroupAccess
+from bot.portal.models import CommunityGroup
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
-from bot.relay.plan import visible_to_channels
+from bot.relay.plan import group_is_open, visible_to_channels
 from bot.slack_people import SlackPeople
 from bot.timekeeping import latest_occurrence, parse_clock_time, zone_or_utc
 from store.digests import DigestRepository
@@ -113,10 +113,7 @@ class DigestSender:
             fresh = changed.get(queued.id)
             if fresh is not None:
                 return visible_to_channels(fresh, groups)
-            group = groups.get(queued.group_id) if queued.group_id else None
-            return queued.group_id is None or (
-                group is not None and group.group_access != GroupAccess.PRIVATE
-            )
+            return group_is_open(queued.group_id, groups)
 
         shown = [i for i in items if visible(i)]
         return shown, [i for i in items if i not in shown]

@@ -39,12 +39,13 @@ class PortalPeople:
 
     def person(self, portal_user_id: int) -> PortalPerson:
         now = self._clock()
-        manual = [i for i in self._identities.find_by_portal_user(portal_user_id) if i.source == "manual"]
+        # Manual links first (find_by_portal_user's order): they win over any email match.
+        linked = self._identities.find_by_portal_user(portal_user_id)
         cached = self._cache.get(portal_user_id)
         if cached is None or (cached.expires_at is not None and cached.expires_at <= now):
-            cached = self._look_up(portal_user_id, now)
-        if manual:
-            return cached.model_copy(update={"slack_user_id": manual[0].slack_user_id})
+            cached = self._look_up(portal_user_id, linked[0].slack_user_id if linked else None, now)
+        if linked and linked[0].source == "manual":
+            return cached.model_copy(update={"slack_user_id": linked[0].slack_user_id})
         return cached
 
     def name(self, portal_user_id: int | None) -> str:
@@ -52,13 +53,13 @@ class PortalPeople:
             return "Someone"
         return self.person(portal_user_id).full_name or "A member"
 
-    def _look_up(self, portal_user_id: int, now: datetime) -> PortalPerson:
+    def _look_up(self, portal_user_id: int, linked_slack_id: str | None, now: datetime) -> PortalPerson:
         try:
             user = self._portal.user(portal_user_id)
         except PortalNotFound:
             user = None
         email = user.email if user else None
-        slack_id = self._slack_user(portal_user_id, email)
+        slack_id = linked_slack_id or (self._people.user_by_email(email) if email else None)
         person = PortalPerson(
             portal_user_id=portal_user_id,
             full_name=user.full_name if user else None,
@@ -69,9 +70,3 @@ class PortalPeople:
         )
         self._cache.remember(person)
         return person
-
-    def _slack_user(self, portal_user_id: int, email: str | None) -> str | None:
-        automatic = self._identities.find_by_portal_user(portal_user_id)
-        if automatic:
-            return automatic[0].slack_user_id
-        return self._people.user_by_email(email) if email else None

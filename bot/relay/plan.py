@@ -37,12 +37,15 @@ def channel_post_key(thread_id: int, channel_id: str) -> str:
 
 
 def visible_to_channels(thread: Thread, groups: dict[int, CommunityGroup]) -> bool:
-    if thread.private:
-        return False
-    if thread.community_group_id is None:
+    return not thread.private and group_is_open(thread.community_group_id, groups)
+
+
+def group_is_open(group_id: int | None, groups: dict[int, CommunityGroup]) -> bool:
+    """No group, or a group that is not Private. A group we cannot see counts as Private:
+    never guess in favour of posting."""
+    if group_id is None:
         return True
-    group = groups.get(thread.community_group_id)
-    # A group we cannot see is treated as Private: never guess in favour of posting.
+    group = groups.get(group_id)
     return group is not None and group.group_access != GroupAccess.PRIVATE
 
 
@@ -85,7 +88,8 @@ class RelayPlanner:
         # Fresh access levels, one call, only when some channel could be concerned.
         groups = {g.id: g for g in self._portal.groups()} if subscriptions else {}
         for thread in activity.threads:
-            self._new_thread(thread, subscriptions, groups, plan, now)
+            audience = self._channel_audience(thread, subscriptions, groups)
+            self._new_thread(self.board_thread(thread, groups), audience, plan, now)
         by_thread: dict[int, list[Reply]] = defaultdict(list)
         for reply in activity.replies:
             by_thread[reply.community_thread_id].append(reply)
@@ -95,22 +99,19 @@ class RelayPlanner:
             except PortalNotFound:
                 log.info("replies on thread %s skipped: it was deleted", thread_id)
                 continue
-            self._to_followers(thread, replies, groups, plan, now)
-            self._to_channels(thread, replies, subscriptions, groups, plan, now)
+            shown = self.board_thread(thread, groups)
+            shown_replies = [self._board_reply(r) for r in replies]
+            self._to_followers(thread, shown, replies, shown_replies, plan, now)
+            audience = self._channel_audience(thread, subscriptions, groups)
+            self._to_channels(thread.id, shown, shown_replies, audience, plan, now)
         return plan
 
     def _new_thread(
-        self,
-        thread: Thread,
-        subscriptions: list[Subscription],
-        groups: dict[int, CommunityGroup],
-        plan: Plan,
-        now: datetime,
+        self, shown: BoardThread, audience: list[Subscription], plan: Plan, now: datetime
     ) -> None:
-        shown, audience = self._channel_audience(thread, subscriptions, groups)
         for subscription in audience:
             if subscription.mode == "instant":
-                key = channel_post_key(thread.id, subscription.channel_id)
+                key = channel_post_key(shown.id, subscription.channel_id)
                 plan.messages.append(
                     _message(key, subscription.channel_id, self._render.channel_thread(shown), now)
                 )
@@ -118,7 +119,7 @@ class RelayPlanner:
                 plan.digest_items.append(
                     DigestItem(
                         target=subscription.target,
-                        item_key=f"thread:{thread.id}",
+                        item_key=f"thread:{shown.id}",
                         payload={"thread": shown.model_dump()},
                         created_at=now,
                     )
@@ -127,31 +128,29 @@ class RelayPlanner:
     def _to_followers(
         self,
         thread: Thread,
+        shown: BoardThread,
         replies: list[Reply],
-        groups: dict[int, CommunityGroup],
+        shown_replies: list[BoardReply],
         plan: Plan,
         now: datetime,
     ) -> None:
         muted = self._portal.muters(thread.id)
-        shown = self.board_thread(thread, groups)
         told: set[str] = set()
         for follow in self._portal.followers(thread.id):
             if follow.user_id in muted:
                 continue
             slack_id = self._people.person(follow.user_id).slack_user_id
-            theirs = [r for r in replies if r.user_id != follow.user_id]  # never your own reply
+            # Never your own reply.
+            theirs = [s for r, s in zip(replies, shown_replies, strict=True) if r.user_id != follow.user_id]
             if slack_id is None or slack_id in told or not theirs:
                 continue
             told.add(slack_id)
             choice = self._preferences.get(slack_id).replies
             if choice == "off":
                 continue
-            shown_replies = [self._board_reply(r) for r in theirs]
             if thread.instant_delivery or choice == "instant":
                 key = f"replies:{thread.id}:{theirs[0].id}:user:{slack_id}"
-                plan.messages.append(
-                    _message(key, slack_id, self._render.reply_dm(shown, shown_replies), now)
-                )
+                plan.messages.append(_message(key, slack_id, self._render.reply_dm(shown, theirs), now))
             else:
                 plan.digest_items.extend(
                     DigestItem(
@@ -160,46 +159,45 @@ class RelayPlanner:
                         payload={"thread": shown.model_dump(), "reply": r.model_dump()},
                         created_at=now,
                     )
-                    for r in shown_replies
+                    for r in theirs
                 )
 
     def _to_channels(
         self,
-        thread: Thread,
-        replies: list[Reply],
-        subscriptions: list[Subscription],
-        groups: dict[int, CommunityGroup],
+        thread_id: int,
+        shown: BoardThread,
+        replies: list[BoardReply],
+        audience: list[Subscription],
         plan: Plan,
         now: datetime,
     ) -> None:
-        shown, audience = self._channel_audience(thread, subscriptions, groups)
         for subscription in audience:
             if subscription.mode == "digest":
                 plan.digest_items.extend(
                     DigestItem(
                         target=subscription.target,
                         item_key=f"reply:{r.id}",
-                        payload={"thread": shown.model_dump(), "reply": self._board_reply(r).model_dump()},
+                        payload={"thread": shown.model_dump(), "reply": r.model_dump()},
                         created_at=now,
                     )
                     for r in replies
                 )
                 continue
-            parent = channel_post_key(thread.id, subscription.channel_id)
+            parent = channel_post_key(thread_id, subscription.channel_id)
             if self._outbox.get(parent) is None and all(m.key != parent for m in plan.messages):
                 continue  # posted before this channel subscribed: nothing to thread under
             for reply in replies:
-                message = self._render.channel_reply(self._board_reply(reply))
                 key = f"reply:{reply.id}:channel:{subscription.channel_id}"
+                message = self._render.channel_reply(reply)
                 plan.messages.append(_message(key, subscription.channel_id, message, now, parent=parent))
 
     def _channel_audience(
         self, thread: Thread, subscriptions: list[Subscription], groups: dict[int, CommunityGroup]
-    ) -> tuple[BoardThread, list[Subscription]]:
+    ) -> list[Subscription]:
         """The subscriptions a thread may be shown to: none at all when it is private."""
         if not visible_to_channels(thread, groups):
-            return self.board_thread(thread, groups), []
-        return self.board_thread(thread, groups), [s for s in subscriptions if matches(s, thread)]
+            return []
+        return [s for s in subscriptions if matches(s, thread)]
 
     def board_thread(self, thread: Thread, groups: dict[int, CommunityGroup]) -> BoardThread:
         location = self._directory.location(thread.business_id)

@@ -6,10 +6,8 @@ from typing import Any
 
 from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected
 from handlers import ids
-from handlers.blocks.text import escape, mrkdwn, plain, shorten
+from handlers.blocks.text import escape, mrkdwn, plain
 from store.models import Identity
-
-CARD_EXCERPT = 500
 
 HELP_LINES = [
     ("/newthread [title]", "open the form to start a Discussion Board thread"),
@@ -58,20 +56,6 @@ def whoami_text(identity: Identity | None) -> str:
         f"• customer id: `{identity.coworker_id if identity.coworker_id else 'none'}`\n"
         f"• {how}"
     )
-
-
-def share_card(
-    subject: str, message: str, author: str, posted: Posted, where: str
-) -> tuple[str, list[dict[str, Any]]]:
-    """Fallback text and blocks for a new thread shown in a channel; all portal text escaped."""
-    title = escape(shorten(subject, 150))
-    heading = f"<{posted.url}|{title}>" if posted.url else f"*{title}*"
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": mrkdwn(f":speech_balloon: New on the Discussion Board: {heading}")},
-        {"type": "section", "text": mrkdwn(escape(shorten(message, CARD_EXCERPT)))},
-        {"type": "context", "elements": [mrkdwn(f"{escape(author)} · {escape(where)}")]},
-    ]
-    return f"New thread: {title}", blocks
 
 
 def draft_notice(subject: str, key: str, outcome: Outcome) -> tuple[str, list[dict[str, Any]]]:

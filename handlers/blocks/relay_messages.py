@@ -19,6 +19,7 @@ DM_REPLY_CHARS = 1_000  # ten of them stay under the ~13,000-character message l
 DIGEST_REPLY_CHARS = 300
 DM_REPLIES_SHOWN = 10
 DIGEST_REPLIES_SHOWN = 3
+CARD_EXCERPT = 500
 
 Block = dict[str, Any]
 
@@ -59,14 +60,7 @@ class SlackRelayRenderer:
         return f"{count} on {escape(thread.subject)}", blocks
 
     def channel_thread(self, thread: BoardThread) -> Message:
-        blocks: list[Block] = [
-            {
-                "type": "section",
-                "text": mrkdwn(f":speech_balloon: New on the Discussion Board: {thread_link(thread)}"),
-            },
-            {"type": "context", "elements": [mrkdwn(f"{escape(thread.author)} · {where(thread)}")]},
-        ]
-        return f"New thread: {escape(thread.subject)}", blocks
+        return new_thread_card(thread)
 
     def channel_reply(self, reply: BoardReply) -> Message:
         line = reply_line(reply, DM_REPLY_CHARS)
@@ -89,6 +83,20 @@ class SlackRelayRenderer:
         for entry in entries:
             blocks.append(_digest_thread(entry, show_replies=True))
         return split("Your Discussion Board digest", blocks)
+
+
+def new_thread_card(thread: BoardThread, *, excerpt: str | None = None) -> Message:
+    """A new thread shown in a channel: by the relay, or shared by its author from the modal."""
+    blocks: list[Block] = [
+        {
+            "type": "section",
+            "text": mrkdwn(f":speech_balloon: New on the Discussion Board: {thread_link(thread)}"),
+        }
+    ]
+    if excerpt:
+        blocks.append({"type": "section", "text": mrkdwn(escape(shorten(excerpt, CARD_EXCERPT)))})
+    blocks.append({"type": "context", "elements": [mrkdwn(f"{escape(thread.author)} · {where(thread)}")]})
+    return f"New thread: {escape(thread.subject)}", blocks
 
 
 def thread_buttons(thread_id: int, url: str | None) -> list[Block]:

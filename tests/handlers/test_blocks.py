@@ -9,9 +9,11 @@ import pytest
 from slack_sdk.models.views import View
 
 from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Posted, Rejected
+from bot.relay.items import BoardThread
 from handlers import ids
-from handlers.blocks.messages import draft_notice, help_text, share_card
+from handlers.blocks.messages import draft_notice, help_text
 from handlers.blocks.new_thread_modal import new_thread_modal
+from handlers.blocks.relay_messages import new_thread_card
 from handlers.blocks.result_views import busy_view, deferred_view, not_linked_view, posted_view, posting_view
 from handlers.blocks.text import escape, plain_from_slack
 from handlers.forms import ModalState
@@ -100,13 +102,10 @@ def test_draft_notices_stay_small_and_escaped(outcome: Any) -> None:
 
 
 def test_share_card_escapes_portal_text() -> None:
-    text, blocks = share_card(
-        "<!channel>",
-        "<https://evil|safe> & <@U1>",
-        "<@U2>",
-        Posted(1, "s", "https://portal/1"),
-        "Canal <Street>",
+    thread = BoardThread(
+        id=1, subject="<!channel>", location="Canal <Street>", author="<@U2>", url="https://portal/1"
     )
+    text, blocks = new_thread_card(thread, excerpt="<https://evil|safe> & <@U1>")
 
     rendered = str(blocks)
     assert "<!channel>" not in text

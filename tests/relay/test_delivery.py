@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from bot.portal import NexudusClient
 from bot.relay.delivery import OutboxSender
+from bot.slack_people import SlackPeople
 from handlers import ids
 from store import Store
 from store.relay_models import OutboxMessage
@@ -154,6 +156,7 @@ def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
     sender = OutboxSender(
         WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url),
         relay_stack.store.outbox,
+        SlackPeople(WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)),
         monotonic=clock.now,
         sleep=clock.sleep,
     )
@@ -184,3 +187,24 @@ def test_a_failed_slack_lookup_postpones_the_poll_without_losing_it(
 
     assert "Slack lookup failed: ratelimited" in postponed
     assert len(dms_to(relay_stack, seed.OMAR)) == 1
+
+
+def test_shutdown_stops_delivery_between_sends_and_keeps_the_rest(relay_stack: LocalStack) -> None:
+    stop = threading.Event()
+    relay_stack.store.outbox.add(
+        [
+            OutboxMessage(key=f"k{n}", target="CQUIET", text="t", blocks=[], created_at=utc_now())
+            for n in range(3)
+        ]
+    )
+    clock = FakeTime([])
+    sender = OutboxSender(
+        WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url),
+        relay_stack.store.outbox,
+        SlackPeople(WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)),
+        monotonic=clock.now,
+        sleep=lambda seconds: stop.set(),  # SIGTERM arrives while pacing before the second send
+    )
+
+    assert sender.deliver_due(stop) == 2  # the send under way finishes; nothing new starts
+    assert relay_stack.store.outbox.count("pending") == 1

@@ -108,3 +108,34 @@ def test_latest_occurrence_never_skips_or_doubles_a_day() -> None:
     # One a day, on consecutive days, including 8 March when 02:30 does not exist locally.
     days = [m.astimezone(zone).day for m in sorted(moments)]
     assert days == [6, 7, 8, 9, 10]
+
+
+def test_a_subscription_keeps_its_own_digest_time(relay_stack: LocalStack) -> None:
+    start = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
+    subscription = relay_stack.store.subscriptions.add(
+        channel_id="CEVENING",
+        mode="digest",
+        business_id=None,
+        group_id=None,
+        tag=None,
+        digest_time="17:30",
+        created_by=seed.ADMIN,
+        now=start,
+    )
+    thread = {"id": 1, "subject": "Evening", "location": "Canal Street", "author": "Omar"}
+    relay_stack.store.digests.add(
+        [
+            DigestItem(
+                target=subscription.target, item_key="thread:1", payload={"thread": thread}, created_at=start
+            )
+        ]
+    )
+    now = [start]
+    sender = digest_sender(relay_stack, now)  # the bot's zone here: UTC; default time 08:00
+
+    now[0] = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
+    assert sender.run() == 0
+    now[0] = datetime(2026, 6, 1, 17, 29, tzinfo=UTC)
+    assert sender.run() == 0
+    now[0] = datetime(2026, 6, 1, 17, 30, tzinfo=UTC)
+    assert sender.run() == 1
