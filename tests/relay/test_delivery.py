@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -151,15 +152,14 @@ def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
     assert "Only admins" in wait_for(lambda: relay_stack.slack.responses)[0]["text"]
 
 
+def sender_on_fake_clock(stack: LocalStack, clock: FakeTime, sleep: Callable[[float], None]) -> OutboxSender:
+    client = WebClient(token="xoxb-local", base_url=stack.slack.api_url)
+    return OutboxSender(client, stack.store.outbox, SlackPeople(client), monotonic=clock.now, sleep=sleep)
+
+
 def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
     clock = FakeTime([])
-    sender = OutboxSender(
-        WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url),
-        relay_stack.store.outbox,
-        SlackPeople(WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)),
-        monotonic=clock.now,
-        sleep=clock.sleep,
-    )
+    sender = sender_on_fake_clock(relay_stack, clock, clock.sleep)
     relay_stack.store.outbox.add(
         [
             OutboxMessage(key=f"k{n}", target=channel, text="t", blocks=[], created_at=utc_now())
@@ -197,14 +197,8 @@ def test_shutdown_stops_delivery_between_sends_and_keeps_the_rest(relay_stack: L
             for n in range(3)
         ]
     )
-    clock = FakeTime([])
-    sender = OutboxSender(
-        WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url),
-        relay_stack.store.outbox,
-        SlackPeople(WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)),
-        monotonic=clock.now,
-        sleep=lambda seconds: stop.set(),  # SIGTERM arrives while pacing before the second send
-    )
+    # SIGTERM arrives while pacing before the second send.
+    sender = sender_on_fake_clock(relay_stack, FakeTime([]), lambda seconds: stop.set())
 
     assert sender.deliver_due(stop) == 2  # the send under way finishes; nothing new starts
     assert relay_stack.store.outbox.count("pending") == 1
