@@ -78,7 +78,7 @@ def create_app(
         people=people,
         drafts=store.drafts,
         sharer=notices,
-        portal_url=settings.nexudus_portal_url,
+        thread_url_template=settings.thread_url_template,
     )
     services = Services(
         store=store,
@@ -90,7 +90,7 @@ def create_app(
         admins=settings.admins,
         background=ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal"),
         digest_time=settings.digest_time,
-        portal_url=settings.nexudus_portal_url,
+        thread_url_template=settings.thread_url_template,
     )
     relay = build_relay(settings, services, client, SlackRelayRenderer())
     secret = settings.slack_signing_secret

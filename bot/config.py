@@ -8,6 +8,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from bot.thread_links import default_template, template_problem
 from bot.timekeeping import is_time_zone, parse_clock_time
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -34,6 +35,7 @@ class Settings(BaseModel):
     nexudus_username: str
     nexudus_password: SecretStr
     nexudus_portal_url: str | None = None
+    nexudus_thread_url: str | None = None  # None: derived from nexudus_portal_url, if set
     database: str = "bot.db"
     admins: frozenset[str] = frozenset()
     poll_seconds: int = 60
@@ -43,6 +45,11 @@ class Settings(BaseModel):
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
+
+    @property
+    def thread_url_template(self) -> str | None:
+        """NEXUDUS_THREAD_URL, else the default under NEXUDUS_PORTAL_URL, else None (no links)."""
+        return self.nexudus_thread_url or default_template(self.nexudus_portal_url)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -63,6 +70,7 @@ class Settings(BaseModel):
             "nexudus_username": reader.text("NEXUDUS_USERNAME", required=True),
             "nexudus_password": reader.secret("NEXUDUS_PASSWORD", required=True),
             "nexudus_portal_url": reader.url("NEXUDUS_PORTAL_URL", None),
+            "nexudus_thread_url": reader.link_template("NEXUDUS_THREAD_URL"),
             "database": reader.text("BOT_DATABASE") or "bot.db",
             "admins": frozenset(
                 part.strip() for part in env.get("BOT_ADMINS", "").split(",") if part.strip()
@@ -112,6 +120,14 @@ class _EnvReader:
             return default
         if not value.startswith(("http://", "https://")):
             self.problems.append(f"{name} must be an http(s) URL, got {value!r}")
+        return value
+
+    def link_template(self, name: str) -> str | None:
+        value = self.text(name)
+        problem = template_problem(value) if value is not None else None
+        if problem:
+            self.problems.append(f"{name} {problem}")
+            return None
         return value
 
     def number(self, name: str, default: int, *, low: int, high: int) -> int:

@@ -49,11 +49,3 @@ class Busy:
 
 
 Outcome = Posted | Rejected | NotLinked | Deferred | GaveUp | Busy
-
-
-def thread_url(portal_url: str | None, thread_id: int) -> str | None:
-    # Nexudus documents no thread URL (reference §14); this mirrors the portal API's
-    # /community/board/threads/{id} path and is the one place to change it.
-    if not portal_url:
-        return None
-    return f"{portal_url.rstrip('/')}/community/board/threads/{thread_id}"

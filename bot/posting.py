@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
 from bot.identity import IdentityService
-from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected, thread_url
+from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected
 from bot.portal import (
     NexudusClient,
     PortalAuthError,
@@ -27,6 +27,7 @@ from bot.portal import (
 from bot.portal.models import GroupAccess, NewThread
 from bot.slack_people import SlackPeople
 from bot.thread_form import NewThreadForm
+from bot.thread_links import thread_url
 from store.drafts import DraftRepository
 from store.models import Draft, Identity
 
@@ -71,7 +72,7 @@ class ThreadPoster:
         people: SlackPeople,
         drafts: DraftRepository,
         sharer: ChannelSharer,
-        portal_url: str | None,
+        thread_url_template: str | None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._portal = portal
@@ -79,7 +80,7 @@ class ThreadPoster:
         self._people = people
         self._drafts = drafts
         self._sharer = sharer
-        self._portal_url = portal_url
+        self._thread_url_template = thread_url_template
         self._clock = clock
 
     def post(self, key: str) -> Outcome:
@@ -88,7 +89,9 @@ class ThreadPoster:
             raise KeyError(key)
         if draft.state == "posted" and draft.thread_id is not None:
             form = NewThreadForm.model_validate(draft.form)
-            return Posted(draft.thread_id, form.subject, thread_url(self._portal_url, draft.thread_id))
+            return Posted(
+                draft.thread_id, form.subject, thread_url(self._thread_url_template, draft.thread_id)
+            )
         if not self._drafts.claim(key, self._clock()):
             return Busy()
         try:
@@ -121,7 +124,7 @@ class ThreadPoster:
                 self._drafts.fail(draft.key, str(error), self._clock())
                 return Rejected(_field_errors(error))
         self._drafts.mark_posted(draft.key, thread_id, self._clock())
-        posted = Posted(thread_id, form.subject, thread_url(self._portal_url, thread_id))
+        posted = Posted(thread_id, form.subject, thread_url(self._thread_url_template, thread_id))
         return self._shared(form, poster, posted)
 
     def _guest_ids(self, form: NewThreadForm) -> tuple[list[int], list[str]]:

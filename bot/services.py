@@ -25,7 +25,7 @@ class Services:
     # Work that must not hold up an ack: Nexudus calls, cache refreshes.
     background: ThreadPoolExecutor
     digest_time: str = "08:00"
-    portal_url: str | None = None
+    thread_url_template: str | None = None  # NEXUDUS_THREAD_URL, see bot.thread_links
 
     def is_admin(self, slack_user_id: str) -> bool:
         """Listed in BOT_ADMINS, or a workspace admin or owner."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, Settings, environment_with_dotenv
+from bot.thread_links import thread_url
 
 COMPLETE = {
     "SLACK_BOT_TOKEN": "xoxb-1",
@@ -63,6 +64,8 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ("BOT_DIGEST_TIME", "8am", "HH:MM"),
         ("BOT_DIGEST_TIME", "24:00", "HH:MM"),
         ("BOT_TIMEZONE", "Mars/Olympus", "IANA time zone"),
+        ("NEXUDUS_THREAD_URL", "space.example.com/t/{id}", "http(s) URL"),  # no scheme
+        ("NEXUDUS_THREAD_URL", "https://space.example.com/threads/", "{id}"),  # nowhere for the id
     ],
 )
 def test_invalid_values_are_named(name: str, value: str, says: str) -> None:
@@ -93,3 +96,29 @@ def test_dotenv_fills_in_and_the_environment_wins(tmp_path: Path) -> None:
     merged = environment_with_dotenv({"PORT": "5000"}, tmp_path)
 
     assert merged["NEXUDUS_USERNAME"] == "file@example.com" and merged["PORT"] == "5000"
+
+
+@pytest.mark.parametrize(
+    ("env", "link"),
+    [
+        # Nothing set: no links at all.
+        ({}, None),
+        # Only the portal: the documented default path under it.
+        (
+            {"NEXUDUS_PORTAL_URL": "https://space.example.com/"},
+            "https://space.example.com/community/board/threads/42",
+        ),
+        # The template wins over the portal's default.
+        (
+            {
+                "NEXUDUS_PORTAL_URL": "https://space.example.com",
+                "NEXUDUS_THREAD_URL": "https://p.example.com/t/{id}?x=1",
+            },
+            "https://p.example.com/t/42?x=1",
+        ),
+    ],
+)
+def test_thread_links_come_from_the_template_or_the_portal(env: dict[str, str], link: str | None) -> None:
+    settings = Settings.from_env({**COMPLETE, **env})
+
+    assert thread_url(settings.thread_url_template, 42) == link

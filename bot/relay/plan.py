@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.directory import Directory
-from bot.outcomes import thread_url
 from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
 from bot.relay.items import BoardReply, BoardThread, Message, RelayRenderer
 from bot.relay.people import PortalPeople
 from bot.relay.watch import Activity
+from bot.thread_links import thread_url
 from store.outbox import OutboxRepository
 from store.people import PreferenceRepository
 from store.relay_models import DigestItem, OutboxMessage, Subscription

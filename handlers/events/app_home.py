@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.outcomes import thread_url
 from bot.portal import PortalError, PortalNotFound
 from bot.services import Services
+from bot.thread_links import thread_url
 from handlers.blocks.home import FollowedThread, home_view
 
 FOLLOWED_SHOWN = 10
@@ -71,7 +71,9 @@ class HomeTab:
                 thread = portal.thread(follow.thread_id)
             except PortalNotFound:
                 continue
-            found.append((thread.id, thread.subject, thread_url(self._services.portal_url, thread.id)))
+            found.append(
+                (thread.id, thread.subject, thread_url(self._services.thread_url_template, thread.id))
+            )
         return found
 
 
