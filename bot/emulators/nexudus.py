@@ -1,15 +1,20 @@
 """A Nexudus API emulator: token grants, list/get/create over the ``Records`` envelope,
-and the failure modes tests need (down, slow, throttled, expired tokens, lost replies)."""
+and the failure modes tests need (down, slow, throttled, expired tokens, lost replies).
+
+By default it behaves as live accounts do (``LiveAccount``, reference §15): 401 for a
+missing record, ids out of creation order, seven-digit timestamps, unknown filters ignored.
+"""
 
 from __future__ import annotations
 
-import itertools
+import re
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.emulators.http import LoopbackServer, Reply, Request
 from bot.emulators.nexudus_data import (
@@ -21,6 +26,22 @@ from bot.emulators.nexudus_data import (
     validation_failure,
     write_result,
 )
+from bot.emulators.nexudus_live import IdBlocks, LiveAccount
+
+# Board records whose timestamps follow their location's clock when ``local_times`` is on.
+BOARD = ("CommunityThread", "CommunityMessage", "CommunityThreadFollow", "CommunityThreadMute")
+# Fields of a create body that name other records: a deleted one makes live accounts answer 401.
+REFERENCES = {
+    "CommunityThread": (("UserId", "User"), ("CoworkerId", "Coworker"), ("Guests", "User")),
+    "CommunityMessage": (
+        ("CommunityThreadId", "CommunityThread"),
+        ("UserId", "User"),
+        ("CoworkerId", "Coworker"),
+    ),
+    "CommunityThreadFollow": (("ThreadId", "CommunityThread"), ("UserId", "User")),
+    "CommunityThreadMute": (("ThreadId", "CommunityThread"), ("UserId", "User")),
+}
+PORTAL_THREAD_PAGE = re.compile(r"^/community/board/threads/(\d+)$")
 
 
 @dataclass
@@ -32,15 +53,19 @@ class Faults:
     throttle: int = 0  # answer this many next requests with a throttle reply
     throttle_status: int = 409
     retry_after: float = 1.0
-    lose_create_replies: int = 0  # apply this many creates, then answer 500 (ambiguous)
+    lose_create_replies: int = 0  # apply this many creates, then answer ``lost_reply_status``
+    lost_reply_status: int = 500
     reject_creates: list[tuple[str, str]] = field(default_factory=list)
 
 
 class FakeNexudus:
-    def __init__(self, *, username: str = "bot@example.com", password: str = "secret") -> None:
+    def __init__(
+        self, *, username: str = "bot@example.com", password: str = "secret", live: LiveAccount | None = None
+    ) -> None:
         self.username = username
         self.password = password
         self.faults = Faults()
+        self.live = live or LiveAccount()
         self.records: dict[str, list[dict[str, Any]]] = {entity: [] for entity in ENTITIES.values()}
         self.requests: list[Request] = []
         self.logins = 0
@@ -51,8 +76,8 @@ class FakeNexudus:
         self.me: dict[str, Any] = {"Id": 1, "Email": username, "FullName": "Board Bot"}
         self._access: set[str] = set()
         self._refresh: dict[str, str] = {}
-        self._ids = itertools.count(90000001)
-        self._lock = threading.Lock()
+        self._ids = IdBlocks(90000001)
+        self._lock = threading.RLock()
         self._server = LoopbackServer(self._route)
 
     @property
@@ -70,11 +95,58 @@ class FakeNexudus:
 
     def add(self, entity: str, **fields: Any) -> dict[str, Any]:
         with self._lock:
-            record = {"Id": fields.pop("Id", None) or next(self._ids), **fields}
-            record.setdefault("CreatedOn", stamp(datetime.now(UTC)))
+            record = {"Id": fields.pop("Id", None) or self._ids.next(self.live.interleaved_ids), **fields}
+            record.setdefault("CreatedOn", self.now_text(entity, record))
             record.setdefault("UpdatedOn", record["CreatedOn"])
+            if entity == "CommunityMessage":
+                thread = self.find("CommunityThread", record.get("CommunityThreadId"))
+                if thread is not None:
+                    thread["LastMessageDate"] = record["CreatedOn"]
             self.records[entity].append(record)
             return record
+
+    def update(self, entity: str, record_id: int, **fields: Any) -> dict[str, Any]:
+        """Edit a record as the portal would: ``UpdatedOn`` moves."""
+        with self._lock:
+            record = self.find(entity, record_id)
+            assert record is not None, f"no {entity} {record_id}"
+            record.update(fields, UpdatedOn=self.now_text(entity, record))
+            return record
+
+    def remove(self, entity: str, record_id: int) -> None:
+        with self._lock:
+            self.records[entity] = [r for r in self.records[entity] if r["Id"] != record_id]
+
+    def find(self, entity: str, record_id: Any) -> dict[str, Any] | None:
+        with self._lock:
+            return next((r for r in self.records[entity] if r["Id"] == record_id), None)
+
+    def set_zone(self, business_id: int, zone: str) -> None:
+        """Put a location in an IANA time zone (its ``SimpleTimeZoneId`` record)."""
+        with self._lock:
+            found = next((z for z in self.records["SimpleTimeZone"] if z.get("NameIana") == zone), None)
+            if found is None:
+                found = self.add("SimpleTimeZone", Name=zone, NameIana=zone, TimeOffset=None)
+            business = self.find("Business", business_id)
+            assert business is not None, f"no location {business_id}"
+            business["SimpleTimeZoneId"] = found["Id"]
+
+    def now_text(self, entity: str, record: dict[str, Any]) -> str:
+        """This moment as Nexudus would write it on ``record``."""
+        zone = self.location_zone(self._business_of(entity, record)) if entity in BOARD else None
+        local = zone if self.live.local_times else None
+        return stamp(datetime.now(UTC), precise=self.live.precise_timestamps, zone=local)
+
+    def location_zone(self, business_id: int | None) -> ZoneInfo | None:
+        business = self.find("Business", business_id)
+        zone = self.find("SimpleTimeZone", business.get("SimpleTimeZoneId")) if business else None
+        return ZoneInfo(zone["NameIana"]) if zone and zone.get("NameIana") else None
+
+    def _business_of(self, entity: str, record: dict[str, Any]) -> int | None:
+        if entity == "CommunityThread":
+            return record.get("BusinessId")
+        thread = self.find("CommunityThread", record.get("CommunityThreadId", record.get("ThreadId")))
+        return thread.get("BusinessId") if thread else None
 
     def created(self, entity: str = "CommunityThread") -> list[dict[str, Any]]:
         """Bodies of the successful creates of ``entity``, in order."""
@@ -99,6 +171,9 @@ class FakeNexudus:
             self.requests.append(request)
         if request.path == "/api/token":
             return self._token(request)
+        page = PORTAL_THREAD_PAGE.match(request.path)
+        if page:
+            return self._portal_page(int(page.group(1)))
         if self.faults.delay:
             time.sleep(self.faults.delay)
         if self.faults.down:
@@ -158,8 +233,16 @@ class FakeNexudus:
             },
         )
 
+    def _portal_page(self, thread_id: int) -> Reply:
+        """The members portal's page for a thread (no API token: a browser's view)."""
+        if self.find("CommunityThread", thread_id) is None:
+            return Reply(404, raw=b"<html><body>Page not found</body></html>")
+        return Reply(200, raw=b"<html><body>Discussion Board</body></html>")
+
     def _api(self, request: Request) -> Reply:
         if request.path == "/api/auth/me":
+            if not self.live.has_auth_me:
+                return Reply(404, {"Message": "No HTTP resource was found that matches the request URI."})
             return Reply(200, self.me)
         base, _, tail = request.path.rstrip("/").rpartition("/")
         if request.path.rstrip("/") in ENTITIES:
@@ -168,27 +251,38 @@ class FakeNexudus:
                 return self._create(entity, request.json() or {})
             with self._lock:
                 return Reply(
-                    200, page_of(entity, list(self.records[entity]), request.query, self.detail_only)
+                    200,
+                    page_of(
+                        entity,
+                        list(self.records[entity]),
+                        request.query,
+                        self.detail_only,
+                        ignore_unknown=self.live.ignore_unknown_filters,
+                    ),
                 )
         if base in ENTITIES and tail.isdigit():
             return self._single(ENTITIES[base], int(tail), request.method)
-        return Reply(404, "Not found")
+        return Reply(404, {"Message": "No HTTP resource was found that matches the request URI."})
+
+    def _missing(self, message: str) -> Reply:
+        # Live accounts answer 401 where the docs imply 404 (§3, §15).
+        return Reply(401 if self.live.missing_is_401 else 404, {"Message": message})
 
     def _single(self, entity: str, record_id: int, method: str) -> Reply:
         with self._lock:
-            for record in self.records[entity]:
-                if record["Id"] == record_id:
-                    if method == "DELETE":
-                        self.records[entity].remove(record)
-                        return Reply(
-                            200,
-                            {
-                                **write_result(entity, record_id, datetime.now(UTC)),
-                                "Message": f"{entity} was successfully deleted.",
-                            },
-                        )
-                    return Reply(200, {k: v for k, v in record.items() if not k.startswith("_")})
-        return Reply(404, "Not found")
+            record = self.find(entity, record_id)
+            if record is None:
+                return self._missing("Not found")
+            if method == "DELETE":
+                self.records[entity].remove(record)
+                return Reply(
+                    200,
+                    {
+                        **write_result(entity, {"Id": record_id}, datetime.now(UTC)),
+                        "Message": f"{entity} was successfully deleted.",
+                    },
+                )
+            return Reply(200, _public(record))
 
     def _create(self, entity: str, body: dict[str, Any]) -> Reply:
         missing = [
@@ -199,10 +293,28 @@ class FakeNexudus:
         errors = missing or (self.faults.reject_creates if entity == "CommunityThread" else [])
         if errors:
             return Reply(400, validation_failure(errors))
-        now = datetime.now(UTC)
-        record = self.add(entity, **body, CreatedOn=stamp(now), _created_by_api=True)
+        if self.live.missing_is_401 and self._names_a_missing_record(entity, body):
+            return Reply(401, {"Message": "Access Denied."})
+        if not self.live.keeps_system_id:
+            body = {**body, "SystemId": None}
+        record = self.add(entity, **body, _created_by_api=True)
         with self._lock:
             if self.faults.lose_create_replies > 0:
                 self.faults.lose_create_replies -= 1
-                return Reply(500, {"Message": "Ooops! There was a problem while running this action..."})
-        return Reply(200, write_result(entity, record["Id"], now))
+                return Reply(
+                    self.faults.lost_reply_status,
+                    {"Message": "Ooops! There was a problem while running this action..."},
+                )
+        return Reply(200, write_result(entity, _public(record), datetime.now(UTC)))
+
+    def _names_a_missing_record(self, entity: str, body: dict[str, Any]) -> bool:
+        for name, target in REFERENCES.get(entity, ()):
+            value = body.get(name)
+            wanted = value if isinstance(value, list) else [] if value is None else [value]
+            if any(self.find(target, item) is None for item in wanted):
+                return True
+        return False
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if not k.startswith("_")}

@@ -21,11 +21,15 @@ ADMIN = "UADMIN"  # workspace admin, not on the portal
 JANE_USER_ID, JANE_COWORKER_ID = 3400077, 5600123
 OMAR_USER_ID, OMAR_COWORKER_ID = 3400078, 5600124
 LEE_USER_ID = 3400079
+BOT_USER_ID = 3400001  # the admin account the bot signs in with
+WELCOME_THREAD = 98700001  # written in the portal editor: its body is HTML
 
 
 def seed_portal(portal: FakeNexudus) -> None:
     portal.add("Business", Id=CANAL_STREET, Name="Canal Street")
     portal.add("Business", Id=HARBOUR_VIEW, Name="Harbour View")
+    portal.set_zone(CANAL_STREET, "Europe/London")
+    portal.set_zone(HARBOUR_VIEW, "Europe/Madrid")
     for group_id, business, name, access in (
         (PARENTS_GROUP, CANAL_STREET, "Parents", GroupAccess.PUBLIC),
         (FOUNDERS_GROUP, CANAL_STREET, "Founders", GroupAccess.RESTRICTED),
@@ -49,6 +53,16 @@ def seed_portal(portal: FakeNexudus) -> None:
     ):
         portal.add("User", Id=user_id, Email=email, FullName=name, Active=True)
     portal.add(
+        "User",
+        Id=BOT_USER_ID,
+        Email=portal.username,
+        FullName="Board Bot",
+        Active=True,
+        IsAdmin=True,
+        APIAccess=True,
+        DefaultBusinessId=CANAL_STREET,
+    )
+    portal.add(
         "Coworker",
         Id=JANE_COWORKER_ID,
         UserId=JANE_USER_ID,
@@ -68,8 +82,20 @@ def seed_portal(portal: FakeNexudus) -> None:
         IsDefaultProfile=True,
         InvoicingBusinessId=HARBOUR_VIEW,
     )
+    portal.add(
+        "CommunityThread",
+        Id=WELCOME_THREAD,
+        BusinessId=CANAL_STREET,
+        UserId=LEE_USER_ID,
+        Subject="Welcome to the Canal Street board",
+        Message="<p>Hello <strong>everyone</strong> &amp; welcome!</p><ul><li>Be kind</li>"
+        '<li>See the <a href="https://example.com/rules">house rules</a></li></ul>',
+        Private=False,
+        InstantDelivery=False,
+        SystemId=None,
+    )
     portal.me = {
-        "Id": LEE_USER_ID,
+        "Id": BOT_USER_ID,
         "Email": portal.username,
         "FullName": "Board Bot",
         "IsAdmin": True,
