@@ -21,6 +21,7 @@ from bot.portal.models import (
     NewThread,
     PortalUser,
     Reply,
+    SimpleTimeZone,
     Thread,
     ThreadFollow,
     ThreadSummary,
@@ -70,6 +71,9 @@ class NexudusClient:
 
     def businesses(self) -> list[Business]:
         return [Business.model_validate(row) for row in self._pages("/api/sys/businesses")]
+
+    def simple_time_zones(self) -> list[SimpleTimeZone]:
+        return [SimpleTimeZone.model_validate(row) for row in self._pages("/api/sys/simpletimezones")]
 
     def groups(self) -> list[CommunityGroup]:
         rows = self._pages("/api/community/communitygroups")

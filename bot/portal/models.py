@@ -23,6 +23,17 @@ class Me(PortalModel):
 class Business(PortalModel):
     id: int
     name: str
+    simple_time_zone_id: int | None = None
+
+
+class SimpleTimeZone(PortalModel):
+    """A row of ``/api/sys/simpletimezones``; ``NameIana`` is inferred from ``/api/auth/me``."""
+
+    id: int
+    name: str | None = None  # the Windows name
+    name_iana: str | None = None
+    time_offset: str | float | None = None  # format unconfirmed: read it generously
+    uses_summer_time: bool | None = None
 
 
 class GroupAccess:
@@ -56,6 +67,7 @@ class PortalUser(PortalModel):
     email: str | None = None
     full_name: str | None = None
     active: bool = True
+    default_business_id: int | None = None
 
 
 class NewThread(PortalModel):
@@ -81,6 +93,7 @@ class ThreadSummary(PortalModel):
     business_id: int | None = None
     user_id: int | None = None
     subject: str | None = None
+    message: str | None = None
     system_id: str | None = None
     created_on: datetime | None = None
 
