@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_sdk import WebClient
 
+from bot.account_zone import bot_time_zone
 from bot.config import Settings
-from bot.relay.cycle import Relay, bot_time_zone
+from bot.relay.cycle import Relay
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
 from bot.relay.items import RelayRenderer
@@ -41,7 +42,7 @@ def build_relay(settings: Settings, services: Services, client: WebClient, rende
         people=services.people,
         renderer=renderer,
         default_time=default_time,
-        default_zone=bot_time_zone(settings.time_zone, portal),
+        default_zone=bot_time_zone(settings.time_zone, portal, settings.nexudus_username),
     )
     return Relay(
         store=store,

@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
-from bot.portal import NexudusClient, PortalError
+from bot.portal import PortalError
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
 from bot.relay.plan import Plan, RelayPlanner
 from bot.relay.watch import Activity, BoardWatcher
-from bot.timekeeping import zone_or_utc
 from store import Store
 from store.relay_state import record_poll
 
@@ -83,20 +80,3 @@ class Relay:
             recorded = 0
         sent = self.sender.deliver_due(stop)
         return f"{recorded} digest(s) recorded, {sent} message(s) sent"
-
-
-def bot_time_zone(configured: str | None, portal: NexudusClient) -> Callable[[], ZoneInfo]:
-    """BOT_TIMEZONE, else the Nexudus account's default location's zone (asked once), else UTC."""
-    found: list[ZoneInfo] = []
-
-    def zone() -> ZoneInfo:
-        if configured:
-            return zone_or_utc(configured)
-        if not found:
-            try:
-                found.append(zone_or_utc(portal.me().default_simple_time_zone_name_iana))
-            except PortalError:
-                return ZoneInfo("UTC")  # ask again next time
-        return found[0]
-
-    return zone
