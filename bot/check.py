@@ -1,37 +1,62 @@
-"""``python -m bot check``: configuration and connections, one line per check."""
+"""``python -m bot check``: configuration and connections, one line per check.
+
+A line is ``ok``, ``FAIL`` (the bot cannot work: the exit status is 1) or ``warn`` (it
+works, with something to look at: a thread link that does not answer, a time zone
+Nexudus did not give).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TextIO
 
+import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.account_zone import find_account_zone
 from bot.app import connect_portal, slack_client
+from bot.clock import utc_now
 from bot.config import Settings
 from bot.portal import NexudusClient, PortalError
+from bot.portal.models import Thread
+from bot.portal.timestamps import minute_text, wall_clock
 from bot.scopes import BOT_SCOPES
+from bot.thread_links import thread_url
 from store import Store
+
+# Long enough to hold a recent thread on a quiet board, short enough to be one list call.
+LINK_SAMPLE_DAYS = 30
+LINK_TIMEOUT = 5.0
 
 
 class CheckFailed(Exception):
     """A check's readable reason; no traceback is shown for these."""
 
 
+class CheckWarning(Exception):
+    """Worth a look, but the bot works: shown as ``warn``, not counted as a failure."""
+
+
 def run_checks(settings: Settings, out: TextIO, *, client: WebClient | None = None) -> int:
     client = client or slack_client(settings)
-    failures = 0
+    failures = warnings = 0
     store: Store | None = None
 
-    def check(name: str, probe: Callable[[], str]) -> None:
-        nonlocal failures
+    def check(name: str, probe: Callable[[], str]) -> bool:
+        nonlocal failures, warnings
         try:
             out.write(f"ok    {name}: {probe()}\n")
+        except CheckWarning as warning:
+            warnings += 1
+            out.write(f"warn  {name}: {warning}\n")
         except (CheckFailed, PortalError, SlackClientError, OSError, sqlite3.Error) as error:
             failures += 1
             out.write(f"FAIL  {name}: {_reason(error)}\n")
+            return False
+        return True
 
     def database() -> str:
         nonlocal store
@@ -47,13 +72,28 @@ def run_checks(settings: Settings, out: TextIO, *, client: WebClient | None = No
     check("slack auth", lambda: _slack_identity(client))
     check("slack scopes", lambda: _slack_scopes(client))
     if store is not None:
-        portal = connect_portal(settings, store)
-        check("nexudus login", lambda: _nexudus_me(portal))
-        check("nexudus read", lambda: f"{len(portal.businesses())} location(s) visible")
-        portal.close()
+        _nexudus_checks(settings, store, check)
         store.close()
-    out.write("all checks passed\n" if failures == 0 else f"{failures} check(s) failed\n")
+    if failures:
+        out.write(f"{failures} check(s) failed\n")
+    else:
+        out.write("all checks passed" + (f", {warnings} warning(s)\n" if warnings else "\n"))
     return 0 if failures == 0 else 1
+
+
+Check = Callable[[str, Callable[[], str]], bool]  # name, probe → whether it passed
+
+
+def _nexudus_checks(settings: Settings, store: Store, check: Check) -> None:
+    portal = connect_portal(settings, store)
+    try:
+        check("nexudus login", lambda: _nexudus_login(portal, settings.nexudus_username))
+        if check("nexudus read", lambda: f"{len(portal.businesses())} location(s) visible"):
+            # Only worth asking once Nexudus answers at all: else they would repeat its failure.
+            check("time zone", lambda: _time_zone(settings, portal))
+            check("thread links", lambda: _thread_link(settings.thread_url_template, portal))
+    finally:
+        portal.close()
 
 
 def _slack_identity(client: WebClient) -> str:
@@ -69,9 +109,46 @@ def _slack_scopes(client: WebClient) -> str:
     return f"all {len(BOT_SCOPES)} scopes the bot needs are granted"
 
 
-def _nexudus_me(portal: NexudusClient) -> str:
-    me = portal.me()
-    return f"signed in as {me.email or me.full_name or 'user'} (user id {me.id})"
+def _nexudus_login(portal: NexudusClient, username: str) -> str:
+    # The bot's own user record, not /api/auth/me: no public client shows that route (§15).
+    found = portal.users_by_email(username)
+    if not found:
+        return f"signed in as {username} (its user record is not visible to it)"
+    return f"signed in as {username} (user id {found[0].id})"
+
+
+def _time_zone(settings: Settings, portal: NexudusClient) -> str:
+    try:
+        return find_account_zone(settings.time_zone, portal, settings.nexudus_username).describe()
+    except PortalError as error:
+        # The bot still runs (on UTC, asking again later): worth a warning, not a failure.
+        reason = f"UTC for now, Nexudus did not say: {error}. Set BOT_TIMEZONE to choose"
+        raise CheckWarning(reason) from error
+
+
+def _thread_link(template: str | None, portal: NexudusClient) -> str:
+    if template is None:
+        return "none: set NEXUDUS_THREAD_URL (or NEXUDUS_PORTAL_URL) to link threads in Slack"
+    since = utc_now() - timedelta(days=LINK_SAMPLE_DAYS)
+    thread = newest_thread(portal.threads_created_since(minute_text(since)))
+    if thread is None:
+        return f"no thread in the last {LINK_SAMPLE_DAYS} days to try {template} on"
+    url = thread_url(template, thread.id)
+    assert url is not None
+    try:
+        status = httpx.get(url, timeout=LINK_TIMEOUT, follow_redirects=True).status_code
+    except httpx.HTTPError as error:
+        reason = f"{url} did not answer ({type(error).__name__}): check NEXUDUS_THREAD_URL"
+        raise CheckWarning(reason) from error
+    if status != 200:
+        raise CheckWarning(f"{url} answered {status}: check NEXUDUS_THREAD_URL")
+    return f"{url} answers 200"
+
+
+def newest_thread(threads: list[Thread]) -> Thread | None:
+    """By parsed ``CreatedOn``: ids are not in creation order and the sort order is unsure (§15)."""
+    dated = [(created, t) for t in threads if (created := wall_clock(t.created_on)) is not None]
+    return max(dated, key=lambda pair: pair[0])[1] if dated else None
 
 
 def _reason(error: Exception) -> str:

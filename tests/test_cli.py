@@ -76,6 +76,8 @@ def test_check_is_green_against_the_emulators(tmp_path: Path) -> None:
         "ok    slack scopes",
         "ok    nexudus login",
         "ok    nexudus read",
+        "ok    time zone",
+        "ok    thread links",
     ]
     assert lines[-1] == "all checks passed"
 
