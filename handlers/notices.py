@@ -38,7 +38,9 @@ class SlackNotices:
         self._people = people
 
     def share(self, channel_id: str, form: NewThreadForm, poster: Identity, thread: Posted) -> str | None:
-        text, blocks = new_thread_card(self._board_thread(form, poster, thread), excerpt=form.message)
+        text, blocks = new_thread_card(
+            self._board_thread(form, poster, thread), excerpt=form.message, typed=True
+        )
         try:
             self._client.chat_postMessage(
                 channel=channel_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False

@@ -6,8 +6,9 @@ from typing import Any
 
 from handlers import ids
 from handlers.blocks.messages import whoami_text
+from handlers.blocks.portal_html import portal_inline
 from handlers.blocks.relay_messages import thread_buttons
-from handlers.blocks.text import escape, mrkdwn, plain, shorten
+from handlers.blocks.text import escape, mrkdwn, plain, shorten_mrkdwn
 from store.models import Identity
 from store.relay_models import Preferences
 
@@ -43,7 +44,7 @@ def home_view(
     elif not followed:
         blocks.append({"type": "context", "elements": [mrkdwn("You follow no threads on the portal.")]})
     for thread_id, subject, url in followed or []:
-        title = escape(shorten(subject, 150)) or "(untitled)"
+        title = shorten_mrkdwn(portal_inline(subject), 150) or "(untitled)"
         blocks.append({"type": "section", "text": mrkdwn(f"<{url}|{title}>" if url else f"*{title}*")})
         blocks.append({"type": "actions", "elements": thread_buttons(thread_id, None)})
     return {"type": "home", "blocks": blocks}

@@ -1,4 +1,5 @@
-"""Relay messages: reply DMs, channel posts and digests. All portal text is escaped.
+"""Relay messages: reply DMs, channel posts and digests. Portal text is read with
+``portal_html`` (its HTML as mrkdwn, every character from the portal inert).
 
 Implements ``bot.relay.items.RelayRenderer``. Long digests are split so that no message
 has more than 50 blocks or about 11,000 characters of block text (Slack refuses larger
@@ -11,7 +12,8 @@ from typing import Any
 
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message
 from handlers import ids
-from handlers.blocks.text import escape, mrkdwn, plain, shorten
+from handlers.blocks.portal_html import portal_inline, portal_mrkdwn
+from handlers.blocks.text import escape, mrkdwn, plain, shorten, shorten_mrkdwn
 
 BLOCKS_PER_MESSAGE = 50
 TEXT_PER_MESSAGE = 11_000
@@ -24,18 +26,27 @@ CARD_EXCERPT = 500
 Block = dict[str, Any]
 
 
-def thread_link(thread: BoardThread) -> str:
-    title = escape(shorten(thread.subject, 150)) or "(untitled)"
+def subject_line(thread: BoardThread, *, typed: bool = False) -> str:
+    """The subject as one escaped line; ``typed``: as a member typed it in Slack, not portal text."""
+    return escape(" ".join(thread.subject.split())) if typed else portal_inline(thread.subject)
+
+
+def thread_link(thread: BoardThread, *, typed: bool = False) -> str:
+    title = shorten_mrkdwn(subject_line(thread, typed=typed), 150) or "(untitled)"
     return f"<{thread.url}|{title}>" if thread.url else f"*{title}*"
 
 
 def where(thread: BoardThread) -> str:
-    place = escape(thread.location)
-    return f"{place} · {escape(thread.group)}" if thread.group else place
+    place = portal_inline(thread.location)
+    return f"{place} · {portal_inline(thread.group)}" if thread.group else place
 
 
-def reply_line(reply: BoardReply, limit: int) -> str:
-    return f"*{escape(reply.author)}*: {escape(shorten(reply.text.strip(), limit))}"
+def reply_line(reply: BoardReply, limit: int, *, compact: bool = False) -> str:
+    """``*author*: body``; ``compact`` (digests) keeps a reply's paragraphs on adjacent lines."""
+    body = portal_mrkdwn(reply.text)
+    if compact:
+        body = body.replace("\n\n", "\n")
+    return f"*{portal_inline(reply.author)}*: {shorten_mrkdwn(body, limit)}"
 
 
 class SlackRelayRenderer:
@@ -57,7 +68,7 @@ class SlackRelayRenderer:
                 }
             )
         blocks.append({"type": "actions", "elements": thread_buttons(thread.id, thread.url)})
-        return f"{count} on {escape(thread.subject)}", blocks
+        return f"{count} on {portal_inline(thread.subject)}", blocks
 
     def channel_thread(self, thread: BoardThread) -> Message:
         return new_thread_card(thread)
@@ -85,18 +96,26 @@ class SlackRelayRenderer:
         return split("Your Discussion Board digest", blocks)
 
 
-def new_thread_card(thread: BoardThread, *, excerpt: str | None = None) -> Message:
-    """A new thread shown in a channel: by the relay, or shared by its author from the modal."""
+def new_thread_card(thread: BoardThread, *, excerpt: str | None = None, typed: bool = False) -> Message:
+    """A new thread shown in a channel: by the relay, or shared by its author from the modal.
+
+    ``typed``: subject and excerpt are what the member typed in Slack (plain text, escaped as
+    is); otherwise they are portal text, possibly HTML. Names always come from the portal.
+    """
+    link = thread_link(thread, typed=typed)
     blocks: list[Block] = [
-        {
-            "type": "section",
-            "text": mrkdwn(f":speech_balloon: New on the Discussion Board: {thread_link(thread)}"),
-        }
+        {"type": "section", "text": mrkdwn(f":speech_balloon: New on the Discussion Board: {link}")}
     ]
     if excerpt:
-        blocks.append({"type": "section", "text": mrkdwn(escape(shorten(excerpt, CARD_EXCERPT)))})
-    blocks.append({"type": "context", "elements": [mrkdwn(f"{escape(thread.author)} · {where(thread)}")]})
-    return f"New thread: {escape(thread.subject)}", blocks
+        if typed:
+            shown = escape(shorten(excerpt, CARD_EXCERPT))
+        else:
+            shown = shorten_mrkdwn(portal_mrkdwn(excerpt), CARD_EXCERPT)
+        blocks.append({"type": "section", "text": mrkdwn(shown)})
+    blocks.append(
+        {"type": "context", "elements": [mrkdwn(f"{portal_inline(thread.author)} · {where(thread)}")]}
+    )
+    return f"New thread: {subject_line(thread, typed=typed)}", blocks
 
 
 def thread_buttons(thread_id: int, url: str | None) -> list[Block]:
@@ -129,15 +148,17 @@ def thread_buttons(thread_id: int, url: str | None) -> list[Block]:
 def _digest_thread(entry: DigestEntry, *, show_replies: bool) -> Block:
     thread = entry.thread
     count = len(entry.replies)
-    facts = [where(thread), f"by {escape(thread.author)}"]
+    facts = [where(thread), f"by {portal_inline(thread.author)}"]
     if count:
         facts.append(f"{count} new repl{'y' if count == 1 else 'ies'}")
     lines = [thread_link(thread), " · ".join(facts)]
     if show_replies:
-        lines += [reply_line(r, DIGEST_REPLY_CHARS) for r in entry.replies[:DIGEST_REPLIES_SHOWN]]
+        lines += [
+            reply_line(r, DIGEST_REPLY_CHARS, compact=True) for r in entry.replies[:DIGEST_REPLIES_SHOWN]
+        ]
         if count > DIGEST_REPLIES_SHOWN:
             lines.append(f"…and {count - DIGEST_REPLIES_SHOWN} more")
-    return {"type": "section", "text": mrkdwn(shorten("\n".join(lines), 3000))}
+    return {"type": "section", "text": mrkdwn(shorten_mrkdwn("\n".join(lines), 3000))}
 
 
 def split(title: str, blocks: list[Block]) -> list[Message]:

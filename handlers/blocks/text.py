@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 
 _ANGLE_MARKUP = re.compile(r"<([^<>]+)>")
+# What a cut must not split: a link or mention, an escaped character, else one character.
+_MRKDWN_ATOM = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);|.", re.DOTALL)
+_MARKS = "*_"
 
 
 def escape(text: str) -> str:
@@ -36,6 +39,41 @@ def plain_from_slack(text: str) -> str:
 def shorten(text: str, limit: int) -> str:
     """At most ``limit`` characters, ending with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shorten_mrkdwn(text: str, limit: int) -> str:
+    """At most ``limit`` characters of mrkdwn, ending with "…" when cut: never inside a link
+    or an escaped character, and cut before a ``*`` or ``_`` mark that would be left open."""
+    if len(text) <= limit:
+        return text
+    end = 0
+    for atom in _MRKDWN_ATOM.finditer(text):
+        if atom.end() > limit - 1:
+            break
+        end = atom.end()
+    return text[: _first_open_mark(text, end)].rstrip() + "…"
+
+
+def _first_open_mark(text: str, end: int) -> int:
+    """Where the earliest mark still open at ``end`` starts (``end`` if none is open).
+
+    A mark opens after a space or punctuation and before a non-space, and closes after a
+    non-space, as Slack reads them; marks never span lines, so each line starts afresh.
+    """
+    opened: dict[str, int] = {}
+    for atom in _MRKDWN_ATOM.finditer(text, 0, end):
+        char, at = atom.group(), atom.start()
+        if char == "\n":
+            opened.clear()
+        if char not in _MARKS:
+            continue
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if char in opened and not before.isspace():
+            del opened[char]
+        elif char not in opened and (before.isspace() or before in "([{\"'*_~") and not after.isspace():
+            opened[char] = at
+    return min(opened.values(), default=end)
 
 
 def plain(text: str, *, emoji: bool = True) -> dict[str, object]:
