@@ -252,7 +252,7 @@ def portal_plain(body: str) -> str:
 
 
 def portal_inline(text: str) -> str:
-    """A subject or a name as one escaped mrkdwn line; entities are decoded even without tags,
-    since the portal HTML-encodes what members type in its forms."""
+    """A subject or a name as one escaped mrkdwn line. Entities are decoded even without a tag:
+    portal text may arrive HTML-encoded (§15), and a literal ``&amp;`` in a subject is rare."""
     read = _read(text, PLAIN)
     return escape(" ".join((read if read is not None else html.unescape(text)).split()))

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.relay.items import BoardReply, BoardThread, DigestEntry
-from handlers.blocks.relay_messages import SlackRelayRenderer
+from handlers.blocks.relay_messages import DM_REPLY_CHARS, SlackRelayRenderer, new_thread_card
 
 THREAD = BoardThread(
     id=1,
@@ -73,3 +73,34 @@ def test_everything_from_the_portal_is_escaped() -> None:
 
     for markup in ("<!channel>", "<!here>", "<@U1>", "<@U9>", "<https://a|b>", "<St>"):
         assert markup not in rendered
+
+
+def test_a_long_html_reply_is_cut_before_a_link_not_inside_it() -> None:
+    link = '<a href="https://docs.example/agenda">the agenda</a>'
+    body = f"<p>{'word ' * ((DM_REPLY_CHARS - 20) // 5)}{link} and more</p>"
+
+    _, blocks = SlackRelayRenderer().reply_dm(THREAD, [reply(1, body)])
+
+    [line] = [b["text"]["text"] for b in blocks if b["type"] == "section" and "Member 1" in b["text"]["text"]]
+    check(blocks)
+    assert line.endswith("word…") and "<https://docs.example" not in line
+    assert len(line.removeprefix("*Member 1*: ")) <= DM_REPLY_CHARS
+
+
+def test_digest_keeps_a_replys_paragraphs_on_adjacent_lines() -> None:
+    entry = DigestEntry(thread=THREAD, is_new=False, replies=[reply(1, "<p>one</p><p><b>two</b></p>")])
+
+    [(_, blocks)] = SlackRelayRenderer().personal_digest([entry])
+
+    assert blocks[-1]["text"]["text"].endswith("*Member 1*: one\n*two*")
+
+
+def test_share_card_shows_what_the_member_typed_not_html() -> None:
+    typed = THREAD.model_copy(update={"subject": "Use <b> & &amp; here", "author": "Jane &amp; Co"})
+
+    text, blocks = new_thread_card(typed, excerpt="a <i>b</i>\nc", typed=True)
+
+    title, excerpt, credit = (b["text"]["text"] if "text" in b else b["elements"][0]["text"] for b in blocks)
+    assert text == "New thread: Use &lt;b&gt; &amp; &amp;amp; here"
+    assert title.endswith("|Use &lt;b&gt; &amp; &amp;amp; here>") and excerpt == "a &lt;i&gt;b&lt;/i&gt;\nc"
+    assert credit.startswith("Jane &amp; Co ·")  # names come from the portal: decoded, then escaped
