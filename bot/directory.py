@@ -11,8 +11,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.account_zone import fixed_offset_zone
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalError
+from bot.portal.models import Business, SimpleTimeZone
+from bot.timekeeping import is_time_zone
 from store.directory import DirectoryRepository
 from store.models import Group, Location
 
@@ -64,11 +67,12 @@ class Directory:
             try:
                 businesses = self._portal.businesses()
                 groups = self._portal.groups()
+                zones = self._zone_names(businesses)
             except PortalError as error:
                 log.warning("directory refresh failed, keeping the cache: %s", error)
                 return False
             self._cache.replace(
-                [Location(id=b.id, name=b.name) for b in businesses],
+                [Location(id=b.id, name=b.name, time_zone=zones.get(b.id)) for b in businesses],
                 [
                     Group(id=g.id, business_id=g.business_id, name=g.name, access=g.group_access)
                     for g in groups
@@ -77,6 +81,23 @@ class Directory:
             )
             return True
 
+    def _zone_names(self, businesses: list[Business]) -> dict[int, str | None]:
+        """Each location's IANA zone: the relay sizes its poll window by them."""
+        if all(b.simple_time_zone_id is None for b in businesses):
+            return {}
+        rows = {row.id: row for row in self._portal.simple_time_zones()}
+        return {b.id: zone_name(rows.get(b.simple_time_zone_id or 0)) for b in businesses}
+
     def refresh_if_stale(self) -> None:
         if self.is_stale():
             self.refresh()
+
+
+def zone_name(row: SimpleTimeZone | None) -> str | None:
+    """A ``simpletimezones`` row as an IANA name: its ``NameIana``, else its whole-hour offset."""
+    if row is None:
+        return None
+    if row.name_iana and is_time_zone(row.name_iana):
+        return row.name_iana
+    fixed = fixed_offset_zone(row.time_offset)
+    return fixed.key if fixed else None

@@ -23,9 +23,11 @@ def is_time_zone(name: str) -> bool:
 
 
 def zone_or_utc(name: str | None) -> ZoneInfo:
-    if name and is_time_zone(name):
-        return ZoneInfo(name)
-    return ZoneInfo("UTC")
+    return zone_or_none(name) or ZoneInfo("UTC")
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    return ZoneInfo(name) if name and is_time_zone(name) else None
 
 
 def latest_occurrence(at: time, zone: ZoneInfo, now: datetime) -> datetime:

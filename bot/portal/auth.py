@@ -22,6 +22,9 @@ from store.portal_session import PortalSessionRepository
 
 # Renew a little early so a token never expires between check and use.
 EXPIRY_MARGIN = timedelta(minutes=5)
+# A token renewed because of a 401 is not renewed again for this long: an account that
+# Nexudus refuses costs one new grant every few minutes, not one per call.
+RENEWAL_COOLDOWN = timedelta(minutes=5)
 
 
 class TokenKeeper:
@@ -40,6 +43,7 @@ class TokenKeeper:
         self._sessions = sessions
         self._clock = clock
         self._lock = threading.Lock()
+        self._renewed_at: datetime | None = None  # this process's last renewal after a 401
         # Stable per account, so refreshes match logins across restarts.
         self.client_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"nexudus-board-bot:{username}"))
 
@@ -52,12 +56,17 @@ class TokenKeeper:
                 return self._refresh_or_log_in(session).access_token
             return session.access_token
 
-    def renew(self, rejected_token: str) -> str:
-        """After a 401: refresh (or log in again) unless another thread already did."""
+    def renew(self, rejected_token: str) -> str | None:
+        """After a 401 the token is to blame for: a new token to try once more, or None while
+        the last renewal is too recent to try another (Nexudus refuses the account)."""
         with self._lock:
             session = self._sessions.load()
             if session is not None and session.access_token != rejected_token:
-                return session.access_token
+                return session.access_token  # another thread or process renewed it already
+            now = self._clock()
+            if self._renewed_at is not None and now - self._renewed_at < RENEWAL_COOLDOWN:
+                return None
+            self._renewed_at = now
             if session is None:
                 return self._log_in().access_token
             return self._refresh_or_log_in(session).access_token

@@ -24,14 +24,19 @@ from bot.portal.models import (
     SimpleTimeZone,
     Thread,
     ThreadFollow,
+    ThreadMute,
     ThreadSummary,
 )
 from bot.portal.ratelimit import RateLimiter
 from bot.portal.responses import write_result_id
+from bot.portal.timestamps import at_or_after, minute_text
 from bot.portal.transport import DEFAULT_TIMEOUT, PortalTransport
 from store.portal_session import PortalSessionRepository
 
 PAGE_SIZE = 100
+# The relay's time windows may hold many rows that are already known (reference §4 gives
+# 1000 as the legacy maximum); a server that caps it lower is paged through all the same.
+WINDOW_PAGE_SIZE = 500
 THREADS = "/api/community/communitythreads"
 MESSAGES = "/api/community/communitymessages"
 FOLLOWS = "/api/community/communitythreadfollows"
@@ -106,42 +111,53 @@ class NexudusClient:
         body = thread.model_dump(by_alias=True, exclude_none=True)
         return write_result_id(self._transport.write("POST", THREADS, body))
 
+    # Every filtered list below re-checks its filters on the rows: live accounts ignore a
+    # filter they do not know and send the whole list back (reference §15).
+
     def threads_posted_by(self, business_id: int, user_id: int, since: datetime) -> list[ThreadSummary]:
         """Threads by one author since a moment: how we find out whether a create landed."""
+        start = minute_text(since)
         params = {
             "CommunityThread_Business": business_id,
             "CommunityThread_User": user_id,
-            "from_CommunityThread_CreatedOn": minute_text(since),
+            "from_CommunityThread_CreatedOn": start,
         }
-        return [ThreadSummary.model_validate(row) for row in self._pages(THREADS, params)]
+        rows = [ThreadSummary.model_validate(row) for row in self._pages(THREADS, params)]
+        return [
+            t
+            for t in rows
+            if t.business_id == business_id
+            and t.user_id == user_id
+            and (t.created_on is None or at_or_after(t.created_on.isoformat(), start))
+        ]
 
     def threads_created_since(self, since: str) -> list[Thread]:
-        """Threads created at or after ``since`` (``YYYY-MM-DDTHH:mm``), in id order."""
-        rows = self._pages(THREADS, {"from_CommunityThread_CreatedOn": since, "orderBy": "Id"})
-        return sorted((Thread.model_validate(row) for row in rows), key=lambda t: t.id)
+        """Threads whose ``CreatedOn`` text is at or after ``since`` (``YYYY-MM-DDTHH:mm``)."""
+        rows = self._pages(THREADS, {"from_CommunityThread_CreatedOn": since}, size=WINDOW_PAGE_SIZE)
+        return [t for t in map(Thread.model_validate, rows) if at_or_after(t.created_on, since)]
 
     def threads_updated_since(self, since: str) -> list[Thread]:
-        rows = self._pages(THREADS, {"from_CommunityThread_UpdatedOn": since, "orderBy": "Id"})
-        return [Thread.model_validate(row) for row in rows]
+        rows = self._pages(THREADS, {"from_CommunityThread_UpdatedOn": since}, size=WINDOW_PAGE_SIZE)
+        return [t for t in map(Thread.model_validate, rows) if at_or_after(t.updated_on, since)]
 
     def thread(self, thread_id: int) -> Thread:
         return Thread.model_validate(self._transport.read(f"{THREADS}/{thread_id}"))
 
     def replies_created_since(self, since: str) -> list[Reply]:
-        rows = self._pages(MESSAGES, {"from_CommunityMessage_CreatedOn": since, "orderBy": "Id"})
-        return sorted((Reply.model_validate(row) for row in rows), key=lambda r: r.id)
+        rows = self._pages(MESSAGES, {"from_CommunityMessage_CreatedOn": since}, size=WINDOW_PAGE_SIZE)
+        return [r for r in map(Reply.model_validate, rows) if at_or_after(r.created_on, since)]
 
     def followers(self, thread_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_Thread": thread_id})
-        return [ThreadFollow.model_validate(row) for row in rows]
+        return [f for f in map(ThreadFollow.model_validate, rows) if f.thread_id == thread_id]
 
     def muters(self, thread_id: int) -> set[int]:
         rows = self._pages(MUTES, {"CommunityThreadMute_Thread": thread_id})
-        return {int(row["UserId"]) for row in rows}
+        return {m.user_id for m in map(ThreadMute.model_validate, rows) if m.thread_id == thread_id}
 
     def follows_of(self, user_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_User": user_id})
-        return [ThreadFollow.model_validate(row) for row in rows]
+        return [f for f in map(ThreadFollow.model_validate, rows) if f.user_id == user_id]
 
     def mute(self, thread_id: int, user_id: int) -> None:
         """Mute a thread for a member, as that member (the record names them)."""
@@ -161,17 +177,14 @@ class NexudusClient:
             write_result_id(self._transport.write("DELETE", f"{FOLLOWS}/{follow.id}"))
         return len(mine)
 
-    def _pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+    def _pages(
+        self, path: str, params: Mapping[str, Any] | None = None, *, size: int = PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
         """Every record of a list call, following the ``Records`` envelope's pages."""
         page = 1
         while True:
-            body = self._transport.read(path, {**(params or {}), "page": page, "size": PAGE_SIZE})
+            body = self._transport.read(path, {**(params or {}), "page": page, "size": size})
             yield from body.get("Records") or []
             if int(body.get("CurrentPage", page)) >= int(body.get("TotalPages", 1)):
                 return
             page += 1
-
-
-def minute_text(moment: datetime) -> str:
-    """Range filters take ``YYYY-MM-DDTHH:mm`` (minute precision, reference §4)."""
-    return moment.strftime("%Y-%m-%dT%H:%M")

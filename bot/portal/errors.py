@@ -3,8 +3,8 @@
 PortalError
 ├── PortalUnavailable   transport error, timeout or 5xx; ``maybe_applied`` for writes
 ├── PortalThrottled     409/429 "You must wait…"; ``retry_after`` seconds
-├── PortalAuthError     login, refresh and retry all refused
-├── PortalNotFound      404 on a single record
+├── PortalAuthError     login or refresh refused, or a list call refused to a fresh token
+├── PortalNotFound      a record gone or forbidden: 404, or the 401 live accounts answer
 └── PortalRejected      400 or ``WasSuccessful: false``; ``errors`` per property
 """
 

@@ -111,7 +111,8 @@ class Thread(PortalModel):
     tags: str | None = None
     private: bool = False
     instant_delivery: bool = False
-    created_on: str | None = None  # Nexudus's own text: the relay's cursor compares these
+    created_on: str | None = None  # Nexudus's own text, compared only with itself
+    updated_on: str | None = None
 
     def tag_list(self) -> list[str]:
         return [t.strip() for t in (self.tags or "").split(",") if t.strip()]
@@ -129,6 +130,12 @@ class Reply(PortalModel):
 
 
 class ThreadFollow(PortalModel):
+    id: int
+    thread_id: int
+    user_id: int
+
+
+class ThreadMute(PortalModel):
     id: int
     thread_id: int
     user_id: int

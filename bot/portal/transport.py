@@ -28,6 +28,9 @@ from bot.portal.responses import rejection, retry_after_seconds
 log = logging.getLogger(__name__)
 
 READ_ATTEMPTS = 3
+# A cheap list every account with the bot's roles can read: is the token itself refused?
+PROBE_PATH = "/api/sys/businesses"
+PROBE_MEMORY = 60.0
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
@@ -44,6 +47,7 @@ class PortalTransport:
         self._tokens = tokens
         self._limiter = limiter
         self._sleep = sleep
+        self._probes: dict[str, tuple[float, bool]] = {}  # token → (when asked, accepted)
 
     def read(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         for attempt in range(1, READ_ATTEMPTS + 1):
@@ -75,13 +79,34 @@ class PortalTransport:
         token = self._tokens.access_token()
         response = self._attempt(method, path, token, params, json, write)
         if response.status_code == 401:
-            token = self._tokens.renew(token)
-            response = self._attempt(method, path, token, params, json, write)
+            one_record = _about_one_record(method, path)
+            if one_record and self._token_accepted(token):
+                raise _gone(method, path, response)
+            renewed = self._tokens.renew(token)
+            if renewed is None:
+                raise _account_refused(method, path)
+            response = self._attempt(method, path, renewed, params, json, write)
             if response.status_code == 401:
-                raise PortalAuthError(
-                    "Nexudus refused the bot's account: check that it is an admin with API access"
-                )
+                raise _gone(method, path, response) if one_record else _account_refused(method, path)
         return self._checked(response, write)
+
+    def _token_accepted(self, token: str) -> bool:
+        """Whether Nexudus takes this token at all (one small list call, remembered a minute).
+
+        Live accounts answer 401 for a deleted record and for a write naming one (reference
+        §15): only a token refused on a list is a broken login. Asking once a minute keeps a
+        poll full of deleted records from renewing the token, or asking, once per record.
+        """
+        now = time.monotonic()
+        known = self._probes.get(token)
+        if known is not None and now - known[0] < PROBE_MEMORY:
+            return known[1]
+        response = self._attempt("GET", PROBE_PATH, token, {"size": 1}, None, False)
+        accepted = response.status_code != 401
+        if accepted:
+            self._checked(response, write=False)  # a 5xx or throttle here is not a verdict
+        self._probes = {token: (now, accepted)}
+        return accepted
 
     def _attempt(
         self,
@@ -133,6 +158,29 @@ class PortalTransport:
         if status >= 400:
             raise rejection(response)
         return response
+
+
+def _about_one_record(method: str, path: str) -> bool:
+    return method != "GET" or path.rstrip("/").rpartition("/")[2].isdigit()
+
+
+def _gone(method: str, path: str, response: httpx.Response) -> PortalNotFound:
+    return PortalNotFound(f"{method} {path}: {_message(response) or 'refused'} (gone or forbidden)")
+
+
+def _account_refused(method: str, path: str) -> PortalAuthError:
+    return PortalAuthError(
+        "Nexudus refused the bot's account: check that it is an admin with API access "
+        f"and the roles README.md lists ({method} {path} answered 401)"
+    )
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("Message") or "") if isinstance(body, dict) else ""
 
 
 def is_transient(error: PortalError) -> bool:

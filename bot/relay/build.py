@@ -46,7 +46,9 @@ def build_relay(settings: Settings, services: Services, client: WebClient, rende
     )
     return Relay(
         store=store,
-        watcher=BoardWatcher(portal, store.relay_state),
+        watcher=BoardWatcher(
+            portal, store.relay_state, zones=lambda: [loc.time_zone for loc in services.directory.locations()]
+        ),
         planner=planner,
         sender=OutboxSender(client, store.outbox, services.people),
         digests=digests,

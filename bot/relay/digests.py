@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.clock import utc_now
 from bot.portal import NexudusClient
-from bot.portal.client import minute_text
 from bot.portal.models import CommunityGroup
+from bot.portal.timestamps import minute_text
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
 from bot.relay.plan import group_is_open, visible_to_channels
 from bot.slack_people import SlackPeople

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.directory import Directory
-from bot.portal import NexudusClient, PortalNotFound
+from bot.portal import NexudusClient
 from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
 from bot.relay.items import BoardReply, BoardThread, Message, RelayRenderer
 from bot.relay.people import PortalPeople
@@ -94,11 +94,7 @@ class RelayPlanner:
         for reply in activity.replies:
             by_thread[reply.community_thread_id].append(reply)
         for thread_id, replies in by_thread.items():
-            try:
-                thread = self._portal.thread(thread_id)  # fresh: Private or group may have changed
-            except PortalNotFound:
-                log.info("replies on thread %s skipped: it was deleted", thread_id)
-                continue
+            thread = activity.reply_threads[thread_id]  # fresh: Private or group may have changed
             shown = self.board_thread(thread, groups)
             shown_replies = [self._board_reply(r) for r in replies]
             self._to_followers(thread, shown, replies, shown_replies, plan, now)

@@ -1,28 +1,43 @@
 """Finding what is new on the board since the last poll, at constant cost when idle.
 
-Two list calls a poll, whatever the number of locations: threads and replies created
-since the cursor. The cursor is Nexudus's own ``CreatedOn`` text (its time zone is
-undocumented, reference §4), moved back by an overlap because filters have minute
-precision; ids already seen inside the overlap are dropped.
+Two list calls a poll, whatever the number of locations: threads and replies created in a
+window. Nexudus writes ``CreatedOn`` with a ``Z`` that may stand behind a location's local
+wall clock (reference §4, §15), and replies cannot be filtered by location, so no single
+cursor of Nexudus text is safe on an account whose locations span several zones. Instead
+the window starts at the bot's own clock at the previous poll, moved back by:
+
+* ``OVERLAP``: filters have minute precision, a record may commit after its stamp, and the
+  two clocks may differ by a few minutes;
+* the zone lag: how far behind UTC the furthest-west location's wall clock is (0 for zones
+  east of UTC, 12 hours when a location's zone is unknown). A record created after the
+  previous poll then carries a stamp inside the window in either reading, UTC or local.
+
+Rows already seen are dropped by id (never compared by id: ids are not in creation order).
+A location east of UTC makes the window hold more of its recent rows, not more calls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
 
-from bot.portal import NexudusClient
-from bot.portal.client import minute_text
+from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import Reply, Thread
+from bot.portal.timestamps import minute_text, wall_clock
+from bot.timekeeping import zone_or_none
 from store.relay_state import RelayStateRepository
 
+log = logging.getLogger(__name__)
+
 OVERLAP = timedelta(minutes=10)
-# On the very first run, look back far enough to cover any UTC offset of Nexudus's
-# clock, only to learn what already exists: none of it is delivered.
-FIRST_LOOKBACK = timedelta(hours=14)
+# Wall clocks run from UTC−12 to UTC+14: the most a stamp can trail UTC.
+UNKNOWN_ZONE_LAG = timedelta(hours=12)
 THREADS, REPLIES = "threads", "replies"
+WINDOW = "window"  # the bot's clock when the last recorded poll asked Nexudus
 
 
 class _Created(Protocol):
@@ -42,6 +57,8 @@ class Activity:
 
     threads: list[Thread] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
+    # Each new reply's thread as it is now (a deleted thread is absent: its replies are skipped).
+    reply_threads: dict[int, Thread] = field(default_factory=dict)
     seen: dict[str, list[int]] = field(default_factory=dict)
     cursors: dict[str, str] = field(default_factory=dict)
     first_run: bool = False
@@ -52,36 +69,78 @@ class Activity:
 
 
 class BoardWatcher:
-    def __init__(self, portal: NexudusClient, state: RelayStateRepository) -> None:
+    def __init__(
+        self,
+        portal: NexudusClient,
+        state: RelayStateRepository,
+        zones: Callable[[], Iterable[str | None]],
+    ) -> None:
         self._portal = portal
         self._state = state
+        self._zones = zones
 
     def poll(self, now: datetime) -> Activity:
-        activity = Activity(first_run=self._state.cursor(THREADS) is None)
-        activity.threads = self._fresh(THREADS, self._portal.threads_created_since, now, activity)
-        activity.replies = self._fresh(REPLIES, self._portal.replies_created_since, now, activity)
+        previous = self._previous_poll()
+        since = minute_text(window_start(previous or now, list(self._zones()), now))
+        activity = Activity(first_run=previous is None, cursors={WINDOW: now.astimezone(UTC).isoformat()})
+        threads = self._unseen(THREADS, self._portal.threads_created_since(since), activity)
+        replies = self._unseen(REPLIES, self._portal.replies_created_since(since), activity)
         if activity.first_run:
             # Start from now: what existed before the first start is never delivered.
-            activity.threads, activity.replies = [], []
+            return activity
+        activity.threads = threads
+        activity.reply_threads = self._threads_of(replies, {t.id: t for t in threads})
+        activity.replies = [r for r in replies if r.community_thread_id in activity.reply_threads]
         return activity
 
-    def _fresh(
-        self, name: str, fetch: Callable[[str], Sequence[T]], now: datetime, activity: Activity
-    ) -> list[T]:
-        cursor = self._state.cursor(name)
-        start = now - FIRST_LOOKBACK if cursor is None else _parse(cursor) - OVERLAP
-        found = list(fetch(minute_text(start)))
+    def _previous_poll(self) -> datetime | None:
+        recorded = self._state.cursor(WINDOW)
+        if recorded is not None:
+            return datetime.fromisoformat(recorded)
+        # A database from before per-window polling kept Nexudus's own text, which may run
+        # up to 14 hours ahead of UTC: start from there minus that much.
+        legacy = wall_clock(self._state.cursor(THREADS))
+        return legacy.replace(tzinfo=UTC) - timedelta(hours=14) if legacy else None
+
+    def _unseen(self, name: str, found: Sequence[T], activity: Activity) -> list[T]:
+        """Rows not processed before, oldest stamp first (the order members wrote them in,
+        as far as stamps tell: never by id)."""
         unseen = set(self._state.unseen(name, [item.id for item in found]))
         activity.seen[name] = sorted(unseen)
-        newest = max((item.created_on for item in found if item.created_on), default=None)
-        activity.cursors[name] = newest or cursor or _text(start)
-        return [item for item in found if item.id in unseen]
+        fresh = [item for item in found if item.id in unseen]
+        return sorted(fresh, key=lambda item: wall_clock(item.created_on) or datetime.min)
+
+    def _threads_of(self, replies: list[Reply], listed: dict[int, Thread]) -> dict[int, Thread]:
+        """Fresh threads for new replies: from this poll's list, else one GET each (a thread
+        may have turned private or moved group since)."""
+        found: dict[int, Thread] = {}
+        for thread_id in dict.fromkeys(r.community_thread_id for r in replies):
+            if thread_id in listed:
+                found[thread_id] = listed[thread_id]
+                continue
+            try:
+                found[thread_id] = self._portal.thread(thread_id)
+            except PortalNotFound:
+                # Recorded as seen with the rest of the poll, so this is logged once.
+                log.info("replies on thread %s skipped: it is gone or hidden from the bot", thread_id)
+        return found
 
 
-def _parse(created_on: str) -> datetime:
-    # Nexudus's clock, read as it is written: only ever compared with itself.
-    return datetime.fromisoformat(created_on.rstrip("Z")[:19])
+def window_start(previous: datetime, zones: list[str | None], now: datetime) -> datetime:
+    """Where a poll's window starts: see the module docstring."""
+    return previous - OVERLAP - zone_lag(zones, (previous, now))
 
 
-def _text(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def zone_lag(zones: list[str | None], moments: Sequence[datetime]) -> timedelta:
+    """How far the furthest-west wall clock trails UTC at any of ``moments`` (never less than 0)."""
+    lag = timedelta(0)
+    for name in zones or [None]:
+        zone = zone_or_none(name)
+        if zone is None:
+            return UNKNOWN_ZONE_LAG
+        lag = max([lag, *(-_offset(zone, moment) for moment in moments)])
+    return lag
+
+
+def _offset(zone: ZoneInfo, moment: datetime) -> timedelta:
+    return moment.astimezone(zone).utcoffset() or timedelta(0)
