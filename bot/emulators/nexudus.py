@@ -164,6 +164,12 @@ class FakeNexudus:
         with self._lock:
             self._access.clear()
 
+    def revoke_sessions(self) -> None:
+        """Access and refresh tokens all dead (the password changed, API access removed)."""
+        with self._lock:
+            self._access.clear()
+            self._refresh.clear()
+
     # --- routing ----------------------------------------------------------------------
 
     def _route(self, request: Request) -> Reply:
