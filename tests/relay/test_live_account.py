@@ -14,8 +14,8 @@ from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from bot.portal import NexudusClient
 from store import Store
-from tests.relay.test_channels import CHANNEL, subscribe
 from tests.relay.conftest import Board, dms_to
+from tests.relay.test_channels import CHANNEL, subscribe
 
 EAST = "Australia/Brisbane"  # UTC+10, no daylight saving
 WEST = "America/Phoenix"  # UTC−7, no daylight saving
