@@ -72,9 +72,10 @@ def _relay_story(stack: LocalStack, thread_id: int, out: TextIO) -> None:
         "CommunityMessage",
         CommunityThreadId=thread_id,
         UserId=seed.OMAR_USER_ID,
-        Message="Found them! They are at the front desk.",
+        # Written in the portal's editor, so stored as HTML (reference §15).
+        Message="<p>Found them! They are at the <strong>front desk</strong> &amp; safe.</p>",
     )
-    out.write("\n7. On the portal, Omar replies to Jane's thread (which she follows).\n")
+    out.write("\n7. On the portal, Omar replies to Jane's thread (which she follows), in its editor.\n")
     out.write(f"   The relay polls: {stack.bot.relay.run_once()}\n")
     for message in stack.slack.posts(f"D{seed.JANE}"):
         out.write(f"   Jane gets a DM: {_message_text(message)}\n")
