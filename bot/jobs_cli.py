@@ -1,12 +1,23 @@
-"""``python -m bot relay --once`` and ``python -m bot digest --now``: one pass, then exit."""
+"""``python -m bot relay --once`` and ``python -m bot digest --now``: one pass, then exit.
+
+Safe beside a running ``serve`` (or another of these): polling and digest recording are
+leased to one process at a time, and each message is claimed by one sender.
+"""
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
 from typing import TextIO
 
 from bot.app import connect_portal, create_app
 from bot.config import Settings
 from store import Store
+
+# For tests only, deliberately not in Settings or the README's table: how long this
+# process's claims on outbox messages last. A test kills a sender mid-send and waits for
+# the survivor to take its claim over; only the dying process's claim length matters.
+CLAIM_SECONDS_FOR_TESTS = "BOT_CLAIM_SECONDS"
 
 
 def run_job(settings: Settings, job: str, out: TextIO) -> int:
@@ -14,6 +25,9 @@ def run_job(settings: Settings, job: str, out: TextIO) -> int:
     portal = connect_portal(settings, store)
     try:
         bot = create_app(settings, store=store, portal=portal)
+        claim_seconds = os.environ.get(CLAIM_SECONDS_FOR_TESTS)
+        if claim_seconds:
+            bot.relay.sender.claim_for = timedelta(seconds=float(claim_seconds))
         summary = bot.relay.run_once() if job == "relay" else bot.relay.digest_pass(force=True)
         out.write(summary + "\n")
         bot.services.background.shutdown(wait=True)

@@ -8,7 +8,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import utc_now
 from bot.relay.cycle import Relay
-from bot.retry import DraftNotifier, retry_due_drafts
+from bot.retry import DraftNotifier, retry_drafts_exclusively
 from bot.services import Services
 
 DRAFT_RETRY_SECONDS = 30
@@ -24,8 +24,12 @@ def build_scheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     )
     scheduler.add_job(
-        lambda: retry_due_drafts(
-            poster=services.poster, drafts=services.store.drafts, notifier=notifier, now=utc_now()
+        lambda: retry_drafts_exclusively(
+            relay.leases,
+            poster=services.poster,
+            drafts=services.store.drafts,
+            notifier=notifier,
+            now=utc_now(),
         ),
         "interval",
         seconds=DRAFT_RETRY_SECONDS,

@@ -9,6 +9,7 @@ from store.digests import DigestRepository
 from store.directory import DirectoryRepository
 from store.drafts import DraftRepository
 from store.identities import IdentityRepository
+from store.leases import LeaseRepository
 from store.outbox import OutboxRepository
 from store.people import PortalPeopleRepository, PreferenceRepository
 from store.portal_session import PortalSessionRepository
@@ -25,6 +26,7 @@ class Store:
         self.drafts = DraftRepository(self.file)
         self.relay_state = RelayStateRepository(self.file)
         self.outbox = OutboxRepository(self.file)
+        self.leases = LeaseRepository(self.file)
         self.digests = DigestRepository(self.file)
         self.subscriptions = SubscriptionRepository(self.file)
         self.preferences = PreferenceRepository(self.file)

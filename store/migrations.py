@@ -131,3 +131,13 @@ def m005_relay(db: Database) -> None:
         },
         pk="portal_user_id",
     )
+
+
+@migrations()
+def m006_claims_and_leases(db: Database) -> None:
+    # A sender claims a message before calling Slack; a claim past claim_until is abandoned
+    # (its process died) and may be taken over.
+    db.table("outbox").add_column("claimed_by", str)
+    db.table("outbox").add_column("claim_until", str)
+    # Work only one process may do at a time (polling Nexudus, recording digests, retrying drafts).
+    db.table("leases").create({"name": str, "owner": str, "expires_at": str}, pk="name")

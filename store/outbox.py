@@ -1,7 +1,10 @@
 """Messages to send, recorded before sending: a restart neither drops nor repeats one.
 
 Keys say what a message is and who it is for (``reply:42:user:U1``); a key enters the
-outbox once, so planning the same delivery twice changes nothing.
+outbox once, so planning the same delivery twice changes nothing. Several bot processes
+may send from one outbox: each claims a message (a conditional UPDATE, until a time)
+before calling Slack, so one message has one sender; a claim left by a dead process
+expires and is taken over.
 """
 
 from __future__ import annotations
@@ -16,6 +19,11 @@ from sqlite_utils import Database
 from store.database import SqliteFile
 from store.models import from_text, to_text
 from store.relay_models import OutboxMessage
+
+_DUE = "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)"
+# Unclaimed, claimed by the asker, or claimed by a sender whose claim has run out.
+_CLAIMABLE = "(claimed_by IS NULL OR claimed_by = :owner OR claim_until <= :now)"
+_UNCLAIMED = "claimed_by = NULL, claim_until = NULL"
 
 
 class OutboxRepository:
@@ -32,31 +40,61 @@ class OutboxRepository:
             rows = list(self._file.db.table("outbox").rows_where("key = ?", [key]))
         return _message(rows[0]) if rows else None
 
-    def due(self, now: datetime, limit: int = 500) -> list[OutboxMessage]:
+    def due(self, now: datetime, limit: int = 500, *, owner: str | None = None) -> list[OutboxMessage]:
+        """Pending messages whose time has come, except those another sender has claimed."""
         with self._file.lock:
             rows = self._file.db.table("outbox").rows_where(
-                "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
-                [to_text(now)],
+                f"{_DUE} AND {_CLAIMABLE}",
+                {"now": to_text(now), "owner": owner},
                 order_by="created_at, rowid",
                 limit=limit,
             )
             return [_message(row) for row in rows]
 
+    def claim(self, key: str, owner: str, until: datetime, now: datetime) -> bool:
+        """Take a due message for one send until ``until``; False if it was sent, failed,
+        is not due, or another sender holds a live claim on it."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE outbox SET claimed_by = :owner, claim_until = :until"
+                f" WHERE key = :key AND {_DUE} AND {_CLAIMABLE}",
+                {"owner": owner, "until": to_text(until), "key": key, "now": to_text(now)},
+            )
+            return cursor.rowcount == 1
+
+    def release_claims(self, owner: str) -> int:
+        """Give up ``owner``'s claims on messages it did not send (shutting down)."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE outbox SET {_UNCLAIMED} WHERE claimed_by = ? AND state = 'pending'", [owner]
+            )
+            return cursor.rowcount
+
     def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
-        self._update(key, state="sent", channel=channel, ts=ts, sent_at=to_text(now), last_error=None)
+        self._update(
+            key,
+            state="sent",
+            channel=channel,
+            ts=ts,
+            sent_at=to_text(now),
+            last_error=None,
+            claimed_by=None,
+            claim_until=None,
+        )
 
     def retry_later(self, key: str, reason: str, at: datetime) -> None:
         with self._file.transaction() as db:
             db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?"
-                " WHERE key = ?",
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+                f" {_UNCLAIMED} WHERE key = ?",
                 [reason, to_text(at), key],
             )
 
     def fail(self, key: str, reason: str) -> None:
         with self._file.transaction() as db:
             db.execute(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ? WHERE key = ?",
+                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
+                f" {_UNCLAIMED} WHERE key = ?",
                 [reason, key],
             )
 

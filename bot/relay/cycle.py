@@ -1,16 +1,21 @@
 """One relay cycle (poll, plan, record, deliver) and the digest pass: shared by the
-scheduler in ``serve`` and by ``python -m bot relay --once`` / ``digest --now``."""
+scheduler in ``serve`` and by ``python -m bot relay --once`` / ``digest --now``.
+
+Several bot processes may share one database: one at a time polls (the ``poll`` lease) and
+one at a time records digests (``digests``); every process delivers, claims keeping each
+message to one sender."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
+from bot.leases import LeaseKeeper
 from bot.portal import PortalError
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
@@ -22,6 +27,10 @@ from store.relay_state import record_poll
 log = logging.getLogger(__name__)
 
 RELAY_JOB = "relay"
+POLL_LEASE = "poll"
+DIGEST_LEASE = "digests"
+# ``digest --now`` waits this long for a digest pass another process is running.
+FORCED_DIGEST_PATIENCE = 30.0
 # Seen ids only matter inside the overlap window; keep two days of them.
 SEEN_KEPT = timedelta(days=2)
 
@@ -33,29 +42,40 @@ class Relay:
     planner: RelayPlanner
     sender: OutboxSender
     digests: DigestSender
+    leases: LeaseKeeper = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.leases = LeaseKeeper(self.store.leases)
 
     def run_once(self, stop: threading.Event | None = None, now: datetime | None = None) -> str:
-        """Poll the board, record every delivery it calls for, then send what is due."""
+        """Poll the board (unless another process is polling), record every delivery it
+        calls for, then send what is due."""
         started = now or utc_now()
+        with self.leases.hold(POLL_LEASE) as polling:
+            summary = self._poll(started) if polling else "poll skipped: another bot process is polling"
+        sent = self.sender.deliver_due(stop)
+        summary += f", sent: {sent}"
+        if polling:
+            self.store.relay_state.record_run(RELAY_JOB, started, utc_now(), summary)
+        return summary
+
+    def _poll(self, started: datetime) -> str:
         try:
             activity, plan = self.poll_and_record(started)
         except PortalError as error:
             summary = f"Nexudus unavailable: {error}"
             log.warning("relay: %s", summary)
+            return summary
         except SlackApiError as error:
             # A lookup (users.lookupByEmail) failed: nothing was recorded, the next poll redoes it.
             summary = f"Slack lookup failed: {error.response.get('error')}"
             log.warning("relay: %s", summary)
-        else:
-            summary = (
-                f"{'first run: started watching; ' if activity.first_run else ''}"
-                f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
-                f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
-            )
-        sent = self.sender.deliver_due(stop)
-        summary += f", sent: {sent}"
-        self.store.relay_state.record_run(RELAY_JOB, started, utc_now(), summary)
-        return summary
+            return summary
+        return (
+            f"{'first run: started watching; ' if activity.first_run else ''}"
+            f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
+            f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
+        )
 
     def poll_and_record(self, now: datetime) -> tuple[Activity, Plan]:
         """The first half of a cycle: find what is new and record every delivery it needs."""
@@ -73,10 +93,17 @@ class Relay:
         return activity, plan
 
     def digest_pass(self, *, force: bool = False, stop: threading.Event | None = None) -> str:
+        patience = FORCED_DIGEST_PATIENCE if force else 0.0
+        with self.leases.hold(DIGEST_LEASE, patience=patience) as recording:
+            recorded = self._record_digests(force) if recording else None
+        sent = self.sender.deliver_due(stop)
+        if recorded is None:
+            return f"digests skipped: another bot process is recording them, {sent} message(s) sent"
+        return f"{recorded} digest(s) recorded, {sent} message(s) sent"
+
+    def _record_digests(self, force: bool) -> int:
         try:
-            recorded = self.digests.run(force=force)
+            return self.digests.run(force=force)
         except PortalError as error:
             log.warning("digests postponed: %s", error)
-            recorded = 0
-        sent = self.sender.deliver_due(stop)
-        return f"{recorded} digest(s) recorded, {sent} message(s) sent"
+            return 0

@@ -1,21 +1,31 @@
 """Sending the outbox: paced per channel, Retry-After honoured, failures kept with reasons.
 
-A message is marked sent right after Slack accepts it. The one window left, between
-Slack's answer and that SQLite write, is a single local transaction (benchmarked in
+Any number of bot processes may send from one outbox. Each message is claimed in SQLite
+just before its send (after the pacing wait), for ``claim_seconds``, so it has one
+sender; it is marked sent right after Slack accepts it. A process killed mid-send holds
+one claim, which lapses and is taken over. The one window left, between Slack's answer
+and that SQLite write, is a single local transaction (benchmarked in
 tests/perf/bench_relay.py); a crash inside it would repeat that one message.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
 from bot.slack_people import SlackPeople
@@ -44,6 +54,12 @@ PERMANENT = {
     "missing_scope",
 }
 MAX_ATTEMPTS = 8
+# A claim must outlast one send: two connection attempts of 10 s (the client's timeout and
+# its one connection retry) plus up to three in-call Retry-After waits of at most
+# RETRY_AFTER_IN_CALL seconds each: about 85 s. A longer Retry-After ends the call, and the
+# message waits in the outbox instead.
+CLAIM_SECONDS = 120.0
+RETRY_AFTER_IN_CALL = 20
 
 
 class OutboxSender:
@@ -56,9 +72,13 @@ class OutboxSender:
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        owner: str | None = None,
+        claim_seconds: float = CLAIM_SECONDS,
     ) -> None:
-        self._client = client
+        self._client = _bounded_retries(client)
         self._outbox = outbox
+        self.owner = owner or uuid.uuid4().hex  # claims are held in this name
+        self.claim_for = timedelta(seconds=claim_seconds)
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
@@ -70,8 +90,10 @@ class OutboxSender:
         """Send what is due; returns how many were sent. Stops between sends when asked."""
         sent = 0
         with self._lock:
-            for message in self._outbox.due(self._clock()):
+            for message in self._outbox.due(self._clock(), owner=self.owner):
                 if stop is not None and stop.is_set():
+                    # Normally none is left (one claim per send), unless a send raised.
+                    self._outbox.release_claims(self.owner)
                     break
                 sent += self._deliver(message)
         return sent
@@ -89,6 +111,10 @@ class OutboxSender:
         try:
             channel = self._channel_for(message.target)
             self._pace(channel)
+            now = self._clock()
+            if not self._outbox.claim(message.key, self.owner, now + self.claim_for, now):
+                return 0  # another process sent it, or is sending it
+            self._last_post[channel] = self._monotonic()
             answer = self._client.chat_postMessage(
                 channel=channel,
                 text=message.text,
@@ -111,12 +137,12 @@ class OutboxSender:
         return self._people.dm_channel(target) if target.startswith(("U", "W")) else target
 
     def _pace(self, channel: str) -> None:
+        # Per process: two processes sending to one channel at once may each post at this pace.
         last = self._last_post.get(channel)
         if last is not None:
             wait = CHANNEL_PACE - (self._monotonic() - last)
             if wait > 0:
                 self._sleep(wait)
-        self._last_post[channel] = self._monotonic()
 
     def _failed(self, message: OutboxMessage, reason: str, retry_after: str | None) -> None:
         if reason in PERMANENT or message.attempts + 1 >= MAX_ATTEMPTS:
@@ -128,3 +154,36 @@ class OutboxSender:
             wait = max(wait, float(retry_after))
         log.info("will retry %s in %.0f s: %s", message.key, wait, reason)
         self._outbox.retry_later(message.key, reason, self._clock() + timedelta(seconds=wait))
+
+
+class BoundedRateLimitRetry(RateLimitErrorRetryHandler):
+    """Slack's 429 retried inside the call only for a short Retry-After, so one send ends
+    well within its claim; a longer wait is left to the outbox (``_failed``)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
+        try:
+            return retry_after is not None and int(retry_after[0]) <= RETRY_AFTER_IN_CALL
+        except ValueError:
+            return False
+
+
+def _bounded_retries(client: WebClient) -> WebClient:
+    """A copy of ``client`` whose in-call 429 retries are bounded (the app's is unbounded)."""
+    bounded = copy.copy(client)
+    handlers: list[RetryHandler] = []
+    for handler in client.retry_handlers:
+        if isinstance(handler, RateLimitErrorRetryHandler):
+            handler = BoundedRateLimitRetry(max_retry_count=handler.max_retry_count)
+        handlers.append(handler)
+    bounded.retry_handlers = handlers
+    return bounded
