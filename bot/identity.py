@@ -78,6 +78,12 @@ class IdentityService:
     def unlink(self, slack_user_id: str) -> bool:
         return self._identities.forget(slack_user_id)
 
+    def forget_lookups(self, slack_user_ids: list[str]) -> None:
+        """Look these people up afresh next time (their cached records may be gone from
+        Nexudus); an admin's manual link is kept, as only an admin may change it."""
+        for slack_user_id in slack_user_ids:
+            self._identities.forget_lookup(slack_user_id)
+
     def _by_email(
         self, slack_user_id: str, email: str, source: IdentitySource, now: datetime
     ) -> Identity | None:

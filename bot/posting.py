@@ -1,7 +1,8 @@
 """Posting a saved draft to Nexudus exactly once, as the member who wrote it.
 
 The draft's key goes into ``SystemId``. After an attempt that may have reached Nexudus
-(timeout, 5xx) the next attempt first looks for a thread carrying that key.
+(timeout, 5xx) the next attempt first looks for the thread it may have made
+(``bot.sent_threads``: by ``SystemId`` when Nexudus keeps it, else by what was sent).
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from bot.portal import (
     NexudusClient,
     PortalAuthError,
     PortalError,
+    PortalNotFound,
     PortalRejected,
     PortalThrottled,
     PortalUnavailable,
 )
+from bot.portal.bodies import to_portal_html
 from bot.portal.models import GroupAccess, NewThread
+from bot.sent_threads import CLOCK_SLACK, find_sent_thread
 from bot.slack_people import SlackPeople
 from bot.thread_form import NewThreadForm
 from bot.thread_links import thread_url
@@ -36,8 +40,11 @@ log = logging.getLogger(__name__)
 RETRY_WINDOW = timedelta(hours=1)
 FIRST_RETRY = 30.0
 LONGEST_RETRY = 600.0
-# Nexudus timestamps may be space-local behind a "Z" (reference §4): look back a day.
-AMBIGUITY_LOOKBACK = timedelta(hours=24)
+GONE_REASON = (
+    "Nexudus refused this thread: a person named on it may no longer have a portal account "
+    "(a deleted profile or guest). Submit again to look everyone up afresh, or remove guests; "
+    "if it still fails, ask an admin to check the portal accounts."
+)
 
 # Nexudus PropertyName → the form field that holds it.
 PROPERTY_FIELDS = {
@@ -116,13 +123,15 @@ class ThreadPoster:
                 }
             )
         thread = self._new_thread(draft, form, poster, guests)
-        thread_id = self._already_posted(draft, poster) if draft.ambiguous else None
+        thread_id = self._already_posted(draft, thread) if draft.ambiguous else None
         if thread_id is None:
             try:
                 thread_id = self._portal.create_thread(thread)
             except PortalRejected as error:
                 self._drafts.fail(draft.key, str(error), self._clock())
                 return Rejected(_field_errors(error))
+            except PortalNotFound:
+                return self._someone_gone(draft, form)
         self._drafts.mark_posted(draft.key, thread_id, self._clock())
         posted = Posted(thread_id, form.subject, thread_url(self._thread_url_template, thread_id))
         return self._shared(form, poster, posted)
@@ -152,7 +161,7 @@ class ThreadPoster:
             coworker_id=poster.coworker_id,
             community_group_id=form.group_id,
             subject=form.subject,
-            message=message,
+            message=to_portal_html(message),
             tags=form.tags_text(),
             instant_delivery=form.instant_delivery,
             private=form.private,
@@ -162,15 +171,27 @@ class ThreadPoster:
             system_id=system_id(draft.key),
         )
 
-    def _already_posted(self, draft: Draft, poster: Identity) -> int | None:
-        assert poster.portal_user_id is not None
-        form = NewThreadForm.model_validate(draft.form)
-        since = draft.created_at - AMBIGUITY_LOOKBACK
-        for thread in self._portal.threads_posted_by(form.business_id, poster.portal_user_id, since):
-            if thread.system_id == system_id(draft.key):
-                log.info("draft %s had reached Nexudus as thread %s", draft.key, thread.id)
-                return thread.id
-        return None
+    def _already_posted(self, draft: Draft, sent: NewThread) -> int | None:
+        """The thread an earlier, ambiguous attempt made, if Nexudus has it."""
+        since = draft.created_at - CLOCK_SLACK
+        rows = self._portal.threads_posted_by(sent.business_id, sent.user_id, since)
+
+        def taken(ids: list[int]) -> set[int]:
+            return {i for i, key in self._drafts.posted_as(ids).items() if key != draft.key}
+
+        found = find_sent_thread(
+            rows, sent, key=draft.key, first_attempt=draft.created_at, now=self._clock(), taken=taken
+        )
+        if found is not None:
+            log.info("draft %s had reached Nexudus as thread %s", draft.key, found)
+        return found
+
+    def _someone_gone(self, draft: Draft, form: NewThreadForm) -> Rejected:
+        """A 401 on create that a fresh token still gets: a record the body names is gone."""
+        self._identities.forget_lookups([draft.slack_user_id, *form.guest_slack_ids])
+        self._drafts.fail(draft.key, "a person named on it is gone from Nexudus", self._clock())
+        field = "guest_slack_ids" if form.guest_slack_ids else "subject"
+        return Rejected({field: GONE_REASON})
 
     def _shared(self, form: NewThreadForm, poster: Identity, posted: Posted) -> Posted:
         if form.share_channel_id is None:

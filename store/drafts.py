@@ -68,6 +68,18 @@ class DraftRepository:
     def fail(self, key: str, reason: str, now: datetime) -> None:
         self._update(key, now, state="failed", last_error=reason, next_attempt_at=None)
 
+    def posted_as(self, thread_ids: list[int]) -> dict[int, str]:
+        """Which of these threads a draft was recorded as posting: thread id → draft key."""
+        if not thread_ids:
+            return {}
+        marks = ", ".join("?" for _ in thread_ids)
+        with self._file.lock:
+            rows = self._file.db.execute(
+                f"SELECT thread_id, key FROM drafts WHERE state = 'posted' AND thread_id IN ({marks})",
+                thread_ids,
+            ).fetchall()
+        return {int(thread_id): str(key) for thread_id, key in rows}
+
     def note_message(self, key: str, channel: str, ts: str) -> None:
         """Remember the DM that tells the user about this draft, to update it later."""
         with self._file.transaction() as db:

@@ -41,6 +41,14 @@ class IdentityRepository:
                 return
             db.table("identities").upsert(_row(identity), pk="slack_user_id")
 
+    def forget_lookup(self, slack_user_id: str) -> bool:
+        """Drop an automatic (cached) result so the next use looks again; manual links stay."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM identities WHERE slack_user_id = ? AND source != 'manual'", [slack_user_id]
+            )
+            return cursor.rowcount > 0
+
     def forget(self, slack_user_id: str) -> bool:
         with self._file.transaction() as db:
             cursor = db.execute("DELETE FROM identities WHERE slack_user_id = ?", [slack_user_id])

@@ -110,9 +110,8 @@ def test_message_shortcut_prefills_the_form_and_links_the_message(stack: LocalSt
     assert fields[ids.MESSAGE_BLOCK]["initial_value"] == "Boiler is making noises\nSince 9am @omar noticed"
     stack.driver.submit(seed.JANE, {**view, "id": "VSC"}, location=seed.CANAL_STREET)
     [thread] = stack.nexudus.created()
-    assert thread["Message"].endswith(
-        "(From Slack: https://example.slack.com/archives/C200/p1700000000000100)"
-    )
+    link = "https://example.slack.com/archives/C200/p1700000000000100"
+    assert thread["Message"].endswith(f'<p>(From Slack: <a href="{link}">{link}</a>)</p>')
 
 
 @pytest.mark.parametrize(
