@@ -19,7 +19,7 @@ from bot.retry import retry_due_drafts
 from bot.sent_threads import find_sent_thread, is_sent_thread
 from handlers import ids
 from handlers.forms import read_view
-from tests.conftest import choose_location, open_modal
+from tests.conftest import choose_location, open_modal, wait_for
 
 THREADS = "/api/community/communitythreads"
 NOW = datetime(2026, 8, 27, 9, 0, tzinfo=UTC)
@@ -50,7 +50,7 @@ def submit_lost(stack: LocalStack, message: str, title: str = "Coffee machine") 
     answer = stack.driver.submit(seed.JANE, view, message=message)
 
     assert "Saved as a draft" in answer.json()["view"]["title"]["text"]
-    assert len(stack.nexudus.calls("POST", THREADS)) >= 1
+    assert len(stack.nexudus.created()) == 1  # and yet Nexudus has it
 
 
 @pytest.mark.parametrize(
@@ -216,3 +216,24 @@ def test_the_body_sent_is_the_portal_html_of_what_was_typed(stack: LocalStack) -
 
     [create] = stack.nexudus.calls("POST", THREADS)
     assert create.json()["Message"] == to_portal_html("Milk & sugar\nplease")
+
+
+def test_a_retried_draft_refused_as_gone_says_why_in_the_dm(stack: LocalStack) -> None:
+    view = canal_form(stack)
+    stack.bot.services.identities.resolve(seed.JANE)
+    stack.nexudus.faults.down = True
+    stack.driver.submit(seed.JANE, view, message="Hello")  # kept as a draft, with a DM
+    key = read_view(view).key
+    wait_for(lambda: (draft := stack.store.drafts.get(key)) is not None and draft.notice_ts is not None)
+    stack.nexudus.faults.down = False
+    stack.nexudus.remove("Coworker", seed.JANE_COWORKER_ID)
+
+    retry_job(stack)
+
+    [update] = stack.slack.calls_to("chat.update")
+    assert (
+        "Nexudus refused this thread: a person named on it may no longer have a portal account"
+        in (update.args["text"])
+    )
+    assert "Edit" in str(update.args["blocks"])  # the input is kept for Edit
+    assert stack.nexudus.created() == []
