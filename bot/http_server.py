@@ -1,74 +1,148 @@
-"""HTTP mode: Slack's requests arrive at ``POST /slack/events`` and go to Bolt as they are.
+"""HTTP mode: Slack's requests arrive at ``POST /slack/events`` and go to Bolt's WSGI adapter.
 
-Bolt verifies the signature and timestamp (401 otherwise). A threaded stdlib server is
-enough for one workspace; put a TLS-terminating proxy in front of it.
+Served in-process by waitress, so the scheduler keeps running in the same process: gunicorn
+would fork workers that each ran their own scheduler, and uvicorn serves ASGI, which needs
+Bolt's ``AsyncApp``. Waitress reads and accepts on one async loop, so slow or half-open
+clients hold no worker thread; it drops idle connections and refuses large bodies (413)
+before reading them. Bolt verifies the signature and timestamp (401 otherwise). Put a
+TLS-terminating proxy in front of it.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Sequence
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress import wasyncore
+from waitress.server import TcpWSGIServer
 
 EVENTS_PATH = "/slack/events"
-MAX_BODY = 1024 * 1024
+HEALTH_PATH = "/healthz"
+MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB; anything near this is not Slack.
+STOP_GRACE = 5  # seconds a request being answered gets to finish when the server stops
+
+Route = tuple[str, str]  # (method, path)
+
+
+def slack_routes(app: App) -> dict[Route, WSGIApplication]:
+    """Every address the bot answers; anything else is 404."""
+    return {
+        ("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH),
+        ("GET", HEALTH_PATH): _plain(200, "ok"),
+    }
+
+
+def route_requests(routes: Mapping[Route, WSGIApplication]) -> WSGIApplication:
+    not_found = _plain(404, "not found")
+
+    def route(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        target = routes.get((environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")), not_found)
+        return target(environ, start_response)
+
+    return route
+
+
+def _plain(status: int, text: str) -> WSGIApplication:
+    body = text.encode()
+    line = {200: "200 OK", 404: "404 Not Found"}[status]
+
+    def answer(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        start_response(line, [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    return answer
 
 
 class SlackHttpServer:
-    def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000) -> None:
-        bolt = app
+    """The bot's HTTP listener: ``start_in_background()`` (or ``serve_forever()``), then ``stop()``.
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
+    ``backlog``: connections the kernel queues before we accept them (the stdlib's 5 made
+    a burst of slash commands wait for TCP retries, past Slack's 3-second trigger expiry).
+    ``connection_limit``: open connections, idle ones included, before accepting pauses.
+    ``threads``: requests handled at once; Bolt holds one only until the listener acks.
+    ``channel_timeout``: seconds a connection may stay silent before it is closed.
+    """
 
-            def do_GET(self) -> None:
-                if urlsplit(self.path).path == "/healthz":
-                    self._answer(200, b"ok", {"Content-Type": "text/plain"})
-                else:
-                    self._answer(404, b"not found", {"Content-Type": "text/plain"})
-
-            def do_POST(self) -> None:
-                parts = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                if parts.path != EVENTS_PATH or length > MAX_BODY:
-                    self._answer(404, b"not found", {"Content-Type": "text/plain"})
-                    return
-                raw = self.rfile.read(length).decode("utf-8")
-                headers: dict[str, str | Sequence[str]] = {k.lower(): [v] for k, v in self.headers.items()}
-                response = bolt.dispatch(BoltRequest(body=raw, query=parts.query, headers=headers))
-                out = {k: v[0] for k, v in response.headers.items() if v}
-                self._answer(response.status, (response.body or "").encode("utf-8"), out)
-
-            def _answer(self, status: int, payload: bytes, headers: dict[str, Any]) -> None:
-                self.send_response(status)
-                for name, value in headers.items():
-                    if name.lower() != "content-length":
-                        self.send_header(name, str(value))
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer((host, port), Handler)
-        self._server.daemon_threads = True
+    def __init__(
+        self,
+        app: App,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+        backlog: int = 2048,
+        connection_limit: int = 2000,
+        threads: int = 16,
+        channel_timeout: float = 45.0,
+        max_body: int = MAX_BODY,
+    ) -> None:
+        # A queue of a few requests during a burst is what the backlog is for, and our
+        # LoggedApp already logs every request with its time: waitress's per-request
+        # "Task queue depth" warning would only repeat that.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+        self.channel_timeout = channel_timeout
+        self._map: dict[int, Any] = {}
+        self._server = TcpWSGIServer(
+            route_requests(slack_routes(app)),
+            map=self._map,
+            host=host,
+            port=port,
+            backlog=backlog,
+            connection_limit=connection_limit,
+            threads=threads,
+            channel_timeout=channel_timeout,
+            # Idle connections are only looked for this often; waitress's default is 30 s.
+            cleanup_interval=max(0.5, min(channel_timeout / 2, 30.0)),
+            max_request_body_size=max_body,
+            # select() cannot watch a descriptor numbered over 1024; poll() can.
+            asyncore_use_poll=True,
+            # How long the loop sleeps with nothing to do, so idle checks run on time.
+            asyncore_loop_timeout=1,
+        )
+        self._lock = threading.Lock()
+        self._looping = False  # serve_forever's loop owns the sockets
+        self._closing = False
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return int(self._server.getsockname()[1])  # the bound port, when asked for port 0
 
     def serve_forever(self) -> None:
-        self._server.serve_forever()
+        """Answer requests until ``stop()``; the loop ends when every socket is closed."""
+        with self._lock:
+            if self._closing:
+                return
+            self._looping = True
+        try:
+            wasyncore.loop(timeout=self._server.adj.asyncore_loop_timeout, map=self._map, use_poll=True)
+        finally:
+            self._closed.set()
 
     def start_in_background(self) -> SlackHttpServer:
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self._thread = threading.Thread(target=self.serve_forever, name="http-server", daemon=True)
+        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        """Let requests being answered finish (up to STOP_GRACE), then close every connection."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing, looping = True, self._looping
+        # Waitress's own shutdown order: workers first, then every socket in the map.
+        self._server.task_dispatcher.shutdown(timeout=STOP_GRACE)
+        if not looping:
+            wasyncore.close_all(self._map)
+            return
+        # The map belongs to the loop's thread: close it there, woken by the trigger (whose
+        # stub wrongly types it as an int).
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))  # type: ignore[attr-defined]
+        self._closed.wait(timeout=STOP_GRACE)
+        if self._thread is not None:
+            self._thread.join(timeout=STOP_GRACE)
