@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +22,8 @@ class Request:
     headers: dict[str, str]
     body: bytes
     at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks)
+    # Whether the client has closed its connection (a killed process): see FakeSlack.delays.
+    hung_up: Callable[[], bool] = field(default=lambda: False, repr=False, compare=False)
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -37,6 +41,17 @@ class Reply:
 
 
 Route = Callable[[Request], Reply]
+
+
+def _peer_closed(connection: socket.socket) -> bool:
+    # The client sent its whole request; anything readable now is its end of the stream.
+    readable, _, _ = select.select([connection], [], [], 0)
+    if not readable:
+        return False
+    try:
+        return connection.recv(1, socket.MSG_PEEK) == b""
+    except OSError:
+        return True
 
 
 class LoopbackServer:
@@ -57,6 +72,7 @@ class LoopbackServer:
                     query=dict(parse_qsl(parts.query)),
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=self.rfile.read(length) if length else b"",
+                    hung_up=lambda: _peer_closed(self.connection),
                 )
                 reply = route_fn(request)
                 payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()

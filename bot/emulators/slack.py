@@ -2,6 +2,11 @@
 
 Trigger ids expire three seconds after ``new_trigger()`` made them, as Slack's do, so
 a test proves a modal opened in time by ``views.open`` succeeding at all.
+
+``delays`` slows a method down: the call waits before Slack acts on it, and a caller that
+hangs up meanwhile (a killed process) has its call dropped, not acted on, as a request
+that never fully reached Slack. (A caller killed after Slack acted is the one case the
+outbox cannot tell apart; README, "Exactly once".)
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class FakeSlack:
         self.socket_mode_url: str | None = None  # handed out by apps.connections.open
         self.rate_limited: dict[str, int] = {}  # method → how many next calls get a 429
         self.retry_after = 1
+        self.delays: dict[str, float] = {}  # method → seconds before Slack acts on a call
+        self.abandoned: list[SlackCall] = []  # delayed calls whose caller hung up: not acted on
         self._triggers: dict[str, float] = {}
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
@@ -105,6 +112,12 @@ class FakeSlack:
                 return Reply(
                     429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(self.retry_after)}
                 )
+        if method in self.delays:
+            time.sleep(self.delays[method])
+            if request.hung_up():
+                with self._lock:
+                    self.abandoned.append(SlackCall(method, args))
+                return Reply(200, {"ok": False, "error": "request_abandoned"})
         handler = getattr(self, "_" + method.replace(".", "_"), None)
         body = handler(args) if handler else {"ok": False, "error": "unknown_method"}
         headers = {"x-oauth-scopes": self.scopes} if method == "auth.test" else {}
