@@ -92,7 +92,12 @@ class LoopbackServer:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        # The stdlib listens with a backlog of 5: a burst of the bot's calls (40 modals at once)
+        # would wait out TCP's SYN retries (1 s, then 3 s) and outlive Slack's trigger ids.
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        self._server.request_queue_size = 1024
+        self._server.server_bind()
+        self._server.server_activate()
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
