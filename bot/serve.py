@@ -51,7 +51,12 @@ def serve(settings: Settings) -> int:
             stop.wait()
             handler.close()  # type: ignore[no-untyped-call]
         else:
-            server = SlackHttpServer(bot.app, port=settings.port).start_in_background()
+            try:
+                server = SlackHttpServer(bot.app, port=settings.port)
+            except OSError as error:
+                log.error("cannot listen on port %s (%s): set PORT to a free port", settings.port, error)
+                return 1
+            server.start_in_background()
             log.info("listening for Slack on http://0.0.0.0:%s%s", server.port, EVENTS_PATH)
             stop.wait()
             server.stop()

@@ -182,3 +182,17 @@ def test_idle_connections_are_closed_within_a_minute_by_default() -> None:
     server.stop()
 
     assert server.channel_timeout <= 60
+
+
+@pytest.mark.timeout(60)
+def test_serve_on_a_port_already_in_use_explains_and_exits(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack, socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**emulator_env(stack, tmp_path / "serve.db"), "PORT": str(port)}
+        process = start_bot(env, tmp_path)
+        _, logs = process.communicate(timeout=30)
+
+    assert process.returncode == 1, logs
+    assert f"cannot listen on port {port}" in logs and "Traceback" not in logs
