@@ -4,25 +4,39 @@ Prints, for boards of 10, 1,000 and 10,000 threads: Nexudus calls for an idle po
 for a poll with K new replies across T threads; time to deliver each message (our own
 overhead: distinct DMs, so Slack's per-channel pacing does not enter); the window
 between Slack accepting a message and SQLite recording it; peak traced memory.
-Asserts nothing.
+Then one sender against two on one database (separate processes, as ``serve`` beside
+``relay --once``): time, messages per second, duplicates (must be 0) and that window
+under contention. Asserts nothing.
 
-    python tests/perf/bench_relay.py --sizes 10 1000 10000 --replies 20 --threads 5
+    python tests/perf/bench_relay.py --sizes 10 1000 10000 --replies 20 --threads 5 --messages 1000
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import statistics
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
 from pathlib import Path
+
+from slack_sdk import WebClient
 
 from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.nexudus_data import stamp
+from bot.emulators.slack import FakeSlack
 from bot.emulators.stack import LocalStack
+from bot.relay.delivery import OutboxSender
+from bot.slack_people import SlackPeople
+from store import Store
+from store.relay_models import OutboxMessage
 
 
 def seed_board(stack: LocalStack, size: int) -> list[int]:
@@ -109,12 +123,107 @@ def record_window(stack: LocalStack, samples: int = 50) -> float:
     return 1000 * statistics.median(timings) if timings else 0.0
 
 
+def concurrent_senders(messages: int) -> None:
+    """One sender against two on one database, each a process of its own."""
+    print(
+        f"\nsenders on one database: {messages} messages, each to its own channel so Slack's "
+        "per-channel pacing does not enter (separate processes; Slack emulator on loopback)"
+    )
+    print(
+        f"{'senders':>8} {'sent by each':>13} {'seconds':>8} {'msg/s':>7} {'duplicates':>11} "
+        f"{'record ms median':>17} {'p99':>6} {'max':>6}"
+    )
+    for senders in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            slack = FakeSlack().start()
+            database = str(Path(tmp) / "bot.db")
+            queue_messages(database, messages)
+            runs = run_senders(database, slack.api_url, senders)
+            texts = Counter(str(m["text"]) for m in slack.posts())
+            slack.stop()
+        seconds = max(r.finished for r in runs) - min(r.started for r in runs)
+        windows = sorted(w for r in runs for w in r.windows)
+        missing = messages - len(texts)
+        print(
+            f"{senders:>8} {'/'.join(str(r.sent) for r in runs):>13} {seconds:>8.2f} "
+            f"{messages / seconds:>7.0f} {sum(n - 1 for n in texts.values()):>11} "
+            f"{statistics.median(windows):>17.3f} {windows[int(0.99 * (len(windows) - 1))]:>6.2f} "
+            f"{windows[-1]:>6.2f}{f'  {missing} NEVER SENT' if missing else ''}"
+        )
+    print(
+        "record ms: mark_sent after Slack accepted a message, the one window in which a crash "
+        "repeats it; with two senders it includes waiting for the other's write."
+    )
+
+
+@dataclass
+class SenderRun:
+    sent: int
+    started: float
+    finished: float
+    windows: list[float]  # ms of each mark_sent
+
+
+def queue_messages(database: str, messages: int) -> None:
+    store = Store(database)
+    now = utc_now()
+    store.outbox.add(
+        [
+            OutboxMessage(key=f"m{n}", target=f"C{n:05d}", text=f"m{n}", blocks=[], created_at=now)
+            for n in range(messages)
+        ]
+    )
+    store.close()
+
+
+def run_senders(database: str, api_url: str, senders: int) -> list[SenderRun]:
+    spawn = multiprocessing.get_context("spawn")
+    ready, results = spawn.Barrier(senders + 1), spawn.Queue()
+    workers = [
+        spawn.Process(target=send_all, args=(database, api_url, ready, results)) for _ in range(senders)
+    ]
+    for worker in workers:
+        worker.start()
+    ready.wait()  # every sender has imported and connected: the race starts now
+    runs = [results.get(timeout=600) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return runs
+
+
+def send_all(database: str, api_url: str, ready: Barrier, results: Queue[SenderRun]) -> None:
+    """A sender process: deliver until nothing is pending, timing each mark_sent."""
+    store = Store(database)
+    client = WebClient(token="xoxb-local", base_url=api_url)
+    outbox = store.outbox
+    windows: list[float] = []
+    mark_sent = outbox.mark_sent
+
+    def timed_mark_sent(key: str, channel: str, ts: str, now: datetime) -> None:
+        started = time.perf_counter()
+        mark_sent(key, channel, ts, now)
+        windows.append(1000 * (time.perf_counter() - started))
+
+    outbox.mark_sent = timed_mark_sent  # type: ignore[method-assign]
+    sender = OutboxSender(client, outbox, SlackPeople(client))
+    ready.wait()
+    started, sent = time.time(), 0
+    while outbox.count("pending"):
+        done = sender.deliver_due()
+        if not done:
+            time.sleep(0.01)  # the rest are claimed by the other sender: let it finish them
+        sent += done
+    results.put(SenderRun(sent, started, time.time(), windows))
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000, 10000])
     parser.add_argument("--replies", type=int, default=20, help="K new replies in the active poll")
     parser.add_argument("--threads", type=int, default=5, help="T threads they are spread over")
     parser.add_argument("--followers", type=int, default=3, help="followers of each active thread")
+    parser.add_argument("--messages", type=int, default=1000, help="messages for one sender against two")
     args = parser.parse_args()
     print(
         f"relay benchmark: K={args.replies} replies across T={args.threads} threads, "
@@ -131,6 +240,7 @@ def main() -> None:
             f"{r['per_message_ms']:>11.2f} {r['window_ms']:>10.3f} {r['peak_mb']:>8.1f}"
         )
     print("idle calls: the whole idle poll (all locations); goal at most 2 per location.")
+    concurrent_senders(args.messages)
 
 
 if __name__ == "__main__":
