@@ -120,8 +120,9 @@ class SlackHttpServer:
                 return
             self._looping = True
         try:
-            wasyncore.loop(timeout=self._server.adj.asyncore_loop_timeout, map=self._map, use_poll=True)
+            self._server.run()
         finally:
+            wasyncore.close_all(self._map, ignore_all=True)  # already empty unless the loop failed
             self._closed.set()
 
     def start_in_background(self) -> SlackHttpServer:
