@@ -109,14 +109,14 @@ class OutboxSender:
                 return 0  # its parent goes first; this one waits for the next pass
             thread_ts = parent.ts
         try:
-            channel = self._channel_for(message.target)
-            self._pace(channel)
+            self._pace(message.target)
             now = self._clock()
+            # Claimed before anything can fail: only the claim's holder records an outcome.
             if not self._outbox.claim(message.key, self.owner, now + self.claim_for, now):
                 return 0  # another process sent it, or is sending it
-            self._last_post[channel] = self._monotonic()
+            self._last_post[message.target] = self._monotonic()
             answer = self._client.chat_postMessage(
-                channel=channel,
+                channel=self._channel_for(message.target),
                 text=message.text,
                 blocks=message.blocks,
                 thread_ts=thread_ts,
@@ -136,9 +136,10 @@ class OutboxSender:
         # Targets are channel ids, or user ids (U…, W… on Enterprise Grid) for a DM.
         return self._people.dm_channel(target) if target.startswith(("U", "W")) else target
 
-    def _pace(self, channel: str) -> None:
-        # Per process: two processes sending to one channel at once may each post at this pace.
-        last = self._last_post.get(channel)
+    def _pace(self, target: str) -> None:
+        # A target is one channel (a person has one DM channel). Per process: two processes
+        # sending to one channel at the same time may each post at this pace.
+        last = self._last_post.get(target)
         if last is not None:
             wait = CHANNEL_PACE - (self._monotonic() - last)
             if wait > 0:
