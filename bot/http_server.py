@@ -11,6 +11,7 @@ TLS-terminating proxy in front of it.
 from __future__ import annotations
 
 import logging
+import resource
 import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -25,6 +26,9 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB; anything near this is not Slack.
 STOP_GRACE = 5  # seconds a request being answered gets to finish when the server stops
+FILE_HEADROOM = 100  # descriptors kept for the bot's own files and outgoing connections
+
+log = logging.getLogger(__name__)
 
 Route = tuple[str, str]  # (method, path)
 
@@ -58,11 +62,29 @@ def _plain(status: int, text: str) -> WSGIApplication:
     return answer
 
 
+def fit_open_files(connections: int) -> int:
+    """Raise the soft open-files limit to hold ``connections`` if the hard limit allows; return
+    the connection limit that fits. Past it, accept() fails with EMFILE on every loop turn and
+    the bot's own files and calls fail too, so fewer connections is the lesser harm.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + FILE_HEADROOM
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return connections
+    soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    fitted = min(connections, soft - FILE_HEADROOM)
+    if fitted < connections:
+        log.warning("open-files limit %s: serving at most %s connections (raise ulimit -n)", hard, fitted)
+    return fitted
+
+
 class SlackHttpServer:
     """The bot's HTTP listener: ``start_in_background()`` (or ``serve_forever()``), then ``stop()``.
 
     ``backlog``: connections the kernel queues before we accept them (the stdlib's 5 made
-    a burst of slash commands wait for TCP retries, past Slack's 3-second trigger expiry).
+    a burst of slash commands wait for TCP retries, past Slack's 3-second trigger expiry);
+    Linux caps it at ``net.core.somaxconn`` (4096 since kernel 5.4, 128 before).
     ``connection_limit``: open connections, idle ones included, before accepting pauses.
     ``threads``: requests handled at once; Bolt holds one only until the listener acks.
     ``channel_timeout``: seconds a connection may stay silent before it is closed.
@@ -85,6 +107,7 @@ class SlackHttpServer:
         # "Task queue depth" warning would only repeat that.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.channel_timeout = channel_timeout
+        self.connection_limit = fit_open_files(connection_limit)
         self._map: dict[int, Any] = {}
         self._server = TcpWSGIServer(
             route_requests(slack_routes(app)),
@@ -92,7 +115,7 @@ class SlackHttpServer:
             host=host,
             port=port,
             backlog=backlog,
-            connection_limit=connection_limit,
+            connection_limit=self.connection_limit,
             threads=threads,
             channel_timeout=channel_timeout,
             # Idle connections are only looked for this often; waitress's default is 30 s.

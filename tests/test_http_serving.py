@@ -6,6 +6,7 @@ import json
 import signal
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,7 +23,7 @@ from bot.emulators.slack_driver import SlackDriver
 from bot.emulators.stack import SIGNING_SECRET, LocalStack
 from bot.http_server import EVENTS_PATH, SlackHttpServer
 from tests.conftest import wait_for
-from tests.test_cli import emulator_env, free_port, start_bot
+from tests.test_cli import ROOT, emulator_env, free_port, start_bot
 
 BURST = 40
 HALF_OPEN = 300
@@ -196,3 +197,21 @@ def test_serve_on_a_port_already_in_use_explains_and_exits(tmp_path: Path) -> No
 
     assert process.returncode == 1, logs
     assert f"cannot listen on port {port}" in logs and "Traceback" not in logs
+
+
+def test_the_connection_limit_fits_a_low_open_files_limit() -> None:
+    # In a child process: the open-files limit is process-wide and cannot be raised back.
+    script = (
+        "import resource; from tests.test_http_serving import bare_app; "
+        "from bot.http_server import SlackHttpServer; "
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (300, 600)); "
+        "server = SlackHttpServer(bare_app(), host='127.0.0.1', port=0); server.stop(); "
+        "print(server.connection_limit, resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["500", "600"]  # the soft limit raised to the hard one, less headroom
+    assert "serving at most 500 connections" in done.stderr
