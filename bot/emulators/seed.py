@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from bot.emulators.nexudus import FakeNexudus
+from bot.emulators.nexudus_data import stamp
 from bot.emulators.slack import FakeSlack
 from bot.portal.models import GroupAccess
 
@@ -111,3 +115,39 @@ def seed_slack(slack: FakeSlack) -> None:
     slack.add_user(LEE, "Lee Staff", "lee@example.com")
     slack.add_user(NOBODY, "Noor Body", "nobody@example.com")
     slack.add_user(ADMIN, "Ada Admin", "admin@example.com", is_admin=True)
+
+
+MANY_ZONES = (
+    "Europe/London",
+    "America/Phoenix",  # UTC−7
+    "Australia/Brisbane",  # UTC+10
+    "Asia/Kolkata",  # a half-hour offset
+    "America/New_York",
+    "Asia/Tokyo",
+    "Europe/Madrid",
+    "America/Los_Angeles",
+    "Pacific/Auckland",
+    "Africa/Nairobi",
+)
+
+
+def locations_in_many_zones(portal: FakeNexudus, count: int, *, history_hours: int = 48) -> None:
+    """``count`` locations (at most ten) in different zones, each with a thread an hour for
+    ``history_hours``, stamped in its own wall clock behind a "Z" as some live accounts do."""
+    now = datetime.now(UTC)
+    portal.live.local_times = True
+    for n, zone in enumerate(MANY_ZONES[:count]):
+        business = 1500001 + n
+        portal.add("Business", Id=business, Name=f"Space {n + 1}")
+        portal.set_zone(business, zone)
+        for hours in range(history_hours, 0, -1):
+            created = stamp(now - timedelta(hours=hours), precise=True, zone=ZoneInfo(zone))
+            portal.add(
+                "CommunityThread",
+                BusinessId=business,
+                UserId=OMAR_USER_ID,
+                Subject=f"Thread {hours}",
+                Message="m",
+                CreatedOn=created,
+                UpdatedOn=created,
+            )

@@ -4,6 +4,7 @@ Prints, for boards of 10, 1,000 and 10,000 threads: Nexudus calls for an idle po
 for a poll with K new replies across T threads; time to deliver each message (our own
 overhead: distinct DMs, so Slack's per-channel pacing does not enter); the window
 between Slack accepting a message and SQLite recording it; peak traced memory.
+Then the idle poll's cost with 1, 3 and 10 locations whose stamps are local to each zone.
 Then one sender against two on one database (separate processes, as ``serve`` beside
 ``relay --once``): time, messages per second, duplicates (must be 0) and that window
 under contention. Asserts nothing.
@@ -33,7 +34,9 @@ from bot.emulators import seed
 from bot.emulators.nexudus_data import stamp
 from bot.emulators.slack import FakeSlack
 from bot.emulators.stack import LocalStack
+from bot.portal.timestamps import minute_text
 from bot.relay.delivery import OutboxSender
+from bot.relay.watch import window_start
 from bot.slack_people import SlackPeople
 from store import Store
 from store.relay_models import OutboxMessage
@@ -224,6 +227,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=5, help="T threads they are spread over")
     parser.add_argument("--followers", type=int, default=3, help="followers of each active thread")
     parser.add_argument("--messages", type=int, default=1000, help="messages for one sender against two")
+    parser.add_argument("--locations", type=int, nargs="+", default=[1, 3, 10], help="locations, in zones")
     args = parser.parse_args()
     print(
         f"relay benchmark: K={args.replies} replies across T={args.threads} threads, "
@@ -240,7 +244,26 @@ def main() -> None:
             f"{r['per_message_ms']:>11.2f} {r['window_ms']:>10.3f} {r['peak_mb']:>8.1f}"
         )
     print("idle calls: the whole idle poll (all locations); goal at most 2 per location.")
+    idle_cost_by_zones(args.locations)
     concurrent_senders(args.messages)
+
+
+def idle_cost_by_zones(counts: list[int]) -> None:
+    """Idle poll cost on accounts whose locations stamp in their own zones (UTC−7 … UTC+12)."""
+    print(f"\n{'locations':>9} {'idle calls':>11} {'threads in window':>18}")
+    for count in counts:
+        with tempfile.TemporaryDirectory() as tmp, LocalStack(directory=Path(tmp), seed=False) as stack:
+            seed.locations_in_many_zones(stack.nexudus, count)
+            stack.bot.services.directory.refresh()
+            stack.bot.relay.run_once()  # first run: learns the board
+            before = calls(stack)
+            stack.bot.relay.run_once()
+            idle = calls(stack) - before
+            zones = [loc.time_zone for loc in stack.bot.services.directory.locations()]
+            now = utc_now()
+            listed = stack.portal.threads_created_since(minute_text(window_start(now, zones, now)))
+            print(f"{count:>9} {idle:>11} {len(listed):>18}")
+    print("threads in window: rows an idle poll lists again (seen, dropped by id) - rows, not calls.")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -60,46 +59,10 @@ def test_followers_are_read_only_for_threads_with_something_new(tmp_path: Path) 
         assert [r.query["CommunityThreadFollow_Thread"] for r in follows] == [str(active)]
 
 
-ZONES = [
-    "Europe/London",
-    "America/Phoenix",  # UTC−7
-    "Australia/Brisbane",  # UTC+10
-    "Asia/Kolkata",  # a half-hour offset
-    "America/New_York",
-    "Asia/Tokyo",
-    "Europe/Madrid",
-    "America/Los_Angeles",
-    "Pacific/Auckland",
-    "Africa/Nairobi",
-]
-
-
-def locations_with_history(stack: LocalStack, count: int) -> None:
-    """``count`` locations in different zones, each with two days of threads stamped in its
-    own wall clock behind a "Z", as some live accounts write them."""
-    now = datetime.now(UTC)
-    stack.nexudus.live.local_times = True
-    for n, zone in enumerate(ZONES[:count]):
-        business = 1500001 + n
-        stack.nexudus.add("Business", Id=business, Name=f"Space {n}")
-        stack.nexudus.set_zone(business, zone)
-        for hours in range(48, 0, -1):
-            created = stamp(now - timedelta(hours=hours), precise=True, zone=ZoneInfo(zone))
-            stack.nexudus.add(
-                "CommunityThread",
-                BusinessId=business,
-                UserId=seed.OMAR_USER_ID,
-                Subject=f"Thread {hours}",
-                Message="m",
-                CreatedOn=created,
-                UpdatedOn=created,
-            )
-
-
 @pytest.mark.parametrize("count", [1, 3, 10])
 def test_idle_poll_costs_two_calls_with_locations_in_many_zones(tmp_path: Path, count: int) -> None:
     with LocalStack(directory=tmp_path, seed=False) as stack:
-        locations_with_history(stack, count)
+        seed.locations_in_many_zones(stack.nexudus, count)
         assert stack.bot.services.directory.refresh()
         stack.bot.relay.run_once()  # first run: learns where the board is
 
