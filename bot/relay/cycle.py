@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
 from bot.leases import LeaseKeeper
-from bot.portal import PortalError
+from bot.portal import PortalAuthError, PortalError
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
 from bot.relay.plan import Plan, RelayPlanner
@@ -62,6 +62,11 @@ class Relay:
     def _poll(self, started: datetime) -> str:
         try:
             activity, plan = self.poll_and_record(started)
+        except PortalAuthError as error:
+            # Not a passing outage: the account itself is refused until an admin acts.
+            summary = f"Nexudus refused the bot: {error}. Run: python -m bot check"
+            log.error("relay: %s", summary)
+            return summary
         except PortalError as error:
             summary = f"Nexudus unavailable: {error}"
             log.warning("relay: %s", summary)

@@ -19,6 +19,7 @@ class BoardThread(BaseModel):
     group_id: int | None = None
     author: str
     url: str | None = None
+    message: str = ""  # the opening post as Nexudus keeps it (possibly HTML), for an excerpt
 
 
 class BoardReply(BaseModel):

@@ -25,6 +25,10 @@ from store.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
 
+# Enough of an opening post for an excerpt of a few hundred characters once its HTML is
+# read; digest items keep it, so not the whole body.
+EXCERPT_SOURCE = 2000
+
 
 @dataclass
 class Plan:
@@ -207,6 +211,7 @@ class RelayPlanner:
             group_id=group_id,
             author=self._people.name(thread.user_id),
             url=thread_url(self._portal_url, thread.id),
+            message=thread.message[:EXCERPT_SOURCE],
         )
 
     def _board_reply(self, reply: Reply) -> BoardReply:

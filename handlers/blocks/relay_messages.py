@@ -21,7 +21,8 @@ DM_REPLY_CHARS = 1_000  # ten of them stay under the ~13,000-character message l
 DIGEST_REPLY_CHARS = 300
 DM_REPLIES_SHOWN = 10
 DIGEST_REPLIES_SHOWN = 3
-CARD_EXCERPT = 500
+CARD_EXCERPT = 300
+DIGEST_EXCERPT = 150
 
 Block = dict[str, Any]
 
@@ -71,7 +72,7 @@ class SlackRelayRenderer:
         return f"{count} on {portal_inline(thread.subject)}", blocks
 
     def channel_thread(self, thread: BoardThread) -> Message:
-        return new_thread_card(thread)
+        return new_thread_card(thread, excerpt=thread.message)
 
     def channel_reply(self, reply: BoardReply) -> Message:
         line = reply_line(reply, DM_REPLY_CHARS)
@@ -152,6 +153,9 @@ def _digest_thread(entry: DigestEntry, *, show_replies: bool) -> Block:
     if count:
         facts.append(f"{count} new repl{'y' if count == 1 else 'ies'}")
     lines = [thread_link(thread), " · ".join(facts)]
+    if entry.is_new and thread.message and not show_replies:
+        excerpt = portal_mrkdwn(thread.message).replace("\n\n", "\n")
+        lines.append(shorten_mrkdwn(excerpt, DIGEST_EXCERPT))
     if show_replies:
         lines += [
             reply_line(r, DIGEST_REPLY_CHARS, compact=True) for r in entry.replies[:DIGEST_REPLIES_SHOWN]

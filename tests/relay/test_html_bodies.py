@@ -98,3 +98,20 @@ def test_html_subject_on_the_home_tab(relay_stack: LocalStack, board: Board) -> 
     home = json.dumps(open_home(relay_stack)["blocks"], ensure_ascii=False)
 
     assert_text_not_tags(home, with_reply=False)
+
+
+def test_html_opening_post_is_an_excerpt_in_channel_posts_and_digests(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    subscribe(relay_stack)
+    subscribe(relay_stack, "digest")
+    board.thread(SUBJECT, Message=REPLY)  # the opening post, written in the portal editor
+
+    relay_stack.bot.relay.run_once()
+    relay_stack.bot.relay.digest_pass(force=True)
+
+    post, digest = relay_stack.slack.posts(CHANNEL)
+    assert_text_not_tags(shown([post]))  # the instant post carries the opening post as text
+    digest_text = shown([digest])
+    assert_text_not_tags(digest_text, with_reply=False)
+    assert "*all*" in digest_text and "&lt;!channel&gt;" in digest_text

@@ -68,7 +68,9 @@ def test_a_refused_account_still_stops_the_poll_with_a_clear_reason(relay_stack:
 
     summary = relay_stack.bot.relay.run_once()
 
-    assert "Nexudus refused the login" in summary
+    assert (
+        "Nexudus refused the bot: Nexudus refused the login" in summary and "python -m bot check" in summary
+    )
 
 
 @contextmanager
