@@ -133,6 +133,7 @@ class ThreadFollow(PortalModel):
     id: int
     thread_id: int
     user_id: int
+    created_on: str | None = None
 
 
 class ThreadMute(PortalModel):

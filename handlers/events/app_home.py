@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.portal import PortalError, PortalNotFound
+from bot.portal.timestamps import wall_clock
 from bot.services import Services
 from bot.thread_links import thread_url
 from handlers.blocks.home import FollowedThread, home_view
@@ -64,7 +66,12 @@ class HomeTab:
 
     def _read_followed(self, portal_user_id: int) -> list[FollowedThread]:
         portal = self._services.portal
-        follows = sorted(portal.follows_of(portal_user_id), key=lambda f: f.id, reverse=True)
+        # Newest follows first, by their stamps: ids are not in creation order (reference §15).
+        follows = sorted(
+            portal.follows_of(portal_user_id),
+            key=lambda f: wall_clock(f.created_on) or datetime.min,
+            reverse=True,
+        )
         found: list[FollowedThread] = []
         for follow in follows[:FOLLOWED_SHOWN]:
             try:

@@ -95,3 +95,17 @@ def test_unfollow_from_home_deletes_the_follow_and_refreshes(relay_stack: LocalS
     )
     assert "Unfollowed" in str(refreshed[-1].args["view"])
     assert relay_stack.nexudus.records["CommunityThreadFollow"] == []
+
+
+def test_home_lists_the_newest_follows_by_their_stamps_not_their_ids(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    # Live accounts hand ids out in interleaved blocks, so the highest ids are not the newest.
+    threads = [board.thread(f"Followed {n:02d}") for n in range(1, 13)]
+    for thread in threads:
+        board.follow(thread)
+
+    shown = str(open_home(relay_stack)["blocks"])
+
+    assert all(f"Followed {n:02d}" in shown for n in range(3, 13))
+    assert "Followed 01" not in shown and "Followed 02" not in shown
