@@ -12,8 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import quote
 
+from handlers.blocks.portal_links import honest_label, mrkdwn_link, plain_link, safe_url
 from handlers.blocks.text import escape
 
 # Tag names as words: a table to read, not one name a line (hence noqa SIM905).
@@ -28,9 +28,6 @@ BLOCK_TAGS = frozenset(
 )
 MARKED_TAGS = frozenset({"strong", "b", "em", "i"})
 DROPPED_TAGS = frozenset({"script", "style", "template"})
-LINK_SCHEMES = ("http://", "https://", "mailto:")
-# Everything printable in a URL except what would end a Slack link or its label: space, <, >, |.
-URL_SAFE = "!#$%&'()*+,-./:;=?@[]^_`{}~"
 INDENT = "    "
 
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML collapses these; &nbsp; (U+00A0) is kept
@@ -53,27 +50,8 @@ def _mark_of(tag: str, flavour: Flavour) -> str:
     return flavour.italic if tag in ("em", "i") else ""
 
 
-def _mrkdwn_link(url: str, label: str) -> str:
-    target = url.replace("&", "&amp;")
-    return f"<{target}|{label}>" if label else f"<{target}>"
-
-
-def _plain_link(url: str, label: str) -> str:
-    if not label or label in (url, url.removeprefix("mailto:")):
-        return label or url
-    return f"{label} ({url})"
-
-
-MRKDWN = Flavour(bold="*", italic="_", escape=escape, link=_mrkdwn_link)
-PLAIN = Flavour(bold="", italic="", escape=str, link=_plain_link)
-
-
-def safe_url(href: str | None) -> str | None:
-    """An http(s) or mailto URL with space, ``<``, ``>`` and ``|`` percent-encoded; else None."""
-    url = (href or "").strip()
-    if not url.lower().startswith(LINK_SCHEMES) or url.lower() in LINK_SCHEMES:
-        return None
-    return quote(url, safe=URL_SAFE)
+MRKDWN = Flavour(bold="*", italic="_", escape=escape, link=mrkdwn_link)
+PLAIN = Flavour(bold="", italic="", escape=str, link=plain_link)
 
 
 class _Reader(HTMLParser):
@@ -185,6 +163,7 @@ class _Reader(HTMLParser):
         url = safe_url(href)
         self._space |= raw[:1].isspace()
         if url:
+            label = honest_label(label, url)
             self._emit(self.flavour.link(url, self.flavour.escape(label)), marks=True)
         elif label:
             self._emit(self.flavour.escape(label), marks=True)

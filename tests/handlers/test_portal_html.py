@@ -48,6 +48,30 @@ MRKDWN_CASES = [
         '<p><a href="mailto:desk@x.example">Desk</a> <a href="https://x.example"></a></p>',
         "<mailto:desk@x.example|Desk> <https://x.example>",
     ),
+    # a label that reads as another address is a disguise: the link shows its real target
+    ('<a href="https://evil.example">https://bank.example</a>', "<https://evil.example>"),
+    # the same for a bare domain with a path, a www. name, an IP address and an e-mail address
+    ('<a href="https://evil.example/x">bank.example/login</a>', "<https://evil.example/x>"),
+    ('<a href="https://evil.example">www.bank.example</a>', "<https://evil.example>"),
+    ('<a href="https://evil.example">10.0.0.1</a>', "<https://evil.example>"),
+    ('<a href="mailto:thief@evil.example">desk@bank.example</a>', "<mailto:thief@evil.example>"),
+    # the right host with another path is another place too
+    ('<a href="https://bank.example/pay">bank.example/login</a>', "<https://bank.example/pay>"),
+    # a label naming the target stays: no scheme, host in any case, trailing slash ignored
+    (
+        '<a href="https://Bank.example/login/">bank.example/login</a> '
+        '<a href="http://www.x.example">WWW.X.example/</a>',
+        "<https://Bank.example/login/|bank.example/login> <http://www.x.example|WWW.X.example/>",
+    ),
+    # a space in both is percent-encoded in both, so they still match
+    ('<a href="https://x.example/a b">x.example/a b</a>', "<https://x.example/a%20b|x.example/a b>"),
+    # an encoded character never passes for the one it encodes
+    ('<a href="https://bank.example%2Fx">bank.example/x</a>', "<https://bank.example%2Fx>"),
+    # words are a label, even naming a bank, and a sentence ending with a full stop
+    (
+        '<a href="https://evil.example">Your bank</a> <a href="https://x.example">Read this.</a>',
+        "<https://evil.example|Your bank> <https://x.example|Read this.>",
+    ),
     # entities decoded, then escaped for Slack: &lt;!channel&gt; stays text, never a mention
     ("<p>&lt;!channel&gt; fish &amp; chips &lt;@U1&gt;</p>", "&lt;!channel&gt; fish &amp; chips &lt;@U1&gt;"),
     # markup that is not HTML inside an HTML body: <!here> is a comment to the parser, <@U1> text
@@ -86,6 +110,8 @@ PLAIN_CASES = [
         '<a href="https://x.example/a b">doc</a> <a href="https://x.example">https://x.example</a>',
         "doc (https://x.example/a%20b) https://x.example",
     ),
+    # a disguised link is written as its target alone
+    ('<a href="https://evil.example">https://bank.example</a>', "https://evil.example"),
     # a mailto link written as the address
     ('<a href="mailto:desk@x.example">desk@x.example</a>', "desk@x.example"),
     # lists as in mrkdwn
