@@ -67,10 +67,10 @@ class Directory:
             try:
                 businesses = self._portal.businesses()
                 groups = self._portal.groups()
-                zones = self._zone_names(businesses)
             except PortalError as error:
                 log.warning("directory refresh failed, keeping the cache: %s", error)
                 return False
+            zones = self._zone_names(businesses)
             self._cache.replace(
                 [Location(id=b.id, name=b.name, time_zone=zones.get(b.id)) for b in businesses],
                 [
@@ -85,7 +85,12 @@ class Directory:
         """Each location's IANA zone: the relay sizes its poll window by them."""
         if all(b.simple_time_zone_id is None for b in businesses):
             return {}
-        rows = {row.id: row for row in self._portal.simple_time_zones()}
+        try:
+            rows = {row.id: row for row in self._portal.simple_time_zones()}
+        except PortalError as error:
+            # Unknown zones only widen the relay's window (12 hours): keep the rest.
+            log.warning("location time zones unavailable: %s", error)
+            return {}
         return {b.id: zone_name(rows.get(b.simple_time_zone_id or 0)) for b in businesses}
 
     def refresh_if_stale(self) -> None:

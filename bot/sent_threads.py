@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.portal.models import NewThread, ThreadSummary
+from bot.portal.timestamps import STAMP_SLACK
 
 log = logging.getLogger(__name__)
 
-# Nexudus timestamps may be a location's wall clock behind a "Z" (reference §4, §15), and
-# clocks drift: a lost thread's CreatedOn is trusted only to within the widest UTC offsets.
-CLOCK_SLACK = timedelta(hours=14)
+# Nexudus timestamps may be a location's wall clock behind a "Z" (reference §4, §15): a lost
+# thread's CreatedOn is trusted only to within the widest UTC offsets.
+CLOCK_SLACK = STAMP_SLACK
 
 
 def find_sent_thread(
@@ -35,11 +36,11 @@ def find_sent_thread(
     ``taken(ids)``: those of ``ids`` other drafts are recorded as having posted. Several
     candidates left (the same text also posted by hand) resolve to the earliest.
     """
-    window = (wall_clock(first_attempt - CLOCK_SLACK), wall_clock(now + CLOCK_SLACK))
+    window = (naive_utc(first_attempt - CLOCK_SLACK), naive_utc(now + CLOCK_SLACK))
     found = [r for r in rows if is_sent_thread(r, sent, key, window)]
     others = taken([r.id for r in found]) if found else set()
     found = [r for r in found if r.id not in others]
-    found.sort(key=lambda r: (r.created_on is None, wall_clock(r.created_on or now)))
+    found.sort(key=lambda r: (r.created_on is None, naive_utc(r.created_on or now)))
     if len(found) > 1:
         log.warning("draft %s matches threads %s: taking the earliest", key, [r.id for r in found])
     return found[0].id if found else None
@@ -50,7 +51,7 @@ def is_sent_thread(row: ThreadSummary, sent: NewThread, key: str, window: tuple[
     again: live accounts ignore filters they do not know and return everything (§15)."""
     if row.system_id:
         return row.system_id == sent.system_id
-    created = wall_clock(row.created_on) if row.created_on else None
+    created = naive_utc(row.created_on) if row.created_on else None
     return (
         row.business_id == sent.business_id
         and row.user_id == sent.user_id
@@ -60,7 +61,7 @@ def is_sent_thread(row: ThreadSummary, sent: NewThread, key: str, window: tuple[
     )
 
 
-def wall_clock(moment: datetime) -> datetime:
+def naive_utc(moment: datetime) -> datetime:
     """Naive UTC, so ours and Nexudus's compare; a "Z" that is really local time is what
     ``CLOCK_SLACK`` absorbs."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

@@ -1,4 +1,4 @@
-"""Where the relay left off: cursors in Nexudus's own clock, ids seen, and run summaries."""
+"""Where the relay left off: when it last polled (the bot's clock), ids seen, and run summaries."""
 
 from __future__ import annotations
 
@@ -20,6 +20,12 @@ class RelayStateRepository:
         with self._file.lock:
             rows = list(self._file.db.table("cursors").rows_where("name = ?", [name]))
         return str(rows[0]["created_on"]) if rows else None
+
+    def cursor_recorded_at(self, name: str) -> datetime | None:
+        """When a cursor was last written, by the bot's clock."""
+        with self._file.lock:
+            rows = list(self._file.db.table("cursors").rows_where("name = ?", [name]))
+        return from_text(rows[0]["updated_at"]) if rows else None
 
     def unseen(self, kind: str, item_ids: list[int]) -> list[int]:
         """The ids not yet processed, in the order given."""

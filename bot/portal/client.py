@@ -5,12 +5,13 @@ Build one with ``NexudusClient.connect(...)``; tests pass their own ``httpx.Clie
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
 from bot.portal.auth import TokenKeeper
 from bot.portal.models import (
@@ -19,6 +20,7 @@ from bot.portal.models import (
     Coworker,
     Me,
     NewThread,
+    PortalModel,
     PortalUser,
     Reply,
     SimpleTimeZone,
@@ -32,6 +34,8 @@ from bot.portal.responses import write_result_id
 from bot.portal.timestamps import at_or_after, minute_text
 from bot.portal.transport import DEFAULT_TIMEOUT, PortalTransport
 from store.portal_session import PortalSessionRepository
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 # The relay's time windows may hold many rows that are already known (reference §4 gives
@@ -75,14 +79,14 @@ class NexudusClient:
         return Me.model_validate(self._transport.read("/api/auth/me"))
 
     def businesses(self) -> list[Business]:
-        return [Business.model_validate(row) for row in self._pages("/api/sys/businesses")]
+        return _valid(Business, self._pages("/api/sys/businesses"))
 
     def simple_time_zones(self) -> list[SimpleTimeZone]:
-        return [SimpleTimeZone.model_validate(row) for row in self._pages("/api/sys/simpletimezones")]
+        return _valid(SimpleTimeZone, self._pages("/api/sys/simpletimezones"))
 
     def groups(self) -> list[CommunityGroup]:
         rows = self._pages("/api/community/communitygroups")
-        return [CommunityGroup.model_validate(row) for row in rows]
+        return _valid(CommunityGroup, rows)
 
     def group(self, group_id: int) -> CommunityGroup:
         """One group with its ``Members`` (coworker ids), which list rows leave out."""
@@ -92,7 +96,7 @@ class NexudusClient:
     def coworkers_by_email(self, email: str) -> list[Coworker]:
         rows = self._pages("/api/spaces/coworkers", {"Coworker_Email": email})
         # String filters may match partially (reference §4): re-check exactly.
-        found = [Coworker.model_validate(row) for row in rows]
+        found = _valid(Coworker, rows)
         return [c for c in found if (c.email or "").casefold() == email.casefold()]
 
     def coworker(self, coworker_id: int) -> Coworker:
@@ -100,7 +104,7 @@ class NexudusClient:
 
     def users_by_email(self, email: str) -> list[PortalUser]:
         rows = self._pages("/api/sys/users", {"User_Email": email})
-        found = [PortalUser.model_validate(row) for row in rows]
+        found = _valid(PortalUser, rows)
         return [u for u in found if (u.email or "").casefold() == email.casefold()]
 
     def user(self, user_id: int) -> PortalUser:
@@ -122,7 +126,7 @@ class NexudusClient:
             "CommunityThread_User": user_id,
             "from_CommunityThread_CreatedOn": start,
         }
-        rows = [ThreadSummary.model_validate(row) for row in self._pages(THREADS, params)]
+        rows = _valid(ThreadSummary, self._pages(THREADS, params))
         return [
             t
             for t in rows
@@ -133,31 +137,34 @@ class NexudusClient:
 
     def threads_created_since(self, since: str) -> list[Thread]:
         """Threads whose ``CreatedOn`` text is at or after ``since`` (``YYYY-MM-DDTHH:mm``)."""
-        rows = self._pages(THREADS, {"from_CommunityThread_CreatedOn": since}, size=WINDOW_PAGE_SIZE)
-        return [t for t in map(Thread.model_validate, rows) if at_or_after(t.created_on, since)]
+        # In creation order, so a row created while pages are read lands on the last page.
+        params = {"from_CommunityThread_CreatedOn": since, "orderBy": "CreatedOn"}
+        rows = self._pages(THREADS, params, size=WINDOW_PAGE_SIZE)
+        return [t for t in _valid(Thread, rows) if at_or_after(t.created_on, since)]
 
     def threads_updated_since(self, since: str) -> list[Thread]:
         rows = self._pages(THREADS, {"from_CommunityThread_UpdatedOn": since}, size=WINDOW_PAGE_SIZE)
-        return [t for t in map(Thread.model_validate, rows) if at_or_after(t.updated_on, since)]
+        return [t for t in _valid(Thread, rows) if at_or_after(t.updated_on, since)]
 
     def thread(self, thread_id: int) -> Thread:
         return Thread.model_validate(self._transport.read(f"{THREADS}/{thread_id}"))
 
     def replies_created_since(self, since: str) -> list[Reply]:
-        rows = self._pages(MESSAGES, {"from_CommunityMessage_CreatedOn": since}, size=WINDOW_PAGE_SIZE)
-        return [r for r in map(Reply.model_validate, rows) if at_or_after(r.created_on, since)]
+        params = {"from_CommunityMessage_CreatedOn": since, "orderBy": "CreatedOn"}
+        rows = self._pages(MESSAGES, params, size=WINDOW_PAGE_SIZE)
+        return [r for r in _valid(Reply, rows) if at_or_after(r.created_on, since)]
 
     def followers(self, thread_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_Thread": thread_id})
-        return [f for f in map(ThreadFollow.model_validate, rows) if f.thread_id == thread_id]
+        return [f for f in _valid(ThreadFollow, rows) if f.thread_id == thread_id]
 
     def muters(self, thread_id: int) -> set[int]:
         rows = self._pages(MUTES, {"CommunityThreadMute_Thread": thread_id})
-        return {m.user_id for m in map(ThreadMute.model_validate, rows) if m.thread_id == thread_id}
+        return {m.user_id for m in _valid(ThreadMute, rows) if m.thread_id == thread_id}
 
     def follows_of(self, user_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_User": user_id})
-        return [f for f in map(ThreadFollow.model_validate, rows) if f.user_id == user_id]
+        return [f for f in _valid(ThreadFollow, rows) if f.user_id == user_id]
 
     def mute(self, thread_id: int, user_id: int) -> None:
         """Mute a thread for a member, as that member (the record names them)."""
@@ -170,7 +177,7 @@ class NexudusClient:
         rows = self._pages(
             FOLLOWS, {"CommunityThreadFollow_Thread": thread_id, "CommunityThreadFollow_User": user_id}
         )
-        follows = [ThreadFollow.model_validate(row) for row in rows]
+        follows = _valid(ThreadFollow, rows)
         mine = [f for f in follows if f.thread_id == thread_id and f.user_id == user_id]
         for follow in mine:
             # DELETE may answer 200 with WasSuccessful false (reference §3).
@@ -188,3 +195,18 @@ class NexudusClient:
             if int(body.get("CurrentPage", page)) >= int(body.get("TotalPages", 1)):
                 return
             page += 1
+
+
+M = TypeVar("M", bound=PortalModel)
+
+
+def _valid(model: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
+    """Rows as ``model``; a row that does not fit (a null where an id belongs, an odd
+    stamp) is skipped and logged rather than failing the whole call."""
+    found: list[M] = []
+    for row in rows:
+        try:
+            found.append(model.model_validate(row))
+        except ValidationError as error:
+            log.warning("skipped a %s row Nexudus sent (id %s): %s", model.__name__, row.get("Id"), error)
+    return found

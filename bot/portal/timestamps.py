@@ -8,7 +8,11 @@ converts them: a stamp is only compared with a filter value written the same way
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
+
+# The widest offsets of wall clocks from UTC (UTC−12 … UTC+14): how far a stamp written
+# as a location's local time behind a "Z" can be from the true moment.
+STAMP_SLACK = timedelta(hours=14)
 
 _STAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?")
 

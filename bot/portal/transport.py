@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 READ_ATTEMPTS = 3
 # A cheap list every account with the bot's roles can read: is the token itself refused?
 PROBE_PATH = "/api/sys/businesses"
-PROBE_MEMORY = 60.0
+PROBE_MEMORY = 10.0
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
@@ -42,11 +42,13 @@ class PortalTransport:
         limiter: RateLimiter,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._http = http
         self._tokens = tokens
         self._limiter = limiter
         self._sleep = sleep
+        self._monotonic = monotonic
         self._probes: dict[str, tuple[float, bool]] = {}  # token → (when asked, accepted)
 
     def read(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -80,8 +82,9 @@ class PortalTransport:
         response = self._attempt(method, path, token, params, json, write)
         if response.status_code == 401:
             one_record = _about_one_record(method, path)
-            if one_record and self._token_accepted(token):
-                raise _gone(method, path, response)
+            if self._token_accepted(token):
+                # The login is fine: the record is gone, or a role is missing for this list.
+                raise _gone(method, path, response) if one_record else _role_missing(method, path)
             renewed = self._tokens.renew(token)
             if renewed is None:
                 raise _account_refused(method, path)
@@ -91,13 +94,15 @@ class PortalTransport:
         return self._checked(response, write)
 
     def _token_accepted(self, token: str) -> bool:
-        """Whether Nexudus takes this token at all (one small list call, remembered a minute).
+        """Whether Nexudus takes this token at all (one small list call, remembered a few seconds).
 
-        Live accounts answer 401 for a deleted record and for a write naming one (reference
-        §15): only a token refused on a list is a broken login. Asking once a minute keeps a
-        poll full of deleted records from renewing the token, or asking, once per record.
+        Live accounts answer 401 for a deleted record, for a write naming one and for a
+        missing role (reference §15): only a token refused here is a broken login. The
+        answer is kept a few seconds, so a poll full of deleted records asks once, not once
+        per record, and a token revoked meanwhile is noticed within seconds (before records
+        are wrongly taken for gone for long).
         """
-        now = time.monotonic()
+        now = self._monotonic()
         known = self._probes.get(token)
         if known is not None and now - known[0] < PROBE_MEMORY:
             return known[1]
@@ -166,6 +171,12 @@ def _about_one_record(method: str, path: str) -> bool:
 
 def _gone(method: str, path: str, response: httpx.Response) -> PortalNotFound:
     return PortalNotFound(f"{method} {path}: {_message(response) or 'refused'} (gone or forbidden)")
+
+
+def _role_missing(method: str, path: str) -> PortalAuthError:
+    return PortalAuthError(
+        f"the bot's Nexudus account may not {method} {path}: give it the roles README.md lists"
+    )
 
 
 def _account_refused(method: str, path: str) -> PortalAuthError:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.clock import utc_now
 from bot.portal import NexudusClient
 from bot.portal.models import CommunityGroup
-from bot.portal.timestamps import minute_text
+from bot.portal.timestamps import STAMP_SLACK, minute_text
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
 from bot.relay.plan import group_is_open, visible_to_channels
 from bot.slack_people import SlackPeople
@@ -29,7 +29,7 @@ from store.subscriptions import SubscriptionRepository
 log = logging.getLogger(__name__)
 
 # Nexudus's clock may be space-local behind a "Z" (reference §4): widen "updated since".
-CLOCK_SLACK = timedelta(hours=14)
+CLOCK_SLACK = STAMP_SLACK
 
 
 class DigestSender:

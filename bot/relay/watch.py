@@ -37,6 +37,7 @@ OVERLAP = timedelta(minutes=10)
 # Wall clocks run from UTC−12 to UTC+14: the most a stamp can trail UTC.
 UNKNOWN_ZONE_LAG = timedelta(hours=12)
 THREADS, REPLIES = "threads", "replies"
+LEGACY_CURSOR = THREADS
 WINDOW = "window"  # the bot's clock when the last recorded poll asked Nexudus
 
 
@@ -97,17 +98,17 @@ class BoardWatcher:
         recorded = self._state.cursor(WINDOW)
         if recorded is not None:
             return datetime.fromisoformat(recorded)
-        # A database from before per-window polling kept Nexudus's own text, which may run
-        # up to 14 hours ahead of UTC: start from there minus that much.
-        legacy = wall_clock(self._state.cursor(THREADS))
-        return legacy.replace(tzinfo=UTC) - timedelta(hours=14) if legacy else None
+        # A database from before the poll window kept a cursor of Nexudus's own text; when it
+        # was written (the bot's clock) is the previous poll.
+        return self._state.cursor_recorded_at(LEGACY_CURSOR)
 
     def _unseen(self, name: str, found: Sequence[T], activity: Activity) -> list[T]:
-        """Rows not processed before, oldest stamp first (the order members wrote them in,
-        as far as stamps tell: never by id)."""
-        unseen = set(self._state.unseen(name, [item.id for item in found]))
+        """Rows not processed before, once each (a row inserted while pages are read can
+        appear on two), oldest stamp first (as far as stamps tell: never by id)."""
+        by_id = {item.id: item for item in reversed(found)}
+        unseen = set(self._state.unseen(name, list(by_id)))
         activity.seen[name] = sorted(unseen)
-        fresh = [item for item in found if item.id in unseen]
+        fresh = [item for item in by_id.values() if item.id in unseen]
         return sorted(fresh, key=lambda item: wall_clock(item.created_on) or datetime.min)
 
     def _threads_of(self, replies: list[Reply], listed: dict[int, Thread]) -> dict[int, Thread]:
