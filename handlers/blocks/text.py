@@ -81,4 +81,7 @@ def plain(text: str, *, emoji: bool = True) -> dict[str, object]:
 
 
 def mrkdwn(text: str) -> dict[str, object]:
-    return {"type": "mrkdwn", "text": text}
+    """A mrkdwn text object Slack takes as written. Without ``verbatim`` Slack would turn bare
+    URLs, channel names and some mentions in portal text into links and pings; the links and
+    ``<@U…>`` mentions we write out in full work either way."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}

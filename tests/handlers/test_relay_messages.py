@@ -104,3 +104,32 @@ def test_share_card_shows_what_the_member_typed_not_html() -> None:
     assert text == "New thread: Use &lt;b&gt; &amp; &amp;amp; here"
     assert title.endswith("|Use &lt;b&gt; &amp; &amp;amp; here>") and excerpt == "a &lt;i&gt;b&lt;/i&gt;\nc"
     assert credit.startswith("Jane &amp; Co ·")  # names come from the portal: decoded, then escaped
+
+
+def mrkdwn_objects(node: object) -> list[dict[str, Any]]:
+    """Every mrkdwn text object anywhere in a block tree."""
+    if isinstance(node, list):
+        return [found for item in node for found in mrkdwn_objects(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if node.get("type") == "mrkdwn" else []
+    return own + [found for value in node.values() for found in mrkdwn_objects(value)]
+
+
+def test_portal_text_is_shown_verbatim_not_parsed_by_slack() -> None:
+    renderer = SlackRelayRenderer()
+    entry = DigestEntry(thread=THREAD, is_new=False, replies=[reply(1, "see www.x.example #general @here")])
+    messages = [
+        renderer.reply_dm(THREAD, [reply(1, "#general www.x.example")]),
+        renderer.channel_thread(THREAD),
+        renderer.channel_reply(reply(2, "@here")),
+        *renderer.channel_digest([entry]),
+        *renderer.personal_digest([entry]),
+        new_thread_card(THREAD, excerpt="https://x.example", typed=True),
+    ]
+
+    texts = [found for _, blocks in messages for found in mrkdwn_objects(blocks)]
+
+    # Without verbatim, Slack links bare URLs and #channel names and parses some mentions.
+    assert len(texts) > len(messages)
+    assert all(found.get("verbatim") is True for found in texts)
