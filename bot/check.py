@@ -136,12 +136,15 @@ def _thread_link(template: str | None, portal: NexudusClient) -> str:
     url = thread_url(template, thread.id)
     assert url is not None
     try:
-        status = httpx.get(url, timeout=LINK_TIMEOUT, follow_redirects=True).status_code
+        answer = httpx.get(url, timeout=LINK_TIMEOUT, follow_redirects=True)
     except httpx.HTTPError as error:
         reason = f"{url} did not answer ({type(error).__name__}): check NEXUDUS_THREAD_URL"
         raise CheckWarning(reason) from error
-    if status != 200:
-        raise CheckWarning(f"{url} answered {status}: check NEXUDUS_THREAD_URL")
+    if answer.status_code != 200:
+        raise CheckWarning(f"{url} answered {answer.status_code}: check NEXUDUS_THREAD_URL")
+    if str(answer.url) != url:
+        # A sign-in page or an app that answers 200 for any path also "answers": say where it went.
+        return f"{url} answers 200 after redirects, at {answer.url}: open it to be sure it is the thread"
     return f"{url} answers 200"
 
 

@@ -104,7 +104,11 @@ def test_a_thread_link_is_followed_through_redirects(stack: LocalStack, tmp_path
     finally:
         portal.stop()
 
-    assert lines["thread links"] == f"ok    thread links: {portal.url}/t/{seed.WELCOME_THREAD} answers 200"
+    landed = stack.nexudus.url + THREAD_PAGE.format(id=seed.WELCOME_THREAD)
+    assert lines["thread links"] == (
+        f"ok    thread links: {portal.url}/t/{seed.WELCOME_THREAD} answers 200 after redirects,"
+        f" at {landed}: open it to be sure it is the thread"
+    )
 
 
 def test_without_a_link_setting_it_says_how_to_get_links(stack: LocalStack, tmp_path: Path) -> None:
