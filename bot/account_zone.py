@@ -48,12 +48,24 @@ def find_account_zone(configured: str | None, portal: NexudusClient, username: s
     row = _zone_row(portal, location)
     if row is None:
         return AccountZone(UTC, f"{where} names no time zone, so UTC")
+    name = zone_name(row)
+    if name is None:
+        return AccountZone(UTC, f"{where} has a zone ({row.name}) this bot cannot read, so UTC")
+    if name != row.name_iana:
+        return AccountZone(
+            ZoneInfo(name), f"fixed offset {row.time_offset} of {where}, which has no IANA name"
+        )
+    return AccountZone(ZoneInfo(name), f"from {where}")
+
+
+def zone_name(row: SimpleTimeZone | None) -> str | None:
+    """A ``simpletimezones`` row as an IANA name: its ``NameIana``, else its whole-hour offset."""
+    if row is None:
+        return None
     if row.name_iana and is_time_zone(row.name_iana):
-        return AccountZone(ZoneInfo(row.name_iana), f"from {where}")
+        return row.name_iana
     fixed = fixed_offset_zone(row.time_offset)
-    if fixed is not None:
-        return AccountZone(fixed, f"fixed offset {row.time_offset} of {where}, which has no IANA name")
-    return AccountZone(UTC, f"{where} has a zone ({row.name}) this bot cannot read, so UTC")
+    return fixed.key if fixed else None
 
 
 def default_location(portal: NexudusClient, username: str) -> tuple[Business, str] | None:

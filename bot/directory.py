@@ -11,11 +11,10 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.account_zone import fixed_offset_zone
+from bot.account_zone import zone_name
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalError
-from bot.portal.models import Business, SimpleTimeZone
-from bot.timekeeping import is_time_zone
+from bot.portal.models import Business
 from store.directory import DirectoryRepository
 from store.models import Group, Location
 
@@ -96,13 +95,3 @@ class Directory:
     def refresh_if_stale(self) -> None:
         if self.is_stale():
             self.refresh()
-
-
-def zone_name(row: SimpleTimeZone | None) -> str | None:
-    """A ``simpletimezones`` row as an IANA name: its ``NameIana``, else its whole-hour offset."""
-    if row is None:
-        return None
-    if row.name_iana and is_time_zone(row.name_iana):
-        return row.name_iana
-    fixed = fixed_offset_zone(row.time_offset)
-    return fixed.key if fixed else None
