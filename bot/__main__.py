@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, environment_with_dotenv
+from bot.http_server import quiet_queue_warnings
 
 MISSING_CONFIG_HINT = (
     "Set them in the environment or in a .env file here (see README.md, 'Configuration').\n"
@@ -39,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     # httpx logs every URL at INFO; ours are enough.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    quiet_queue_warnings()
     if args.command == "demo":
         from bot.demo import run_demo
 

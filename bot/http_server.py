@@ -27,6 +27,9 @@ HEALTH_PATH = "/healthz"
 MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB; anything near this is not Slack.
 STOP_GRACE = 5  # seconds a request being answered gets to finish when the server stops
 FILE_HEADROOM = 100  # descriptors kept for the bot's own files and outgoing connections
+# Fewer would leave Slack's retries of a burst queued behind idle connections; past a tiny
+# hard limit some accept() calls fail instead, which is better than never accepting at all.
+MIN_CONNECTIONS = 16
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +76,20 @@ def fit_open_files(connections: int) -> int:
         return connections
     soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
-    fitted = min(connections, soft - FILE_HEADROOM)
+    fitted = min(connections, max(soft - FILE_HEADROOM, MIN_CONNECTIONS))
     if fitted < connections:
         log.warning("open-files limit %s: serving at most %s connections (raise ulimit -n)", hard, fitted)
     return fitted
+
+
+def quiet_queue_warnings() -> None:
+    """Silence waitress's per-request "Task queue depth" warning; call once, with logging setup.
+
+    A queue of a few requests during a burst is what the backlog is for, and LoggedApp already
+    logs every request with its time. Changing a shared logger belongs to the program's
+    logging setup, not to each server built (tests build many).
+    """
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 class SlackHttpServer:
@@ -86,7 +99,12 @@ class SlackHttpServer:
     a burst of slash commands wait for TCP retries, past Slack's 3-second trigger expiry);
     Linux caps it at ``net.core.somaxconn`` (4096 since kernel 5.4, 128 before).
     ``connection_limit``: open connections, idle ones included, before accepting pauses.
-    ``threads``: requests handled at once; Bolt holds one only until the listener acks.
+    ``threads``: requests handled at once; Bolt holds one only until the listener acks, but
+    a form submission acks only once posting is done or ``ACK_BUDGET`` (2 s) has passed, so
+    with 16 a burst of submissions queued here past Slack's 3 s. 48 is twice Bolt's 24
+    listener threads, so waitress is never the narrower of the two: a request waiting for a
+    listener waits inside Bolt, already read, and requests that never reach a listener
+    (health checks, bad signatures) are not queued behind submissions.
     ``channel_timeout``: seconds a connection may stay silent before it is closed.
     """
 
@@ -98,15 +116,12 @@ class SlackHttpServer:
         port: int = 3000,
         backlog: int = 2048,
         connection_limit: int = 2000,
-        threads: int = 16,
+        threads: int = 48,
         channel_timeout: float = 45.0,
         max_body: int = MAX_BODY,
     ) -> None:
-        # A queue of a few requests during a burst is what the backlog is for, and our
-        # LoggedApp already logs every request with its time: waitress's per-request
-        # "Task queue depth" warning would only repeat that.
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.channel_timeout = channel_timeout
+        self.threads = threads
         self.connection_limit = fit_open_files(connection_limit)
         self._map: dict[int, Any] = {}
         self._server = TcpWSGIServer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import socket
 import subprocess
@@ -199,12 +200,41 @@ def test_serve_on_a_port_already_in_use_explains_and_exits(tmp_path: Path) -> No
     assert f"cannot listen on port {port}" in logs and "Traceback" not in logs
 
 
-def test_the_connection_limit_fits_a_low_open_files_limit() -> None:
+def test_waitress_has_more_threads_than_bolt_has_listener_threads(stack: LocalStack) -> None:
+    # Otherwise a burst of submissions, each holding its thread up to ACK_BUDGET, queues in
+    # waitress, unread, while Bolt has listeners free. ThreadPoolExecutor keeps its size private.
+    listeners = stack.bot.app.listener_runner.listener_executor
+    assert isinstance(listeners, ThreadPoolExecutor)
+
+    assert stack.server.threads > listeners._max_workers
+
+
+def test_building_a_server_leaves_the_logging_setup_alone() -> None:
+    queue_log = logging.getLogger("waitress.queue")
+    level = queue_log.level
+
+    SlackHttpServer(bare_app(), host="127.0.0.1", port=0).stop()
+
+    assert queue_log.level == level  # quiet_queue_warnings() belongs to python -m bot's setup
+
+
+LOW_FILE_LIMITS = [
+    # the soft limit raised to the hard one, the connections what it holds less the headroom
+    ((300, 600), "500", "600"),
+    # a hard limit below the headroom still leaves a few connections, not none or fewer
+    ((40, 60), "16", "60"),
+]
+
+
+@pytest.mark.parametrize(("limits", "connections", "soft"), LOW_FILE_LIMITS)
+def test_the_connection_limit_fits_a_low_open_files_limit(
+    limits: tuple[int, int], connections: str, soft: str
+) -> None:
     # In a child process: the open-files limit is process-wide and cannot be raised back.
     script = (
         "import resource; from tests.test_http_serving import bare_app; "
         "from bot.http_server import SlackHttpServer; "
-        "resource.setrlimit(resource.RLIMIT_NOFILE, (300, 600)); "
+        f"resource.setrlimit(resource.RLIMIT_NOFILE, {limits}); "
         "server = SlackHttpServer(bare_app(), host='127.0.0.1', port=0); server.stop(); "
         "print(server.connection_limit, resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
     )
@@ -213,5 +243,5 @@ def test_the_connection_limit_fits_a_low_open_files_limit() -> None:
     )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["500", "600"]  # the soft limit raised to the hard one, less headroom
-    assert "serving at most 500 connections" in done.stderr
+    assert done.stdout.split() == [connections, soft]
+    assert f"serving at most {connections} connections" in done.stderr
