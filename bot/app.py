@@ -31,6 +31,11 @@ from store import Store
 
 log = logging.getLogger("bot.requests")
 
+# A submission holds its listener until posting is done (Nexudus may be slow); with fewer
+# threads than a burst of submissions, the last ones would ack past Slack's 3 s. Bolt's
+# default is 5; the HTTP server runs more workers than this (bot/http_server.py).
+LISTENER_THREADS = 48
+
 
 @dataclass
 class BotApp:
@@ -100,8 +105,7 @@ def create_app(
         signing_secret=secret.get_secret_value() if secret else "socket-mode",
         token_verification_enabled=token_verification,
         raise_error_for_unhandled_request=False,
-        # A submission may hold its listener while Nexudus is slow; Bolt's default is 5.
-        listener_executor=ThreadPoolExecutor(max_workers=24, thread_name_prefix="listener"),
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     app.error(_log_error)
     register_handlers(app, services=services, notices=notices, relay=relay)

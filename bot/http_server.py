@@ -101,7 +101,7 @@ class SlackHttpServer:
     ``connection_limit``: open connections, idle ones included, before accepting pauses.
     ``threads``: requests handled at once; Bolt holds one only until the listener acks, but
     a form submission acks only once posting is done or ``ACK_BUDGET`` (2 s) has passed, so
-    with 16 a burst of submissions queued here past Slack's 3 s. 48 is twice Bolt's 24
+    with 16 a burst of submissions queued here past Slack's 3 s. 64 is more than Bolt's 48
     listener threads, so waitress is never the narrower of the two: a request waiting for a
     listener waits inside Bolt, already read, and requests that never reach a listener
     (health checks, bad signatures) are not queued behind submissions.
@@ -116,7 +116,7 @@ class SlackHttpServer:
         port: int = 3000,
         backlog: int = 2048,
         connection_limit: int = 2000,
-        threads: int = 48,
+        threads: int = 64,
         channel_timeout: float = 45.0,
         max_body: int = MAX_BODY,
     ) -> None:

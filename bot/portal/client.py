@@ -18,7 +18,6 @@ from bot.portal.models import (
     Business,
     CommunityGroup,
     Coworker,
-    Me,
     NewThread,
     PortalModel,
     PortalUser,
@@ -74,9 +73,6 @@ class NexudusClient:
         limiter = limiter or RateLimiter()
         tokens = TokenKeeper(http, username=username, password=password, sessions=sessions)
         return cls(PortalTransport(http, tokens, limiter), limiter, http)
-
-    def me(self) -> Me:
-        return Me.model_validate(self._transport.read("/api/auth/me"))
 
     def businesses(self) -> list[Business]:
         return _valid(Business, self._pages("/api/sys/businesses"))

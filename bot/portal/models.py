@@ -12,14 +12,6 @@ class PortalModel(BaseModel):
     model_config = ConfigDict(alias_generator=to_pascal, populate_by_name=True, extra="ignore", frozen=True)
 
 
-class Me(PortalModel):
-    id: int
-    email: str | None = None
-    full_name: str | None = None
-    default_business_id: int | None = None
-    default_simple_time_zone_name_iana: str | None = None
-
-
 class Business(PortalModel):
     id: int
     name: str

@@ -30,7 +30,7 @@ def build_relay(settings: Settings, services: Services, client: WebClient, rende
         preferences=store.preferences,
         outbox=store.outbox,
         renderer=renderer,
-        portal_url=settings.thread_url_template,  # RelayPlanner's name for the link template
+        thread_url_template=settings.thread_url_template,
     )
     default_time = parse_clock_time(settings.digest_time)
     assert default_time is not None  # validated with the settings

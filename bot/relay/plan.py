@@ -73,7 +73,7 @@ class RelayPlanner:
         preferences: PreferenceRepository,
         outbox: OutboxRepository,
         renderer: RelayRenderer,
-        portal_url: str | None,
+        thread_url_template: str | None,
     ) -> None:
         self._portal = portal
         self._people = people
@@ -82,7 +82,7 @@ class RelayPlanner:
         self._preferences = preferences
         self._outbox = outbox
         self._render = renderer
-        self._portal_url = portal_url
+        self._thread_url_template = thread_url_template
 
     def plan(self, activity: Activity, now: datetime) -> Plan:
         plan = Plan()
@@ -210,7 +210,7 @@ class RelayPlanner:
             group=group.name if group else None,
             group_id=group_id,
             author=self._people.name(thread.user_id),
-            url=thread_url(self._portal_url, thread.id),
+            url=thread_url(self._thread_url_template, thread.id),
             message=thread.message[:EXCERPT_SOURCE],
         )
 

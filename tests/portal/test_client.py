@@ -102,7 +102,7 @@ def test_login_is_form_encoded_with_a_client_id_header(tmp_path: Path) -> None:
     portal = Portal(lambda r: httpx.Response(200, json={"Id": 7}))
     client, _ = make_client(tmp_path, portal)
 
-    client.me()
+    client.user(7)
 
     assert portal.grants == [{"grant_type": "password", "username": "bot@example.com", "password": "pw"}]
     assert portal.grant_headers[0]["content-type"] == "application/x-www-form-urlencoded"
@@ -113,11 +113,11 @@ def test_login_is_form_encoded_with_a_client_id_header(tmp_path: Path) -> None:
 def test_a_restart_reuses_the_stored_token(tmp_path: Path) -> None:
     portal = Portal(lambda r: httpx.Response(200, json={"Id": 7}))
     first, store = make_client(tmp_path, portal)
-    first.me()
+    first.user(7)
     store.close()
 
     second, _ = make_client(tmp_path, portal, store=Store(tmp_path / "bot.db"))
-    second.me()
+    second.user(7)
 
     assert len(portal.grants) == 1
 
@@ -125,14 +125,14 @@ def test_a_restart_reuses_the_stored_token(tmp_path: Path) -> None:
 def test_near_expiry_the_token_is_refreshed_with_the_same_client_id(tmp_path: Path) -> None:
     portal = Portal(lambda r: httpx.Response(200, json={"Id": 7}))
     client, store = make_client(tmp_path, portal)
-    client.me()
+    client.user(7)
     session = store.portal_session.load()
     assert session is not None
     store.portal_session.save(
         session.model_copy(update={"expires_at": datetime.now(UTC) + timedelta(seconds=30)})
     )
 
-    client.me()
+    client.user(7)
 
     assert portal.grants[1] == {"grant_type": "refresh_token", "refresh_token": "r1"}
     assert portal.grant_headers[1]["client_id"] == portal.grant_headers[0]["client_id"]
@@ -149,7 +149,7 @@ def test_401_refreshes_and_retries_once(tmp_path: Path) -> None:
     portal = Portal(only_for_fresh_tokens)
     client, _ = make_client(tmp_path, portal)
 
-    assert client.me().id == 7
+    assert client.user(7).id == 7
     assert [g["grant_type"] for g in portal.grants] == ["password", "refresh_token"]
     assert portal.requests[-1].headers["authorization"] == "Bearer a2"
 
@@ -160,7 +160,7 @@ def test_refused_refresh_falls_back_to_logging_in(tmp_path: Path) -> None:
     client._transport._tokens.access_token()  # logged in
     portal.refusals = 1  # the refresh token has died
 
-    client.me()
+    client.user(7)
 
     assert [g["grant_type"] for g in portal.grants] == ["password", "refresh_token", "password"]
 
@@ -169,7 +169,7 @@ def test_second_401_is_a_clear_auth_error(tmp_path: Path) -> None:
     client, _ = make_client(tmp_path, Portal(lambda r: httpx.Response(401)))
 
     with pytest.raises(PortalAuthError, match="admin with API access"):
-        client.me()
+        client.groups()
 
 
 def test_bad_password_is_a_clear_auth_error(tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ def test_bad_password_is_a_clear_auth_error(tmp_path: Path) -> None:
     client, _ = make_client(tmp_path, portal)
 
     with pytest.raises(PortalAuthError, match="NEXUDUS_USERNAME"):
-        client.me()
+        client.user(7)
 
 
 def test_create_returns_the_new_id_and_sends_pascal_case(tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_throttled_reads_wait_as_told_then_succeed(
     sleeps: list[float] = []
     client, _ = make_client(tmp_path, Portal(lambda r: next(answers)), sleeps=sleeps)
 
-    assert client.me().id == 1
+    assert client.user(7).id == 1
     assert sleeps == [pytest.approx(wait)]
 
 
@@ -238,7 +238,7 @@ def test_a_throttle_wait_too_long_to_block_on_is_handed_back(tmp_path: Path) -> 
     client, _ = make_client(tmp_path, portal, sleeps=sleeps)
 
     with pytest.raises(PortalThrottled):
-        client.me()
+        client.user(7)
 
     assert len(portal.requests) == 1 and sleeps == []
 
@@ -258,7 +258,7 @@ def test_5xx_reads_are_retried_with_backoff(tmp_path: Path) -> None:
     sleeps: list[float] = []
     client, _ = make_client(tmp_path, Portal(lambda r: next(answers)), sleeps=sleeps)
 
-    assert client.me().id == 1
+    assert client.user(7).id == 1
     assert len(sleeps) == 2 and sleeps[1] > sleeps[0]
 
 
@@ -317,7 +317,7 @@ def test_tokens_never_reach_the_logs(tmp_path: Path, caplog: pytest.LogCaptureFi
     caplog.set_level("DEBUG")
     client, store = make_client(tmp_path, Portal(lambda r: httpx.Response(200, json={"Id": 1})))
 
-    client.me()
+    client.user(7)
 
     session = store.portal_session.load()
     assert isinstance(session, PortalSession)
