@@ -4,7 +4,8 @@ Keys say what a message is and who it is for (``reply:42:user:U1``); a key enter
 outbox once, so planning the same delivery twice changes nothing. Several bot processes
 may send from one outbox: each claims a message (a conditional UPDATE, until a time)
 before calling Slack, so one message has one sender; a claim left by a dead process
-expires and is taken over.
+expires and is taken over. A failure or a retry is recorded only by the claim's holder;
+"sent" is recorded whoever sends, as Slack has the message either way.
 """
 
 from __future__ import annotations
@@ -62,15 +63,20 @@ class OutboxRepository:
             )
             return cursor.rowcount == 1
 
-    def release_claims(self, owner: str) -> int:
-        """Give up ``owner``'s claims on messages it did not send (shutting down)."""
+    def release_claims(self, owner: str, *, keep: Sequence[str] = ()) -> int:
+        """Give up ``owner``'s claims on messages it did not send (shutting down), except
+        ``keep``: messages it sent but could not yet record as sent."""
+        marks = ", ".join("?" for _ in keep)
         with self._file.transaction() as db:
             cursor = db.execute(
-                f"UPDATE outbox SET {_UNCLAIMED} WHERE claimed_by = ? AND state = 'pending'", [owner]
+                f"UPDATE outbox SET {_UNCLAIMED} WHERE claimed_by = ? AND state = 'pending'"
+                f" AND key NOT IN ({marks})",
+                [owner, *keep],
             )
             return cursor.rowcount
 
     def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
+        """Unconditional: once Slack has accepted a message, that is what the outbox says."""
         self._update(
             key,
             state="sent",
@@ -82,21 +88,20 @@ class OutboxRepository:
             claim_until=None,
         )
 
-    def retry_later(self, key: str, reason: str, at: datetime) -> None:
-        with self._file.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-                f" {_UNCLAIMED} WHERE key = ?",
-                [reason, to_text(at), key],
-            )
+    def retry_later(self, key: str, reason: str, at: datetime, *, owner: str) -> bool:
+        """Put a message ``owner`` holds back for a retry at ``at``; False if it no longer
+        holds it (its claim lapsed and another sender took it, or sent it)."""
+        return self._settle(
+            "attempts = attempts + 1, last_error = :reason, next_attempt_at = :at",
+            {"key": key, "owner": owner, "reason": reason, "at": to_text(at)},
+        )
 
-    def fail(self, key: str, reason: str) -> None:
-        with self._file.transaction() as db:
-            db.execute(
-                "UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?,"
-                f" {_UNCLAIMED} WHERE key = ?",
-                [reason, key],
-            )
+    def fail(self, key: str, reason: str, *, owner: str) -> bool:
+        """Keep a message ``owner`` holds as failed, with its reason; False as for ``retry_later``."""
+        return self._settle(
+            "state = 'failed', attempts = attempts + 1, last_error = :reason",
+            {"key": key, "owner": owner, "reason": reason},
+        )
 
     def in_state(self, state: str, limit: int = 20) -> list[OutboxMessage]:
         with self._file.lock:
@@ -117,6 +122,18 @@ class OutboxRepository:
                 "UPDATE outbox SET state = 'pending', next_attempt_at = NULL WHERE state = 'failed'"
             )
             return cursor.rowcount
+
+    def _settle(self, changes: str, params: dict[str, Any]) -> bool:
+        # Only the claim's holder records an outcome, and only on a pending message: a
+        # sender whose claim lapsed must not turn a message another process sent into a
+        # failed one, which "replay failed" would then send again.
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE outbox SET {changes}, {_UNCLAIMED}"
+                " WHERE key = :key AND state = 'pending' AND claimed_by = :owner",
+                params,
+            )
+            return cursor.rowcount == 1
 
     def _update(self, key: str, **fields: Any) -> None:
         with self._file.transaction() as db:

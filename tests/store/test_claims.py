@@ -79,9 +79,9 @@ def test_released_claims_are_free_at_once(stores: tuple[Store, Store]) -> None:
         # Sent by the other process meanwhile: never claimable again.
         lambda store: store.outbox.mark_sent("m1", "CGENERAL", "1.1", NOW),
         # Failed for good.
-        lambda store: store.outbox.fail("m1", "channel_not_found"),
+        lambda store: store.outbox.fail("m1", "channel_not_found", owner="A"),
         # Waiting for a retry a minute from now.
-        lambda store: store.outbox.retry_later("m1", "ratelimited", NOW + timedelta(minutes=1)),
+        lambda store: store.outbox.retry_later("m1", "ratelimited", NOW + timedelta(minutes=1), owner="A"),
     ],
     ids=["sent", "failed", "retry-later"],
 )
@@ -93,6 +93,58 @@ def test_only_pending_due_messages_can_be_claimed(stores: tuple[Store, Store], s
 
     assert not b.outbox.claim("m1", "B", NOW + CLAIM, NOW)
     assert b.outbox.due(NOW, owner="B") == []
+
+
+@pytest.mark.parametrize(
+    "late_outcome",
+    [
+        # A's send failed for good, as it thinks.
+        lambda store: store.outbox.fail("m1", "channel_not_found", owner="A"),
+        # ...or it wants to try again later.
+        lambda store: store.outbox.retry_later("m1", "internal_error", NOW + CLAIM, owner="A"),
+    ],
+    ids=["fail", "retry-later"],
+)
+def test_a_sender_whose_claim_lapsed_cannot_undo_what_another_sent(
+    stores: tuple[Store, Store], late_outcome: object
+) -> None:
+    a, b = stores
+    a.outbox.add([message("m1")])
+    a.outbox.claim("m1", "A", NOW + CLAIM, NOW)  # A stalls past its claim...
+    later = NOW + CLAIM
+    b.outbox.claim("m1", "B", later + CLAIM, later)
+    b.outbox.mark_sent("m1", "CGENERAL", "1.1", later)  # ...B sends it...
+
+    assert late_outcome(a) is False  # type: ignore[operator]  # ...and A's late answer is ignored
+
+    sent = a.outbox.get("m1")
+    assert sent is not None and (sent.state, sent.ts, sent.last_error) == ("sent", "1.1", None)
+    assert a.outbox.replay_failed() == 0  # nothing for an admin to send a second time
+
+
+def test_a_sender_whose_claim_was_taken_over_cannot_settle_the_new_holders_send(
+    stores: tuple[Store, Store],
+) -> None:
+    a, b = stores
+    a.outbox.add([message("m1")])
+    a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
+    later = NOW + CLAIM
+    b.outbox.claim("m1", "B", later + CLAIM, later)  # B is sending it now
+
+    assert not a.outbox.fail("m1", "channel_not_found", owner="A")
+    assert b.outbox.retry_later("m1", "internal_error", later + CLAIM, owner="B")
+    waiting = a.outbox.get("m1")
+    assert waiting is not None and (waiting.state, waiting.attempts) == ("pending", 1)
+
+
+def test_release_keeps_the_claims_asked_for(stores: tuple[Store, Store]) -> None:
+    a, b = stores
+    a.outbox.add([message("m1"), message("m2")])
+    a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
+    a.outbox.claim("m2", "A", NOW + CLAIM, NOW)  # sent, but "sent" is not written yet
+
+    assert a.outbox.release_claims("A", keep=["m2"]) == 1
+    assert [m.key for m in b.outbox.due(NOW, owner="B")] == ["m1"]
 
 
 def test_a_lease_has_one_holder_until_it_expires(stores: tuple[Store, Store]) -> None:
