@@ -2,16 +2,19 @@
 
 Any number of bot processes may send from one outbox. Each message is claimed in SQLite
 just before its send (after the pacing wait), for ``claim_seconds``, so it has one
-sender; it is marked sent right after Slack accepts it. A process killed mid-send holds
-one claim, which lapses and is taken over. The one window left, between Slack's answer
-and that SQLite write, is a single local transaction (benchmarked in
-tests/perf/bench_relay.py); a crash inside it would repeat that one message.
+sender; it is marked sent right after Slack accepts it (if that write fails, the process
+keeps it in memory, retries it first thing on the next pass and never sends the message
+again). A process killed mid-send holds one claim, which lapses and is taken over. The
+one window left, between Slack's answer and that SQLite write, is a single local
+transaction (benchmarked in tests/perf/bench_relay.py); a crash inside it would repeat
+that one message.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import sqlite3
 import threading
 import time
 import uuid
@@ -54,12 +57,16 @@ PERMANENT = {
     "missing_scope",
 }
 MAX_ATTEMPTS = 8
-# A claim must outlast one send: two connection attempts of 10 s (the client's timeout and
-# its one connection retry) plus up to three in-call Retry-After waits of at most
-# RETRY_AFTER_IN_CALL seconds each: about 85 s. A longer Retry-After ends the call, and the
-# message waits in the outbox instead.
+# A claim must outlast one send. The client's retry handlers share one attempt counter, so
+# a call makes at most four attempts (the largest max_retry_count is 3), each within the
+# client's 10 s timeout (per socket operation); between them at most three in-call
+# Retry-After waits of RETRY_AFTER_IN_CALL seconds plus slack_sdk's jitter of up to 1 s
+# (a connection retry's backoff is shorter): 4 × 10 + 3 × 21 = 103 s. A longer
+# Retry-After ends the call, and the message waits in the outbox instead. The DM channel
+# lookup runs before the claim, through the app's client whose 429 retries are unbounded.
 CLAIM_SECONDS = 120.0
 RETRY_AFTER_IN_CALL = 20
+SLACK_UNREACHABLE = (SlackApiError, URLError, OSError)
 
 
 class OutboxSender:
@@ -84,53 +91,90 @@ class OutboxSender:
         self._sleep = sleep
         self._people = people
         self._last_post: dict[str, float] = {}
+        # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
+        self._unrecorded: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
 
     def deliver_due(self, stop: threading.Event | None = None) -> int:
         """Send what is due; returns how many were sent. Stops between sends when asked."""
         sent = 0
         with self._lock:
+            self._record_unrecorded()
             for message in self._outbox.due(self._clock(), owner=self.owner):
                 if stop is not None and stop.is_set():
                     # Normally none is left (one claim per send), unless a send raised.
-                    self._outbox.release_claims(self.owner)
+                    self._outbox.release_claims(self.owner, keep=list(self._unrecorded))
                     break
-                sent += self._deliver(message)
+                if message.key not in self._unrecorded:
+                    sent += self._deliver(message)
         return sent
 
     def _deliver(self, message: OutboxMessage) -> int:
-        thread_ts = None
-        if message.parent_key:
-            parent = self._outbox.get(message.parent_key)
-            if parent is None or parent.state == "failed":
-                self._outbox.fail(message.key, "the channel post it replies to was never sent")
-                return 0
-            if parent.state != "sent":
-                return 0  # its parent goes first; this one waits for the next pass
-            thread_ts = parent.ts
+        ready, thread_ts = self._parent_ts(message)
+        if not ready:
+            return 0
         try:
-            self._pace(message.target)
-            now = self._clock()
-            # Claimed before anything can fail: only the claim's holder records an outcome.
-            if not self._outbox.claim(message.key, self.owner, now + self.claim_for, now):
-                return 0  # another process sent it, or is sending it
-            self._last_post[message.target] = self._monotonic()
+            # Before the claim: it may wait out 429s without bound, and is cached and
+            # idempotent, so a lookup nobody uses costs nothing.
+            channel = self._channel_for(message.target)
+        except SLACK_UNREACHABLE as error:
+            if self._claim(message):  # only the claim's holder records an outcome
+                self._failed(message, error)
+            return 0
+        self._pace(message.target)
+        if not self._claim(message):
+            return 0  # another process sent it, or is sending it
+        self._last_post[message.target] = self._monotonic()
+        try:
             answer = self._client.chat_postMessage(
-                channel=self._channel_for(message.target),
+                channel=channel,
                 text=message.text,
                 blocks=message.blocks,
                 thread_ts=thread_ts,
                 unfurl_links=False,
                 unfurl_media=False,
             )
-        except SlackApiError as error:
-            self._failed(message, str(error.response.get("error")), error.response.headers.get("Retry-After"))
+        except SLACK_UNREACHABLE as error:
+            self._failed(message, error)
             return 0
-        except (URLError, OSError) as error:
-            self._failed(message, f"cannot reach Slack: {type(error).__name__}", None)
-            return 0
-        self._outbox.mark_sent(message.key, str(answer["channel"]), str(answer["ts"]), self._clock())
+        self._record_sent(message.key, str(answer["channel"]), str(answer["ts"]))
         return 1
+
+    def _parent_ts(self, message: OutboxMessage) -> tuple[bool, str | None]:
+        """Whether a message can go now, and the channel post it replies under, if any."""
+        if not message.parent_key:
+            return True, None
+        parent = self._outbox.get(message.parent_key)
+        if parent is None or parent.state == "failed":
+            if self._claim(message):
+                self._outbox.fail(
+                    message.key, "the channel post it replies to was never sent", owner=self.owner
+                )
+            return False, None
+        # A parent not sent yet goes first; this one waits for the next pass.
+        return parent.state == "sent", parent.ts
+
+    def _claim(self, message: OutboxMessage) -> bool:
+        now = self._clock()
+        return self._outbox.claim(message.key, self.owner, now + self.claim_for, now)
+
+    def _record_sent(self, key: str, channel: str, ts: str) -> bool:
+        """Mark a message Slack accepted as sent; if SQLite refuses (busy past its timeout),
+        keep it in memory so this process neither loses it nor, re-claiming its own claim
+        on the next pass, sends it again."""
+        try:
+            self._outbox.mark_sent(key, channel, ts, self._clock())
+        except sqlite3.Error as error:
+            log.warning("%s was sent (%s %s) but not yet recorded: %s", key, channel, ts, error)
+            self._unrecorded[key] = (channel, ts)
+            return False
+        self._unrecorded.pop(key, None)
+        return True
+
+    def _record_unrecorded(self) -> None:
+        for key, (channel, ts) in list(self._unrecorded.items()):
+            if self._record_sent(key, channel, ts):
+                log.info("%s recorded as sent at last", key)
 
     def _channel_for(self, target: str) -> str:
         # Targets are channel ids, or user ids (U…, W… on Enterprise Grid) for a DM.
@@ -145,16 +189,26 @@ class OutboxSender:
             if wait > 0:
                 self._sleep(wait)
 
-    def _failed(self, message: OutboxMessage, reason: str, retry_after: str | None) -> None:
+    def _failed(self, message: OutboxMessage, error: Exception) -> None:
+        reason, retry_after = _reason(error)
         if reason in PERMANENT or message.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("giving up on %s: %s", message.key, reason)
-            self._outbox.fail(message.key, reason)
+            self._outbox.fail(message.key, reason, owner=self.owner)
             return
         wait = 2.0 ** min(message.attempts, 8) * 15
         if reason == "ratelimited" and retry_after:
             wait = max(wait, float(retry_after))
         log.info("will retry %s in %.0f s: %s", message.key, wait, reason)
-        self._outbox.retry_later(message.key, reason, self._clock() + timedelta(seconds=wait))
+        self._outbox.retry_later(
+            message.key, reason, self._clock() + timedelta(seconds=wait), owner=self.owner
+        )
+
+
+def _reason(error: Exception) -> tuple[str, str | None]:
+    """Why a call failed, and Slack's Retry-After if it gave one."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error")), error.response.headers.get("Retry-After")
+    return f"cannot reach Slack: {type(error).__name__}", None
 
 
 class BoundedRateLimitRetry(RateLimitErrorRetryHandler):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.app import create_app
 from bot.clock import utc_now
@@ -18,6 +22,8 @@ from bot.relay.delivery import OutboxSender
 from bot.slack_people import SlackPeople
 from handlers import ids
 from store import Store
+from store.database import SqliteFile
+from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 from tests.conftest import wait_for
 from tests.portal.test_client import FakeTime
@@ -202,3 +208,126 @@ def test_shutdown_stops_delivery_between_sends_and_keeps_the_rest(relay_stack: L
 
     assert sender.deliver_due(stop) == 2  # the send under way finishes; nothing new starts
     assert relay_stack.store.outbox.count("pending") == 1
+
+
+class OutboxBusyOnMarkSent(OutboxRepository):
+    """The outbox of a process whose "sent" write meets a database busy past its timeout."""
+
+    def __init__(self, file: SqliteFile, busy_writes: int) -> None:
+        super().__init__(file)
+        self.busy_writes = busy_writes
+
+    def mark_sent(self, key: str, channel: str, ts: str, now: datetime) -> None:
+        if self.busy_writes > 0:
+            self.busy_writes -= 1
+            raise sqlite3.OperationalError("database is locked")
+        super().mark_sent(key, channel, ts, now)
+
+
+def test_a_send_whose_record_failed_is_recorded_later_and_never_sent_again(
+    relay_stack: LocalStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    relay_stack.store.outbox.add(
+        [OutboxMessage(key="k1", target="CQUIET", text="once", blocks=[], created_at=utc_now())]
+    )
+    client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
+    outbox = OutboxBusyOnMarkSent(relay_stack.store.file, busy_writes=2)
+    sender = OutboxSender(client, outbox, SlackPeople(client))
+
+    assert sender.deliver_due() == 1  # Slack has it; SQLite was busy
+    assert "not yet recorded" in caplog.text
+    assert sender.deliver_due() == 0  # still busy: still not sent again
+    assert sender.deliver_due() == 0  # recorded at last, first thing in the pass
+
+    [post] = relay_stack.slack.posts("CQUIET")
+    recorded = relay_stack.store.outbox.get("k1")
+    assert recorded is not None and (recorded.state, recorded.ts) == ("sent", post["ts"])
+
+
+class SlowDmLookup(SlackPeople):
+    """``conversations.open`` waiting out 429s for three minutes, while ``meanwhile`` runs."""
+
+    def __init__(self, client: WebClient, now: list[datetime], meanwhile: Callable[[], object]) -> None:
+        super().__init__(client)
+        self._now = now
+        self._meanwhile = meanwhile
+
+    def dm_channel(self, user_id: str) -> str:
+        self._now[0] += timedelta(minutes=3)
+        self._meanwhile()
+        return super().dm_channel(user_id)
+
+
+def test_a_slow_dm_lookup_never_lets_a_message_go_out_twice(relay_stack: LocalStack) -> None:
+    relay_stack.store.outbox.add(
+        [OutboxMessage(key="dm1", target=seed.JANE, text="once", blocks=[], created_at=utc_now())]
+    )
+    client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
+    now = [utc_now()]
+    other = Store(relay_stack.settings.database)  # another bot process, sending meanwhile
+    other_sender = OutboxSender(client, other.outbox, SlackPeople(client), clock=lambda: now[0])
+    sender = OutboxSender(
+        client,
+        relay_stack.store.outbox,
+        SlowDmLookup(client, now, other_sender.deliver_due),
+        clock=lambda: now[0],
+    )
+
+    sender.deliver_due()
+    other.close()
+
+    assert len(dms_to(relay_stack, seed.JANE)) == 1
+
+
+def slack_answer(client: WebClient, error: str) -> SlackResponse:
+    return SlackResponse(
+        client=client,
+        http_verb="POST",
+        api_url="conversations.open",
+        req_args={},
+        data={"ok": False, "error": error},
+        headers={},
+        status_code=200,
+    )
+
+
+class FailingDmLookup(SlackPeople):
+    """``conversations.open`` refused, after ``meanwhile`` ran (another process's pass)."""
+
+    def __init__(self, client: WebClient, meanwhile: Callable[[], object]) -> None:
+        super().__init__(client)
+        self._meanwhile = meanwhile
+
+    def dm_channel(self, user_id: str) -> str:
+        self._meanwhile()
+        raise SlackApiError("refused", slack_answer(self._client, "user_not_found"))
+
+
+def test_a_failed_dm_lookup_is_recorded_only_by_the_claims_holder(relay_stack: LocalStack) -> None:
+    relay_stack.store.outbox.add(
+        [OutboxMessage(key="dm1", target=seed.JANE, text="once", blocks=[], created_at=utc_now())]
+    )
+    client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
+    other = Store(relay_stack.settings.database)
+    other_sender = OutboxSender(client, other.outbox, SlackPeople(client))
+    sender = OutboxSender(client, relay_stack.store.outbox, FailingDmLookup(client, other_sender.deliver_due))
+
+    sender.deliver_due()
+    other.close()
+
+    assert len(dms_to(relay_stack, seed.JANE)) == 1
+    sent = relay_stack.store.outbox.get("dm1")
+    assert sent is not None and (sent.state, sent.last_error) == ("sent", None)
+
+
+def test_a_failed_dm_lookup_is_kept_with_its_reason(relay_stack: LocalStack) -> None:
+    relay_stack.store.outbox.add(
+        [OutboxMessage(key="dm1", target=seed.JANE, text="once", blocks=[], created_at=utc_now())]
+    )
+    client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
+    sender = OutboxSender(client, relay_stack.store.outbox, FailingDmLookup(client, lambda: None))
+
+    assert sender.deliver_due() == 0
+
+    [failed] = relay_stack.store.outbox.in_state("failed")
+    assert failed.last_error == "user_not_found"
