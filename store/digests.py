@@ -40,20 +40,40 @@ class DigestRepository:
 
     def close_digest(
         self, target: str, item_keys: Sequence[str], messages: Sequence[OutboxMessage], now: datetime
-    ) -> None:
-        """Hand a digest to the outbox and mark its items digested, atomically: an item is
-        never in two digests, and a digest is recorded once."""
-        with self._file.transaction() as db:
-            insert_new(db, messages)
-            for key in item_keys:
-                db.execute(
-                    "UPDATE digest_items SET digested_at = ? WHERE target = ? AND item_key = ?",
-                    [to_text(now), target, key],
-                )
+    ) -> bool:
+        """Hand a digest to the outbox and mark its items digested, atomically; False, with
+        nothing recorded, if another process digested any of them first (one whose digest
+        lease lapsed while it was paused records nothing)."""
+        try:
+            with self._file.transaction() as db:
+                if _mark_digested(db, target, item_keys, now) < len(set(item_keys)):
+                    raise _AlreadyDigested
+                insert_new(db, messages)
+        except _AlreadyDigested:
+            return False
+        return True
 
     def drop(self, target: str, item_keys: Sequence[str], now: datetime) -> None:
         """Items that must not be sent after all (a thread turned private)."""
-        self.close_digest(target, item_keys, [], now)
+        with self._file.transaction() as db:
+            _mark_digested(db, target, item_keys, now)
+
+
+class _AlreadyDigested(Exception):
+    """Rolls back a digest whose items another process has digested."""
+
+
+def _mark_digested(db: Database, target: str, item_keys: Sequence[str], now: datetime) -> int:
+    """Mark items not digested yet; returns how many were marked."""
+    marked = 0
+    for key in dict.fromkeys(item_keys):
+        cursor = db.execute(
+            "UPDATE digest_items SET digested_at = ?"
+            " WHERE target = ? AND item_key = ? AND digested_at IS NULL",
+            [to_text(now), target, key],
+        )
+        marked += cursor.rowcount
+    return marked
 
 
 def insert_digest_items(db: Database, items: Sequence[DigestItem]) -> int:

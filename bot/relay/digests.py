@@ -2,7 +2,8 @@
 
 Due once a day at the target's local digest time (the person's Slack time zone, or the
 bot's for channels). Recording a digest and marking its items digested is one
-transaction, so an item is never in two digests and a digest is never recorded twice.
+transaction that records nothing if any item was digested already, so an item is never in
+two digests and a digest is never recorded twice, even by a process whose lease lapsed.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ class DigestSender:
         since = prefs.last_digest_at or min(item.created_at for item in items)
         if not force and latest_occurrence(at, zone_or_utc(profile.tz if profile else None), now) <= since:
             return 0
-        self._record(target, items, self._render.personal_digest(_entries(items)), user_id, now)
+        if not self._record(target, items, self._render.personal_digest(_entries(items)), user_id, now):
+            return 0
         self._preferences.digested(user_id, now)
         return 1
 
@@ -92,11 +94,12 @@ class DigestSender:
         shown, hidden = self._still_public(items)
         if hidden:
             self._digests.drop(target, [i.item_key for i in hidden], now)
-        if shown:
-            messages = self._render.channel_digest(_entries(shown))
-            self._record(target, shown, messages, subscription.channel_id, now)
-        self._subscriptions.digested(subscription.id, now)
-        return 1 if shown else 0
+        recorded = bool(shown) and self._record(
+            target, shown, self._render.channel_digest(_entries(shown)), subscription.channel_id, now
+        )
+        if recorded or not shown:
+            self._subscriptions.digested(subscription.id, now)
+        return 1 if recorded else 0
 
     def _still_public(self, items: list[DigestItem]) -> tuple[list[DigestItem], list[DigestItem]]:
         """Check again with fresh data: a thread may have turned private since it was queued.
@@ -120,7 +123,9 @@ class DigestSender:
 
     def _record(
         self, target: str, items: list[DigestItem], messages: list[Message], to: str, now: datetime
-    ) -> None:
+    ) -> bool:
+        """Record one digest; False if another process digested these items first (this
+        one's lease lapsed while it was paused): the items are in that digest, not this."""
         stamp = now.strftime("%Y%m%dT%H%M%S")
         outbox = [
             OutboxMessage(
@@ -128,8 +133,11 @@ class DigestSender:
             )
             for n, (text, blocks) in enumerate(messages, start=1)
         ]
-        self._digests.close_digest(target, [i.item_key for i in items], outbox, now)
+        if not self._digests.close_digest(target, [i.item_key for i in items], outbox, now):
+            log.warning("digest for %s not recorded: another process digested its items", target)
+            return False
         log.info("digest for %s: %d item(s) in %d message(s)", target, len(items), len(outbox))
+        return True
 
 
 def _entries(items: list[DigestItem]) -> list[DigestEntry]:
