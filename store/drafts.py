@@ -2,7 +2,8 @@
 
 A draft moves pending → posting → posted, or → deferred (retried later) or failed
 (kept for the user to edit). ``claim`` is the only way into "posting", so two
-submissions of one form can never both reach Nexudus.
+submissions of one form can never both reach Nexudus; a "posting" claim older than
+``STALE_CLAIM`` was left by a dead process, and is retried as one that may have posted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from store.models import Draft, from_text, to_text
 
 # A "posting" claim older than this belongs to a process that died mid-call.
 STALE_CLAIM = timedelta(minutes=5)
-_OPEN_STATES = ("pending", "deferred", "failed")
+_OPEN_STATES = "('pending', 'deferred', 'failed')"
+_STALE_POSTING = "(state = 'posting' AND updated_at < :stale)"
 
 
 class DraftRepository:
@@ -44,12 +46,16 @@ class DraftRepository:
         return draft
 
     def claim(self, key: str, now: datetime) -> bool:
-        """Take the draft for one attempt; False if it is posted or another attempt runs."""
+        """Take the draft for one attempt; False if it is posted or another attempt runs.
+
+        Taking over a stale "posting" claim marks the draft ambiguous: the process that
+        died may have reached Nexudus, so the next attempt looks for its thread first."""
         with self._file.transaction() as db:
             cursor = db.execute(
-                "UPDATE drafts SET state = 'posting', attempts = attempts + 1, updated_at = ?"
-                " WHERE key = ? AND (state IN (?, ?, ?) OR (state = 'posting' AND updated_at < ?))",
-                [to_text(now), key, *_OPEN_STATES, to_text(now - STALE_CLAIM)],
+                "UPDATE drafts SET state = 'posting', attempts = attempts + 1, updated_at = :now,"
+                " ambiguous = CASE WHEN state = 'posting' THEN 1 ELSE ambiguous END"
+                f" WHERE key = :key AND (state IN {_OPEN_STATES} OR {_STALE_POSTING})",
+                {"now": to_text(now), "key": key, "stale": to_text(now - STALE_CLAIM)},
             )
             return cursor.rowcount == 1
 
@@ -86,11 +92,13 @@ class DraftRepository:
             db.table("drafts").update(key, {"notice_channel": channel, "notice_ts": ts})
 
     def due(self, now: datetime) -> list[Draft]:
+        """Drafts to retry: deferred ones whose time has come, and ones left "posting" by a
+        process that died mid-attempt (nothing else would ever pick those up)."""
         with self._file.lock:
             rows = self._file.db.table("drafts").rows_where(
-                "state = 'deferred' AND next_attempt_at <= ?",
-                [to_text(now)],
-                order_by="next_attempt_at",
+                f"(state = 'deferred' AND next_attempt_at <= :now) OR {_STALE_POSTING}",
+                {"now": to_text(now), "stale": to_text(now - STALE_CLAIM)},
+                order_by="COALESCE(next_attempt_at, updated_at)",
             )
             return [_draft(row) for row in rows]
 

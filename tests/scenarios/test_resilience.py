@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from bot.outcomes import Deferred
 from bot.portal.ratelimit import RateLimiter
+from bot.posting import ThreadPoster
 from bot.retry import retry_due_drafts
+from bot.thread_form import NewThreadForm
 from handlers import ids
+from store.drafts import DraftRepository
 from tests.conftest import choose_location, open_modal, quiet, wait_for
 
 THREADS = "/api/community/communitythreads"
@@ -231,3 +236,38 @@ class ShiftedClock:
 def _drafts(stack: LocalStack) -> list[Any]:
     rows = stack.store.file.db.table("drafts").rows
     return [d for d in (stack.store.drafts.get(r["key"]) for r in rows) if d]
+
+
+class ProcessKilled(BaseException):
+    """The bot process dying: nothing in it catches this."""
+
+
+class KilledBeforeRecording(DraftRepository):
+    """Drafts of a process killed after Nexudus applied its create, before it was recorded."""
+
+    def mark_posted(self, key: str, thread_id: int, now: datetime) -> None:
+        raise ProcessKilled
+
+
+def test_a_draft_left_posting_by_a_killed_process_is_found_not_created_again(stack: LocalStack) -> None:
+    form = NewThreadForm(business_id=seed.CANAL_STREET, subject="Crash", message="Created, then killed")
+    draft = stack.store.drafts.save("crashed", seed.JANE, form.model_dump(mode="json"), utc_now())
+    services = stack.bot.services
+    killed = ThreadPoster(
+        portal=services.portal,
+        identities=services.identities,
+        people=services.people,
+        drafts=KilledBeforeRecording(stack.store.file),
+        sharer=stack.bot.notices,
+        thread_url_template=None,
+        clock=lambda: utc_now() - timedelta(minutes=10),  # its claim is stale by now
+    )
+    with pytest.raises(ProcessKilled):
+        killed.post(draft.key)
+    assert len(stack.nexudus.created()) == 1  # Nexudus has it; the draft says "posting"
+
+    assert run_retry_job(stack, later=timedelta(0)) == 1
+
+    [thread] = stack.nexudus.created()  # found, not created again
+    posted = stack.store.drafts.get(draft.key)
+    assert posted is not None and (posted.state, posted.thread_id) == ("posted", thread["Id"])
