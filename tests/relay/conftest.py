@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.app import BotApp, create_app
+from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
+from bot.portal import NexudusClient
+from store import Store
+from store.relay_models import SubscriptionMode
 
 THREAD, REPLY = "CommunityThread", "CommunityMessage"
 
@@ -70,3 +76,42 @@ def board(relay_stack: LocalStack) -> Board:
 
 def dms_to(stack: LocalStack, user: str) -> list[dict[str, Any]]:
     return stack.slack.posts(f"D{user}")
+
+
+def subscribe(
+    store: Store,
+    channel_id: str,
+    mode: SubscriptionMode = "instant",
+    *,
+    business_id: int | None = None,
+    group_id: int | None = None,
+    tag: str | None = None,
+) -> None:
+    """A channel subscription, as an admin's ``/newthread subscribe`` makes it."""
+    store.subscriptions.add(
+        channel_id=channel_id,
+        mode=mode,
+        business_id=business_id,
+        group_id=group_id,
+        tag=tag,
+        digest_time=None,
+        created_by=seed.ADMIN,
+        now=utc_now(),
+    )
+
+
+@contextmanager
+def restarted(stack: LocalStack) -> Iterator[BotApp]:
+    """A new bot process on the same database file (a deploy, a crash, a cron run)."""
+    store = Store(stack.settings.database)
+    portal = NexudusClient.connect(
+        stack.settings.nexudus_url,
+        username=stack.settings.nexudus_username,
+        password=stack.settings.nexudus_password,
+        sessions=store.portal_session,
+    )
+    try:
+        yield create_app(stack.settings, store=store, portal=portal)
+    finally:
+        portal.close()
+        store.close()

@@ -3,31 +3,23 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from store.relay_models import SubscriptionMode
 from tests.conftest import wait_for
 from tests.relay.conftest import Board, dms_to
+from tests.relay.conftest import subscribe as subscribe_channel
 
 CHANNEL = "CBOARD"
 
 
-def subscribe(stack: LocalStack, mode: SubscriptionMode = "instant", **filters: object) -> None:
-    stack.store.subscriptions.add(
-        channel_id=CHANNEL,
-        mode=mode,
-        business_id=filters.get("business_id"),  # type: ignore[arg-type]
-        group_id=filters.get("group_id"),
-        tag=filters.get("tag"),  # type: ignore[arg-type]
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
-    )
+def subscribe(stack: LocalStack, mode: SubscriptionMode = "instant", **filters: Any) -> None:
+    subscribe_channel(stack.store, CHANNEL, mode, **filters)
 
 
 def test_instant_subscription_posts_a_new_thread_once_and_threads_its_replies(

@@ -13,11 +13,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.app import create_app
 from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
-from bot.portal import NexudusClient
 from bot.relay.delivery import OutboxSender
 from bot.slack_people import SlackPeople
 from handlers import ids
@@ -27,20 +25,7 @@ from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 from tests.conftest import wait_for
 from tests.portal.test_client import FakeTime
-from tests.relay.conftest import Board, dms_to
-
-
-def subscribe_channel(stack: LocalStack, channel_id: str) -> None:
-    stack.store.subscriptions.add(
-        channel_id=channel_id,
-        mode="instant",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
-    )
+from tests.relay.conftest import Board, dms_to, restarted, subscribe
 
 
 def test_rate_limited_post_honours_retry_after_and_is_delivered_once(
@@ -73,20 +58,10 @@ def test_crash_between_recording_and_sending_delivers_once_after_restart(tmp_pat
         stack.bot.relay.poll_and_record(utc_now())
         assert stack.slack.posts() == []
 
-        # A new process on the same database file.
-        store = Store(stack.settings.database)
-        portal = NexudusClient.connect(
-            stack.settings.nexudus_url,
-            username=stack.settings.nexudus_username,
-            password=stack.settings.nexudus_password,
-            sessions=store.portal_session,
-        )
-        restarted = create_app(stack.settings, store=store, portal=portal)
-        restarted.relay.run_once()
-        restarted.relay.run_once()
-        restarted.services.background.shutdown()
-        portal.close()
-        store.close()
+        with restarted(stack) as second:  # a new process on the same database file
+            second.relay.run_once()
+            second.relay.run_once()
+            second.services.background.shutdown()
 
         [dm] = dms_to(stack, seed.JANE)
         assert "Survives a crash" in str(dm["blocks"])
@@ -109,7 +84,7 @@ def test_permanent_error_is_kept_with_its_reason_and_not_retried(
     relay_stack: LocalStack, board: Board
 ) -> None:
     relay_stack.slack.channel_errors["CGONE"] = "channel_not_found"
-    subscribe_channel(relay_stack, "CGONE")
+    subscribe(relay_stack.store, "CGONE")
     board.thread("Nowhere to go")
 
     relay_stack.bot.relay.run_once()
@@ -123,7 +98,7 @@ def test_permanent_error_is_kept_with_its_reason_and_not_retried(
 
 def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: Board) -> None:
     relay_stack.slack.channel_errors["CGONE"] = "is_archived"
-    subscribe_channel(relay_stack, "CGONE")
+    subscribe(relay_stack.store, "CGONE")
     board.thread("Archived channel")
     relay_stack.bot.relay.run_once()
 
@@ -142,7 +117,7 @@ def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: 
 
 def test_status_lists_deliveries_being_retried(relay_stack: LocalStack, board: Board) -> None:
     relay_stack.slack.channel_errors["CFLAKY"] = "internal_error"
-    subscribe_channel(relay_stack, "CFLAKY")
+    subscribe(relay_stack.store, "CFLAKY")
     board.thread("Flaky channel")
     relay_stack.bot.relay.run_once()
 

@@ -3,18 +3,13 @@ that answer 401, ids out of creation order, and locations whose stamps are local
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from bot.app import BotApp, create_app
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
-from bot.portal import NexudusClient
-from store import Store
-from tests.relay.conftest import Board, dms_to
+from tests.relay.conftest import Board, dms_to, restarted
 from tests.relay.test_channels import CHANNEL, subscribe
 
 EAST = "Australia/Brisbane"  # UTC+10, no daylight saving
@@ -71,23 +66,6 @@ def test_a_refused_account_still_stops_the_poll_with_a_clear_reason(relay_stack:
     assert (
         "Nexudus refused the bot: Nexudus refused the login" in summary and "python -m bot check" in summary
     )
-
-
-@contextmanager
-def restarted(stack: LocalStack) -> Iterator[BotApp]:
-    """A new bot process on the same database file (a deploy, a crash, a cron run)."""
-    store = Store(stack.settings.database)
-    portal = NexudusClient.connect(
-        stack.settings.nexudus_url,
-        username=stack.settings.nexudus_username,
-        password=stack.settings.nexudus_password,
-        sessions=store.portal_session,
-    )
-    try:
-        yield create_app(stack.settings, store=store, portal=portal)
-    finally:
-        portal.close()
-        store.close()
 
 
 @pytest.mark.parametrize("local_times", [True, False], ids=["stamps-local-behind-Z", "stamps-in-UTC"])

@@ -19,7 +19,6 @@ from pathlib import Path
 from slack_sdk import WebClient
 
 from bot.clock import utc_now
-from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from bot.relay.cycle import DIGEST_LEASE, POLL_LEASE
 from bot.relay.delivery import OutboxSender
@@ -28,7 +27,7 @@ from bot.slack_people import SlackPeople
 from store import Store
 from store.relay_models import OutboxMessage
 from tests.conftest import wait_for
-from tests.relay.conftest import Board
+from tests.relay.conftest import Board, subscribe
 from tests.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot
 
 CLAIM = timedelta(minutes=2)
@@ -43,16 +42,7 @@ def shared_database(stack: LocalStack, tmp_path: Path, topics: int) -> dict[str,
     assert "first run" in run_cli("relay", "--once", env=env, cwd=tmp_path).stdout
     store = Store(tmp_path / "shared.db")
     for channel in CHANNELS:
-        store.subscriptions.add(
-            channel_id=channel,
-            mode="instant",
-            business_id=None,
-            group_id=None,
-            tag=None,
-            digest_time=None,
-            created_by=seed.ADMIN,
-            now=utc_now(),
-        )
+        subscribe(store, channel)
     store.close()
     board = Board(stack)
     for n in range(topics):
