@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
+from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
+from store import Store
+from store.relay_models import Subscription, SubscriptionMode
 
 T = TypeVar("T")
 
@@ -72,3 +76,36 @@ def quiet(stack: LocalStack, still: float = 0.3) -> None:
     while seen != len(stack.nexudus.requests):
         seen = len(stack.nexudus.requests)
         time.sleep(still)
+
+
+@pytest.fixture
+def two_stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    """Two connections to one database file, as two bot processes have."""
+    first, second = Store(tmp_path / "bot.db"), Store(tmp_path / "bot.db")
+    yield first, second
+    first.close()
+    second.close()
+
+
+def subscribe(
+    store: Store,
+    channel_id: str,
+    mode: SubscriptionMode = "instant",
+    *,
+    business_id: int | None = None,
+    group_id: int | None = None,
+    tag: str | None = None,
+    digest_time: str | None = None,
+    now: datetime | None = None,
+) -> Subscription:
+    """A channel subscription, as an admin's ``/newthread subscribe`` makes it."""
+    return store.subscriptions.add(
+        channel_id=channel_id,
+        mode=mode,
+        business_id=business_id,
+        group_id=group_id,
+        tag=tag,
+        digest_time=digest_time,
+        created_by=seed.ADMIN,
+        now=now or utc_now(),
+    )

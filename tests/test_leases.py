@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.clock import utc_now
 from bot.leases import LeaseKeeper
@@ -14,16 +10,8 @@ from store import Store
 from tests.conftest import wait_for
 
 
-@pytest.fixture
-def two_processes(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    first, second = Store(tmp_path / "bot.db"), Store(tmp_path / "bot.db")
-    yield first, second
-    first.close()
-    second.close()
-
-
-def test_one_process_holds_a_lease_and_releases_it_when_done(two_processes: tuple[Store, Store]) -> None:
-    a, b = (LeaseKeeper(store.leases) for store in two_processes)
+def test_one_process_holds_a_lease_and_releases_it_when_done(two_stores: tuple[Store, Store]) -> None:
+    a, b = (LeaseKeeper(store.leases) for store in two_stores)
 
     with a.hold("poll") as first, b.hold("poll") as second:
         assert (first, second) == (True, False)
@@ -31,8 +19,8 @@ def test_one_process_holds_a_lease_and_releases_it_when_done(two_processes: tupl
         assert after
 
 
-def test_a_held_lease_is_renewed_while_the_work_runs(two_processes: tuple[Store, Store]) -> None:
-    store, other = two_processes
+def test_a_held_lease_is_renewed_while_the_work_runs(two_stores: tuple[Store, Store]) -> None:
+    store, other = two_stores
     keeper = LeaseKeeper(store.leases, ttl=timedelta(seconds=0.3))
 
     def expiry() -> datetime:
@@ -48,9 +36,9 @@ def test_a_held_lease_is_renewed_while_the_work_runs(two_processes: tuple[Store,
 
 
 def test_a_patient_caller_gets_the_lease_once_a_dead_holder_lets_it_lapse(
-    two_processes: tuple[Store, Store],
+    two_stores: tuple[Store, Store],
 ) -> None:
-    store, dead = two_processes
+    store, dead = two_stores
     dead.leases.acquire("digests", "dead", timedelta(seconds=0.5), utc_now())  # never renewed
 
     with LeaseKeeper(store.leases).hold("digests", patience=10) as held:

@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 
 from bot.app import BotApp, create_app
-from bot.clock import utc_now
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from bot.portal import NexudusClient
 from store import Store
-from store.relay_models import SubscriptionMode
 
 THREAD, REPLY = "CommunityThread", "CommunityMessage"
 
@@ -76,28 +74,6 @@ def board(relay_stack: LocalStack) -> Board:
 
 def dms_to(stack: LocalStack, user: str) -> list[dict[str, Any]]:
     return stack.slack.posts(f"D{user}")
-
-
-def subscribe(
-    store: Store,
-    channel_id: str,
-    mode: SubscriptionMode = "instant",
-    *,
-    business_id: int | None = None,
-    group_id: int | None = None,
-    tag: str | None = None,
-) -> None:
-    """A channel subscription, as an admin's ``/newthread subscribe`` makes it."""
-    store.subscriptions.add(
-        channel_id=channel_id,
-        mode=mode,
-        business_id=business_id,
-        group_id=group_id,
-        tag=tag,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=utc_now(),
-    )
 
 
 @contextmanager

@@ -11,9 +11,9 @@ from slack_sdk.models.blocks import Block
 from bot.emulators import seed
 from bot.emulators.stack import LocalStack
 from store.relay_models import SubscriptionMode
+from tests.conftest import subscribe as subscribe_channel
 from tests.conftest import wait_for
 from tests.relay.conftest import Board, dms_to
-from tests.relay.conftest import subscribe as subscribe_channel
 
 CHANNEL = "CBOARD"
 

@@ -11,6 +11,7 @@ from bot.emulators.stack import LocalStack
 from bot.relay.digests import DigestSender
 from bot.timekeeping import latest_occurrence, zone_or_utc
 from store.relay_models import DigestItem
+from tests.conftest import subscribe
 from tests.relay.conftest import dms_to
 
 
@@ -112,16 +113,7 @@ def test_latest_occurrence_never_skips_or_doubles_a_day() -> None:
 
 def test_a_subscription_keeps_its_own_digest_time(relay_stack: LocalStack) -> None:
     start = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
-    subscription = relay_stack.store.subscriptions.add(
-        channel_id="CEVENING",
-        mode="digest",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time="17:30",
-        created_by=seed.ADMIN,
-        now=start,
-    )
+    subscription = subscribe(relay_stack.store, "CEVENING", "digest", digest_time="17:30", now=start)
     thread = {"id": 1, "subject": "Evening", "location": "Canal Street", "author": "Omar"}
     relay_stack.store.digests.add(
         [

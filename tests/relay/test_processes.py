@@ -26,8 +26,8 @@ from bot.retry import DRAFT_RETRY_LEASE, retry_drafts_exclusively
 from bot.slack_people import SlackPeople
 from store import Store
 from store.relay_models import OutboxMessage
-from tests.conftest import wait_for
-from tests.relay.conftest import Board, subscribe
+from tests.conftest import subscribe, wait_for
+from tests.relay.conftest import Board
 from tests.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot
 
 CLAIM = timedelta(minutes=2)

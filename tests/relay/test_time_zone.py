@@ -17,6 +17,7 @@ from bot.emulators.stack import LocalStack
 from bot.relay.digests import DigestSender
 from handlers.blocks.relay_messages import SlackRelayRenderer
 from store.relay_models import DigestItem
+from tests.conftest import subscribe
 
 AUTH_ME = "/api/auth/me"
 
@@ -108,16 +109,7 @@ def test_utc_while_nexudus_cannot_say_then_asks_again(stack: LocalStack) -> None
 
 def test_channel_digest_comes_at_eight_in_the_default_locations_zone(relay_stack: LocalStack) -> None:
     start = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
-    subscription = relay_stack.store.subscriptions.add(
-        channel_id="CMORNING",
-        mode="digest",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=start,
-    )
+    subscription = subscribe(relay_stack.store, "CMORNING", "digest", now=start)
     thread = {"id": 1, "subject": "Morning", "location": "Canal Street", "author": "Omar"}
     relay_stack.store.digests.add(
         [

@@ -7,7 +7,6 @@ explicit, so expiry is a matter of arguments, not of waiting.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,20 +20,12 @@ CLAIM = timedelta(minutes=2)
 TTL = timedelta(minutes=2)
 
 
-@pytest.fixture
-def stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    first, second = Store(tmp_path / "bot.db"), Store(tmp_path / "bot.db")
-    yield first, second
-    first.close()
-    second.close()
-
-
 def message(key: str, created_at: datetime = NOW) -> OutboxMessage:
     return OutboxMessage(key=key, target="CGENERAL", text=key, blocks=[], created_at=created_at)
 
 
-def test_a_claimed_message_cannot_be_claimed_by_another_sender(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_a_claimed_message_cannot_be_claimed_by_another_sender(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.outbox.add([message("m1")])
 
     assert a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
@@ -42,8 +33,8 @@ def test_a_claimed_message_cannot_be_claimed_by_another_sender(stores: tuple[Sto
     assert a.outbox.claim("m1", "A", NOW + 2 * CLAIM, NOW + timedelta(seconds=30))  # its own: renewed
 
 
-def test_due_hides_messages_others_hold_but_not_ones_own(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_due_hides_messages_others_hold_but_not_ones_own(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.outbox.add([message("m1"), message("m2")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
 
@@ -51,8 +42,8 @@ def test_due_hides_messages_others_hold_but_not_ones_own(stores: tuple[Store, St
     assert [m.key for m in a.outbox.due(NOW, owner="A")] == ["m1", "m2"]
 
 
-def test_an_expired_claim_is_taken_over(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_an_expired_claim_is_taken_over(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.outbox.add([message("m1")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)  # ...and process A is killed
 
@@ -62,8 +53,8 @@ def test_an_expired_claim_is_taken_over(stores: tuple[Store, Store]) -> None:
     assert not a.outbox.claim("m1", "A", later + CLAIM, later)  # A's claim is gone with its lease
 
 
-def test_released_claims_are_free_at_once(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_released_claims_are_free_at_once(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.outbox.add([message("m1"), message("m2")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
     a.outbox.claim("m2", "A", NOW + CLAIM, NOW)
@@ -85,8 +76,8 @@ def test_released_claims_are_free_at_once(stores: tuple[Store, Store]) -> None:
     ],
     ids=["sent", "failed", "retry-later"],
 )
-def test_only_pending_due_messages_can_be_claimed(stores: tuple[Store, Store], settle: object) -> None:
-    a, b = stores
+def test_only_pending_due_messages_can_be_claimed(two_stores: tuple[Store, Store], settle: object) -> None:
+    a, b = two_stores
     a.outbox.add([message("m1")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
     settle(a)  # type: ignore[operator]
@@ -106,9 +97,9 @@ def test_only_pending_due_messages_can_be_claimed(stores: tuple[Store, Store], s
     ids=["fail", "retry-later"],
 )
 def test_a_sender_whose_claim_lapsed_cannot_undo_what_another_sent(
-    stores: tuple[Store, Store], late_outcome: object
+    two_stores: tuple[Store, Store], late_outcome: object
 ) -> None:
-    a, b = stores
+    a, b = two_stores
     a.outbox.add([message("m1")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)  # A stalls past its claim...
     later = NOW + CLAIM
@@ -123,9 +114,9 @@ def test_a_sender_whose_claim_lapsed_cannot_undo_what_another_sent(
 
 
 def test_a_sender_whose_claim_was_taken_over_cannot_settle_the_new_holders_send(
-    stores: tuple[Store, Store],
+    two_stores: tuple[Store, Store],
 ) -> None:
-    a, b = stores
+    a, b = two_stores
     a.outbox.add([message("m1")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
     later = NOW + CLAIM
@@ -137,8 +128,8 @@ def test_a_sender_whose_claim_was_taken_over_cannot_settle_the_new_holders_send(
     assert waiting is not None and (waiting.state, waiting.attempts) == ("pending", 1)
 
 
-def test_release_keeps_the_claims_asked_for(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_release_keeps_the_claims_asked_for(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.outbox.add([message("m1"), message("m2")])
     a.outbox.claim("m1", "A", NOW + CLAIM, NOW)
     a.outbox.claim("m2", "A", NOW + CLAIM, NOW)  # sent, but "sent" is not written yet
@@ -147,8 +138,8 @@ def test_release_keeps_the_claims_asked_for(stores: tuple[Store, Store]) -> None
     assert [m.key for m in b.outbox.due(NOW, owner="B")] == ["m1"]
 
 
-def test_a_lease_has_one_holder_until_it_expires(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_a_lease_has_one_holder_until_it_expires(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
 
     assert a.leases.acquire("poll", "A", TTL, NOW)
     assert not b.leases.acquire("poll", "B", TTL, NOW + timedelta(seconds=10))
@@ -157,8 +148,8 @@ def test_a_lease_has_one_holder_until_it_expires(stores: tuple[Store, Store]) ->
     assert b.leases.holder("poll", NOW + TTL) == ("B", NOW + 2 * TTL)
 
 
-def test_renewal_keeps_a_lease_and_fails_once_it_was_taken(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_renewal_keeps_a_lease_and_fails_once_it_was_taken(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.leases.acquire("poll", "A", TTL, NOW)
 
     assert a.leases.renew("poll", "A", TTL, NOW + timedelta(minutes=1))
@@ -167,8 +158,8 @@ def test_renewal_keeps_a_lease_and_fails_once_it_was_taken(stores: tuple[Store, 
     assert not a.leases.renew("poll", "A", TTL, NOW + timedelta(minutes=3))
 
 
-def test_release_frees_a_lease_only_for_its_holder(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_release_frees_a_lease_only_for_its_holder(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.leases.acquire("digests", "A", TTL, NOW)
 
     b.leases.release("digests", "B")

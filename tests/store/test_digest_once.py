@@ -3,9 +3,8 @@ past its lease while the other took over): the later one records nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,17 +15,10 @@ from bot.relay.items import DigestEntry, Message, RelayRenderer
 from bot.timekeeping import zone_or_utc
 from store import Store
 from store.relay_models import DigestItem, OutboxMessage
+from tests.conftest import subscribe
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 THREAD = {"id": 1, "subject": "Spring", "location": "Canal Street", "author": "Omar"}
-
-
-@pytest.fixture
-def stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    first, second = Store(tmp_path / "bot.db"), Store(tmp_path / "bot.db")
-    yield first, second
-    first.close()
-    second.close()
 
 
 def reply_item(target: str, reply_id: int, at: datetime = NOW) -> DigestItem:
@@ -40,8 +32,10 @@ def digest_message(key: str) -> OutboxMessage:
     return OutboxMessage(key=key, target=seed.JANE, text="digest", blocks=[], created_at=NOW)
 
 
-def test_a_digest_whose_items_were_digested_meanwhile_records_nothing(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_a_digest_whose_items_were_digested_meanwhile_records_nothing(
+    two_stores: tuple[Store, Store],
+) -> None:
+    a, b = two_stores
     a.digests.add([reply_item("user:U1", 1), reply_item("user:U1", 2)])
     keys = [item.item_key for item in a.digests.waiting("user:U1")]  # A reads, then pauses
 
@@ -53,8 +47,8 @@ def test_a_digest_whose_items_were_digested_meanwhile_records_nothing(stores: tu
     assert a.digests.close_digest("user:U1", keys[:1], [digest_message("digest:a2")], NOW)
 
 
-def test_dropping_items_skips_those_already_digested(stores: tuple[Store, Store]) -> None:
-    a, b = stores
+def test_dropping_items_skips_those_already_digested(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
     a.digests.add([reply_item("sub:1", 1), reply_item("sub:1", 2)])
     b.digests.close_digest("sub:1", ["reply:1"], [digest_message("digest:b")], NOW)
 
@@ -95,16 +89,7 @@ def digest_sender(stack: LocalStack, store: Store, renderer: object, now: dateti
 
 
 def channel_target(stack: LocalStack) -> str:
-    subscription = stack.store.subscriptions.add(
-        channel_id="CDIGEST",
-        mode="digest",
-        business_id=None,
-        group_id=None,
-        tag=None,
-        digest_time=None,
-        created_by=seed.ADMIN,
-        now=NOW - timedelta(days=1),
-    )
+    subscription = subscribe(stack.store, "CDIGEST", "digest", now=NOW - timedelta(days=1))
     return subscription.target
 
 
