@@ -10,9 +10,9 @@ import json
 import time
 from typing import Any, TextIO
 
-from bot.emulators import seed
-from bot.emulators.slack import SlackCall
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.slack import SlackCall
+from emulators.stack import LocalStack
 
 WAIT = 5.0
 COMMUNITY = "CCOMMUNITY"

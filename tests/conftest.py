@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.clock import utc_now
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import Subscription, SubscriptionMode
 

@@ -10,10 +10,10 @@ from typing import Any
 
 from bot.check import run_checks
 from bot.config import Settings
-from bot.emulators import seed
-from bot.emulators.http import LoopbackServer, Reply, Request
-from bot.emulators.nexudus_data import stamp
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.http import LoopbackServer, Reply, Request
+from emulators.nexudus_data import stamp
+from emulators.stack import LocalStack
 
 THREAD_PAGE = "/community/board/threads/{id}"
 

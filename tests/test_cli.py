@@ -15,10 +15,10 @@ import httpx
 
 from bot.check import run_checks
 from bot.config import Settings
-from bot.emulators import seed
-from bot.emulators.slack_driver import SlackDriver
-from bot.emulators.socket_mode import FakeSocketMode
-from bot.emulators.stack import SIGNING_SECRET, LocalStack
+from emulators import seed
+from emulators.slack_driver import SlackDriver
+from emulators.socket_mode import FakeSocketMode
+from emulators.stack import SIGNING_SECRET, LocalStack
 from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent

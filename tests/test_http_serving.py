@@ -19,10 +19,10 @@ import httpx
 import pytest
 from slack_bolt import App
 
-from bot.emulators import seed
-from bot.emulators.slack_driver import SlackDriver
-from bot.emulators.stack import SIGNING_SECRET, LocalStack
 from bot.http_server import EVENTS_PATH, SlackHttpServer
+from emulators import seed
+from emulators.slack_driver import SlackDriver
+from emulators.stack import SIGNING_SECRET, LocalStack
 from tests.conftest import wait_for
 from tests.test_cli import ROOT, emulator_env, free_port, start_bot
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.identity import IdentityService
+from emulators import seed
+from emulators.stack import LocalStack
 
 
 def service(stack: LocalStack, now: list[datetime]) -> IdentityService:

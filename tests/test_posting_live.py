@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from bot.clock import utc_now
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.portal.bodies import to_portal_html
 from bot.portal.models import NewThread, ThreadSummary
 from bot.posting import GONE_REASON, system_id
 from bot.retry import retry_due_drafts
 from bot.sent_threads import find_sent_thread, is_sent_thread
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from handlers.forms import read_view
 from tests.conftest import choose_location, open_modal, wait_for

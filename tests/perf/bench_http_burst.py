@@ -26,13 +26,13 @@ from pathlib import Path
 
 import httpx
 
-from bot.emulators import seed
-from bot.emulators.nexudus import FakeNexudus
-from bot.emulators.slack import TRIGGER_LIFETIME, FakeSlack
-from bot.emulators.slack_driver import SlackDriver
-from bot.emulators.stack import SIGNING_SECRET
 from bot.http_server import EVENTS_PATH
 from bot.scopes import BOT_SCOPES
+from emulators import seed
+from emulators.nexudus import FakeNexudus
+from emulators.slack import TRIGGER_LIFETIME, FakeSlack
+from emulators.slack_driver import SlackDriver
+from emulators.stack import SIGNING_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 

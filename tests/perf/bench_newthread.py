@@ -20,10 +20,10 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.emulators import seed
-from bot.emulators.slack_driver import SlackDriver
-from bot.emulators.stack import SIGNING_SECRET, LocalStack
 from bot.http_server import EVENTS_PATH, SlackHttpServer
+from emulators import seed
+from emulators.slack_driver import SlackDriver
+from emulators.stack import SIGNING_SECRET, LocalStack
 
 STATIC_MODAL = {
     "type": "modal",

@@ -30,14 +30,14 @@ from pathlib import Path
 from slack_sdk import WebClient
 
 from bot.clock import utc_now
-from bot.emulators import seed
-from bot.emulators.nexudus_data import stamp
-from bot.emulators.slack import FakeSlack
-from bot.emulators.stack import LocalStack
 from bot.portal.timestamps import minute_text
 from bot.relay.delivery import OutboxSender
 from bot.relay.watch import window_start
 from bot.slack_people import SlackPeople
+from emulators import seed
+from emulators.nexudus_data import stamp
+from emulators.slack import FakeSlack
+from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
 

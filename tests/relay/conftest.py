@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from bot.app import BotApp, create_app
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.portal import NexudusClient
+from emulators import seed
+from emulators.stack import LocalStack
 from store import Store
 
 THREAD, REPLY = "CommunityThread", "CommunityMessage"

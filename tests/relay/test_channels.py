@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from store.relay_models import SubscriptionMode
 from tests.conftest import subscribe as subscribe_channel
 from tests.conftest import wait_for

@@ -14,10 +14,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.clock import utc_now
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.relay.delivery import OutboxSender
 from bot.slack_people import SlackPeople
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from store import Store
 from store.database import SqliteFile

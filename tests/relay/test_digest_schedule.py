@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.relay.digests import DigestSender
 from bot.timekeeping import latest_occurrence, zone_or_utc
+from emulators import seed
+from emulators.stack import LocalStack
 from store.relay_models import DigestItem
 from tests.conftest import subscribe
 from tests.relay.conftest import dms_to

@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from tests.conftest import wait_for
 from tests.relay.conftest import Board

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers.blocks.text import escape
 from tests.relay.conftest import Board, dms_to
 from tests.relay.test_channels import CHANNEL, subscribe

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from tests.relay.conftest import Board, dms_to, restarted
 from tests.relay.test_channels import CHANNEL, subscribe
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulators import seed
-from bot.emulators.nexudus_data import stamp
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.nexudus_data import stamp
+from emulators.stack import LocalStack
 
 
 def board_of(stack: LocalStack, size: int) -> None:

@@ -19,11 +19,11 @@ from pathlib import Path
 from slack_sdk import WebClient
 
 from bot.clock import utc_now
-from bot.emulators.stack import LocalStack
 from bot.relay.cycle import DIGEST_LEASE, POLL_LEASE
 from bot.relay.delivery import OutboxSender
 from bot.retry import DRAFT_RETRY_LEASE, retry_drafts_exclusively
 from bot.slack_people import SlackPeople
+from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
 from tests.conftest import subscribe, wait_for

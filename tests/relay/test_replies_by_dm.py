@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from tests.conftest import wait_for
 from tests.relay.conftest import Board, dms_to

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.account_zone import bot_time_zone, find_account_zone, fixed_offset_zone
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.relay.digests import DigestSender
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers.blocks.relay_messages import SlackRelayRenderer
 from store.relay_models import DigestItem
 from tests.conftest import subscribe

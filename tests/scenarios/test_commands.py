@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.emulators import seed
-from bot.emulators.slack_driver import sign
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.slack_driver import sign
+from emulators.stack import LocalStack
 from handlers import ids
 from tests.conftest import wait_for
 

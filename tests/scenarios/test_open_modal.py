@@ -6,8 +6,8 @@ import time
 
 from slack_sdk.models.views import View
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from tests.conftest import choose_location, input_ids, open_modal, wait_for
 

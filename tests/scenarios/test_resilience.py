@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from bot.clock import utc_now
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.outcomes import Deferred
 from bot.portal.ratelimit import RateLimiter
 from bot.posting import ThreadPoster
 from bot.retry import retry_due_drafts
 from bot.thread_form import NewThreadForm
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from store.drafts import DraftRepository
 from tests.conftest import choose_location, open_modal, quiet, wait_for

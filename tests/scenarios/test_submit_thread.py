@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
+from emulators import seed
+from emulators.stack import LocalStack
 from handlers import ids
 from tests.conftest import choose_location, open_modal, wait_for
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.emulators import seed
-from bot.emulators.stack import LocalStack
 from bot.relay.digests import DigestSender
 from bot.relay.items import DigestEntry, Message, RelayRenderer
 from bot.timekeeping import zone_or_utc
+from emulators import seed
+from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import DigestItem, OutboxMessage
 from tests.conftest import subscribe

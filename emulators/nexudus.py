@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.emulators.http import LoopbackServer, Reply, Request
-from bot.emulators.nexudus_data import (
+from emulators.http import LoopbackServer, Reply, Request
+from emulators.nexudus_data import (
     DETAIL_ONLY,
     ENTITIES,
     REQUIRED_ON_CREATE,
@@ -26,7 +26,7 @@ from bot.emulators.nexudus_data import (
     validation_failure,
     write_result,
 )
-from bot.emulators.nexudus_live import IdBlocks, LiveAccount
+from emulators.nexudus_live import IdBlocks, LiveAccount
 
 # Board records whose timestamps follow their location's clock when ``local_times`` is on.
 BOARD = ("CommunityThread", "CommunityMessage", "CommunityThreadFollow", "CommunityThreadMute")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.emulators.nexudus import FakeNexudus
-from bot.emulators.nexudus_data import stamp
-from bot.emulators.slack import FakeSlack
 from bot.portal.models import GroupAccess
+from emulators.nexudus import FakeNexudus
+from emulators.nexudus_data import stamp
+from emulators.slack import FakeSlack
 
 CANAL_STREET = 1200001
 HARBOUR_VIEW = 1200002

@@ -9,14 +9,14 @@ from typing import Any
 
 from bot.app import BotApp, create_app
 from bot.config import Settings
-from bot.emulators.nexudus import FakeNexudus
-from bot.emulators.seed import seed_portal, seed_slack
-from bot.emulators.slack import FakeSlack
-from bot.emulators.slack_driver import SlackDriver
 from bot.http_server import EVENTS_PATH, SlackHttpServer
 from bot.portal import NexudusClient
 from bot.portal.ratelimit import RateLimiter
 from bot.scopes import BOT_SCOPES
+from emulators.nexudus import FakeNexudus
+from emulators.seed import seed_portal, seed_slack
+from emulators.slack import FakeSlack
+from emulators.slack_driver import SlackDriver
 from store import Store
 
 SIGNING_SECRET = "local-signing-secret"

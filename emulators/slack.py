@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulators.http import LoopbackServer, Reply, Request
+from emulators.http import LoopbackServer, Reply, Request
 
 TRIGGER_LIFETIME = 3.0
 BOT_USER_ID = "UBOT"
