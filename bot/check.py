@@ -63,7 +63,8 @@ def run_checks(settings: Settings, out: TextIO, *, client: WebClient | None = No
         store = Store(settings.database)
         if store.file.pending_migrations():
             raise CheckFailed("migrations are pending")
-        store.file.db.execute("PRAGMA user_version")
+        with store.file.read() as db:
+            db.execute("PRAGMA user_version")
         with store.file.transaction() as db:
             db.execute("CREATE TEMP TABLE IF NOT EXISTS write_probe (x)")
         return f"{settings.database} is writable and migrated"

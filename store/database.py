@@ -1,9 +1,10 @@
 """The SQLite file: opened once per process, in WAL mode, readable by its owner only.
 
 Bolt listeners and APScheduler jobs run on threads, so one connection is shared
-(``check_same_thread=False``) and every unit of work holds ``lock``. Other bot processes
-may share the file (``relay --once`` from cron beside ``serve``, two ``serve`` during a
-deploy): a writer waits for them (``busy_timeout``) rather than failing.
+(``check_same_thread=False``), reached only through ``read()`` and ``transaction()``,
+which hold its lock. Other bot processes may share the file (``relay --once`` from cron
+beside ``serve``, two ``serve`` during a deploy): a writer waits for them
+(``busy_timeout``) rather than failing.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError, Table
 
 from store.migrations import migrations
 
@@ -26,7 +29,7 @@ BUSY_TIMEOUT_MS = 15_000
 
 
 class SqliteFile:
-    """A sqlite-utils ``Database`` plus the lock that serialises its users."""
+    """A sqlite-utils ``Database`` behind the lock that serialises its users."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
@@ -34,13 +37,28 @@ class SqliteFile:
             _create_private(self.path)
         conn = sqlite3.connect(self.path, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db = Database(conn)
-        self.lock = threading.RLock()
+        self._db = Database(conn)
+        self._lock = threading.RLock()
         if self.path != ":memory:":
-            self.db.enable_wal()
+            self._db.enable_wal()
         # One transaction: two processes starting together apply each step once.
         with self.transaction():
-            migrations.apply(self.db)
+            migrations.apply(self._db)
+
+    @contextmanager
+    def read(self) -> Iterator[Database]:
+        """Hold the lock while the block reads: consume ``rows_where`` inside it, as its
+        rows are fetched lazily, on the shared connection."""
+        with self._lock:
+            yield self._db
+
+    def get(self, table: str, pk: str | int | tuple[str | int, ...]) -> dict[str, Any] | None:
+        """The row of ``table`` with this primary key, or None."""
+        with self.read() as db:
+            try:
+                return db.table(table).get(pk)
+            except NotFoundError:
+                return None
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
@@ -53,27 +71,36 @@ class SqliteFile:
         (sqlite.org/lang_transaction.html, sqlite.org/c3ref/busy_handler.html).
         A nested block becomes a savepoint.
         """
-        with self.lock:
-            if self.db.conn.in_transaction:
-                with self.db.atomic():
-                    yield self.db
+        with self._lock:
+            db = self._db
+            if db.conn.in_transaction:
+                with db.atomic():
+                    yield db
                 return
-            self.db.conn.execute("BEGIN IMMEDIATE")
+            db.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
-                self.db.conn.execute("COMMIT")
+                yield db
+                db.conn.execute("COMMIT")
             except BaseException:
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
+                if db.conn.in_transaction:
+                    db.conn.rollback()
                 raise
 
     def pending_migrations(self) -> list[str]:
-        with self.lock:
-            return [m.name for m in migrations.pending(self.db)]
+        with self.read() as db:
+            return [m.name for m in migrations.pending(db)]
 
     def close(self) -> None:
-        with self.lock:
-            self.db.close()
+        with self._lock:
+            self._db.close()
+
+
+def delete_counted(table: Table, where: str, args: Sequence[Any]) -> int:
+    """``delete_where`` that says how many rows went; call it inside ``transaction()`` so
+    the count and the delete see the same rows."""
+    gone = table.count_where(where, args)
+    table.delete_where(where, args)
+    return gone
 
 
 def _create_private(path: str) -> None:

@@ -25,15 +25,15 @@ class DigestRepository:
             return insert_digest_items(db, items)
 
     def targets_waiting(self) -> list[str]:
-        with self._file.lock:
-            rows = self._file.db.execute(
-                "SELECT DISTINCT target FROM digest_items WHERE digested_at IS NULL ORDER BY target"
-            ).fetchall()
-        return [str(row[0]) for row in rows]
+        with self._file.read() as db:
+            rows = db.table("digest_items").rows_where(
+                "digested_at IS NULL", select="DISTINCT target", order_by="target"
+            )
+            return [str(row["target"]) for row in rows]
 
     def waiting(self, target: str) -> list[DigestItem]:
-        with self._file.lock:
-            rows = self._file.db.table("digest_items").rows_where(
+        with self._file.read() as db:
+            rows = db.table("digest_items").rows_where(
                 "target = ? AND digested_at IS NULL", [target], order_by="created_at, item_key"
             )
             return [_item(row) for row in rows]

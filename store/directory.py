@@ -16,35 +16,31 @@ class DirectoryRepository:
         self._file = file
 
     def locations(self) -> list[Location]:
-        with self._file.lock:
-            rows = self._file.db.table("locations").rows_where(order_by="name")
-            return [Location(**row) for row in rows]
+        with self._file.read() as db:
+            return [Location(**row) for row in db.table("locations").rows_where(order_by="name")]
 
     def location(self, business_id: int) -> Location | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("locations").rows_where("id = ?", [business_id]))
-        return Location(**rows[0]) if rows else None
+        row = self._file.get("locations", business_id)
+        return Location(**row) if row else None
 
     def groups(self, business_id: int) -> list[Group]:
-        with self._file.lock:
-            rows = self._file.db.table("groups").rows_where("business_id = ?", [business_id], order_by="name")
+        with self._file.read() as db:
+            rows = db.table("groups").rows_where("business_id = ?", [business_id], order_by="name")
             return [Group(**row) for row in rows]
 
     def group(self, group_id: int) -> Group | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("groups").rows_where("id = ?", [group_id]))
-        return Group(**rows[0]) if rows else None
+        row = self._file.get("groups", group_id)
+        return Group(**row) if row else None
 
     def refreshed_at(self) -> datetime | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("cache_stamps").rows_where("name = ?", [_STAMP]))
-        return from_text(rows[0]["refreshed_at"]) if rows else None
+        row = self._file.get("cache_stamps", _STAMP)
+        return from_text(row["refreshed_at"]) if row else None
 
     def replace(self, locations: Sequence[Location], groups: Sequence[Group], now: datetime) -> None:
         """Swap the whole directory in one transaction: readers never see half of it."""
         with self._file.transaction() as db:
-            db.execute("DELETE FROM locations")
-            db.execute("DELETE FROM groups")
+            db.table("locations").delete_where()
+            db.table("groups").delete_where()
             db.table("locations").insert_all([loc.model_dump() for loc in locations], pk="id")
             db.table("groups").insert_all([group.model_dump() for group in groups], pk="id")
             db.table("cache_stamps").upsert({"name": _STAMP, "refreshed_at": to_text(now)}, pk="name")

@@ -26,9 +26,8 @@ class DraftRepository:
         self._file = file
 
     def get(self, key: str) -> Draft | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("drafts").rows_where("key = ?", [key]))
-        return _draft(rows[0]) if rows else None
+        row = self._file.get("drafts", key)
+        return _draft(row) if row else None
 
     def save(self, key: str, slack_user_id: str, form: dict[str, Any], now: datetime) -> Draft:
         """Record the latest input for ``key``; a draft already posted is left as it is."""
@@ -38,7 +37,7 @@ class DraftRepository:
                 " VALUES (?, ?, ?, 'pending', ?, ?)"
                 " ON CONFLICT(key) DO UPDATE SET form_json = excluded.form_json,"
                 " updated_at = excluded.updated_at"
-                " WHERE drafts.state IN ('pending', 'deferred', 'failed')",
+                f" WHERE drafts.state IN {_OPEN_STATES}",
                 [key, slack_user_id, json.dumps(form), to_text(now), to_text(now)],
             )
         draft = self.get(key)
@@ -79,12 +78,11 @@ class DraftRepository:
         if not thread_ids:
             return {}
         marks = ", ".join("?" for _ in thread_ids)
-        with self._file.lock:
-            rows = self._file.db.execute(
-                f"SELECT thread_id, key FROM drafts WHERE state = 'posted' AND thread_id IN ({marks})",
-                thread_ids,
-            ).fetchall()
-        return {int(thread_id): str(key) for thread_id, key in rows}
+        with self._file.read() as db:
+            rows = db.table("drafts").rows_where(
+                f"state = 'posted' AND thread_id IN ({marks})", thread_ids, select="thread_id, key"
+            )
+            return {int(row["thread_id"]): str(row["key"]) for row in rows}
 
     def note_message(self, key: str, channel: str, ts: str) -> None:
         """Remember the DM that tells the user about this draft, to update it later."""
@@ -94,8 +92,8 @@ class DraftRepository:
     def due(self, now: datetime) -> list[Draft]:
         """Drafts to retry: deferred ones whose time has come, and ones left "posting" by a
         process that died mid-attempt (nothing else would ever pick those up)."""
-        with self._file.lock:
-            rows = self._file.db.table("drafts").rows_where(
+        with self._file.read() as db:
+            rows = db.table("drafts").rows_where(
                 f"(state = 'deferred' AND next_attempt_at <= :now) OR {_STALE_POSTING}",
                 {"now": to_text(now), "stale": to_text(now - STALE_CLAIM)},
                 order_by="COALESCE(next_attempt_at, updated_at)",

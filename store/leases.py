@@ -42,17 +42,12 @@ class LeaseRepository:
 
     def release(self, name: str, owner: str) -> None:
         with self._file.transaction() as db:
-            db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", [name, owner])
+            db.table("leases").delete_where("name = ? AND owner = ?", [name, owner])
 
     def holder(self, name: str, now: datetime) -> tuple[str, datetime] | None:
         """Who holds ``name`` and until when, if the hold is live."""
-        with self._file.lock:
-            row = self._file.db.execute(
-                "SELECT owner, expires_at FROM leases WHERE name = ? AND expires_at > ?",
-                [name, to_text(now)],
-            ).fetchone()
-        if row is None:
+        row = self._file.get("leases", name)
+        until = from_text(row["expires_at"]) if row else None
+        if row is None or until is None or until <= now:
             return None
-        until = from_text(row[1])
-        assert until is not None
-        return str(row[0]), until
+        return str(row["owner"]), until

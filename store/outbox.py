@@ -37,14 +37,13 @@ class OutboxRepository:
             return insert_new(db, messages)
 
     def get(self, key: str) -> OutboxMessage | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("outbox").rows_where("key = ?", [key]))
-        return _message(rows[0]) if rows else None
+        row = self._file.get("outbox", key)
+        return _message(row) if row else None
 
     def due(self, now: datetime, limit: int = 500, *, owner: str | None = None) -> list[OutboxMessage]:
         """Pending messages whose time has come, except those another sender has claimed."""
-        with self._file.lock:
-            rows = self._file.db.table("outbox").rows_where(
+        with self._file.read() as db:
+            rows = db.table("outbox").rows_where(
                 f"{_DUE} AND {_CLAIMABLE}",
                 {"now": to_text(now), "owner": owner},
                 order_by="created_at, rowid",
@@ -104,16 +103,15 @@ class OutboxRepository:
         )
 
     def in_state(self, state: str, limit: int = 20) -> list[OutboxMessage]:
-        with self._file.lock:
-            rows = self._file.db.table("outbox").rows_where(
+        with self._file.read() as db:
+            rows = db.table("outbox").rows_where(
                 "state = ?", [state], order_by="created_at DESC", limit=limit
             )
             return [_message(row) for row in rows]
 
     def count(self, state: str) -> int:
-        with self._file.lock:
-            row = self._file.db.execute("SELECT COUNT(*) FROM outbox WHERE state = ?", [state]).fetchone()
-        return int(row[0])
+        with self._file.read() as db:
+            return db.table("outbox").count_where("state = ?", [state])
 
     def replay_failed(self) -> int:
         """Give every failed message another go (an admin fixed the cause)."""

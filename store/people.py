@@ -15,11 +15,9 @@ class PreferenceRepository:
         self._file = file
 
     def get(self, slack_user_id: str) -> Preferences:
-        with self._file.lock:
-            rows = list(self._file.db.table("preferences").rows_where("slack_user_id = ?", [slack_user_id]))
-        if not rows:
+        row = self._file.get("preferences", slack_user_id)
+        if row is None:
             return Preferences(slack_user_id=slack_user_id)
-        row = rows[0]
         return Preferences(
             slack_user_id=slack_user_id,
             replies=row["replies"],
@@ -41,13 +39,9 @@ class PortalPeopleRepository:
         self._file = file
 
     def get(self, portal_user_id: int) -> PortalPerson | None:
-        with self._file.lock:
-            rows = list(
-                self._file.db.table("portal_people").rows_where("portal_user_id = ?", [portal_user_id])
-            )
-        if not rows:
+        row = self._file.get("portal_people", portal_user_id)
+        if row is None:
             return None
-        row = rows[0]
         return PortalPerson(
             **{**row, "checked_at": from_text(row["checked_at"]), "expires_at": from_text(row["expires_at"])}
         )

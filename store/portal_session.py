@@ -13,11 +13,9 @@ class PortalSessionRepository:
         self._file = file
 
     def load(self) -> PortalSession | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("portal_session").rows_where("name = ?", [_NAME]))
-        if not rows:
+        row = self._file.get("portal_session", _NAME)
+        if row is None:
             return None
-        row = rows[0]
         return PortalSession(
             client_id=row["client_id"],
             access_token=row["access_token"],
@@ -37,7 +35,3 @@ class PortalSessionRepository:
                 },
                 pk="name",
             )
-
-    def clear(self) -> None:
-        with self._file.transaction() as db:
-            db.execute("DELETE FROM portal_session WHERE name = ?", [_NAME])

@@ -13,6 +13,7 @@ SubscriptionMode = Literal["instant", "digest"]
 
 
 class OutboxMessage(Record):
+    # Keys and targets are built and parsed by bot.relay.keys; the store keeps their text.
     key: str
     target: str
     parent_key: str | None = None
@@ -29,8 +30,8 @@ class OutboxMessage(Record):
 
 
 class DigestItem(Record):
-    target: str  # "user:U…" or "sub:<id>"
-    item_key: str  # "thread:<id>" or "reply:<id>"
+    target: str  # bot.relay.keys.DigestTarget as text
+    item_key: str  # bot.relay.keys.ItemKey as text
     payload: dict[str, Any]
     created_at: datetime
 
@@ -46,10 +47,6 @@ class Subscription(Record):
     created_by: str
     created_at: datetime
     last_digest_at: datetime | None = None
-
-    @property
-    def target(self) -> str:
-        return f"sub:{self.id}"
 
 
 class Preferences(Record):

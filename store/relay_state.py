@@ -17,34 +17,29 @@ class RelayStateRepository:
         self._file = file
 
     def cursor(self, name: str) -> str | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("cursors").rows_where("name = ?", [name]))
-        return str(rows[0]["created_on"]) if rows else None
+        row = self._file.get("cursors", name)
+        return str(row["created_on"]) if row else None
 
     def cursor_recorded_at(self, name: str) -> datetime | None:
         """When a cursor was last written, by the bot's clock."""
-        with self._file.lock:
-            rows = list(self._file.db.table("cursors").rows_where("name = ?", [name]))
-        return from_text(rows[0]["updated_at"]) if rows else None
+        row = self._file.get("cursors", name)
+        return from_text(row["updated_at"]) if row else None
 
     def unseen(self, kind: str, item_ids: list[int]) -> list[int]:
         """The ids not yet processed, in the order given."""
         if not item_ids:
             return []
-        with self._file.lock:
-            marks = ",".join("?" for _ in item_ids)
-            seen = {
-                row[0]
-                for row in self._file.db.execute(
-                    f"SELECT item_id FROM seen_items WHERE kind = ? AND item_id IN ({marks})",
-                    [kind, *item_ids],
-                ).fetchall()
-            }
+        marks = ",".join("?" for _ in item_ids)
+        with self._file.read() as db:
+            rows = db.table("seen_items").rows_where(
+                f"kind = ? AND item_id IN ({marks})", [kind, *item_ids], select="item_id"
+            )
+            seen = {row["item_id"] for row in rows}
         return [i for i in item_ids if i not in seen]
 
     def forget_seen_before(self, moment: datetime) -> None:
         with self._file.transaction() as db:
-            db.execute("DELETE FROM seen_items WHERE seen_at < ?", [to_text(moment)])
+            db.table("seen_items").delete_where("seen_at < ?", [to_text(moment)])
 
     def record_run(self, name: str, started: datetime, finished: datetime, summary: str) -> None:
         with self._file.transaction() as db:
@@ -59,13 +54,12 @@ class RelayStateRepository:
             )
 
     def last_run(self, name: str) -> tuple[datetime, str] | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("job_runs").rows_where("name = ?", [name]))
-        if not rows:
+        row = self._file.get("job_runs", name)
+        if row is None:
             return None
-        finished = from_text(rows[0]["finished_at"])
+        finished = from_text(row["finished_at"])
         assert finished is not None
-        return finished, str(rows[0]["summary"])
+        return finished, str(row["summary"])
 
 
 def record_poll(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from store.database import SqliteFile
+from store.database import SqliteFile, delete_counted
 from store.models import from_text, to_text
 from store.relay_models import Subscription, SubscriptionMode
 
@@ -49,32 +49,27 @@ class SubscriptionRepository:
         return found
 
     def get(self, subscription_id: int) -> Subscription | None:
-        with self._file.lock:
-            rows = list(self._file.db.table("subscriptions").rows_where("id = ?", [subscription_id]))
-        return _subscription(rows[0]) if rows else None
+        row = self._file.get("subscriptions", subscription_id)
+        return _subscription(row) if row else None
 
     def all(self, mode: SubscriptionMode | None = None) -> list[Subscription]:
         where, args = ("mode = ?", [mode]) if mode else (None, [])
-        with self._file.lock:
-            rows = self._file.db.table("subscriptions").rows_where(where, args, order_by="id")
+        with self._file.read() as db:
+            rows = db.table("subscriptions").rows_where(where, args, order_by="id")
             return [_subscription(row) for row in rows]
 
     def in_channel(self, channel_id: str) -> list[Subscription]:
-        with self._file.lock:
-            rows = self._file.db.table("subscriptions").rows_where(
-                "channel_id = ?", [channel_id], order_by="id"
-            )
+        with self._file.read() as db:
+            rows = db.table("subscriptions").rows_where("channel_id = ?", [channel_id], order_by="id")
             return [_subscription(row) for row in rows]
 
     def remove(self, channel_id: str, subscription_id: int | None = None) -> int:
+        """Remove one of the channel's subscriptions, or all of them; returns how many went."""
         with self._file.transaction() as db:
+            table = db.table("subscriptions")
             if subscription_id is None:
-                cursor = db.execute("DELETE FROM subscriptions WHERE channel_id = ?", [channel_id])
-            else:
-                cursor = db.execute(
-                    "DELETE FROM subscriptions WHERE channel_id = ? AND id = ?", [channel_id, subscription_id]
-                )
-            return cursor.rowcount
+                return delete_counted(table, "channel_id = ?", [channel_id])
+            return delete_counted(table, "channel_id = ? AND id = ?", [channel_id, subscription_id])
 
     def digested(self, subscription_id: int, now: datetime) -> None:
         with self._file.transaction() as db:

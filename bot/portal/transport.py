@@ -17,7 +17,6 @@ import httpx
 from bot.portal.auth import TokenKeeper
 from bot.portal.errors import (
     PortalAuthError,
-    PortalError,
     PortalNotFound,
     PortalThrottled,
     PortalUnavailable,
@@ -192,7 +191,3 @@ def _message(response: httpx.Response) -> str:
     except ValueError:
         return ""
     return str(body.get("Message") or "") if isinstance(body, dict) else ""
-
-
-def is_transient(error: PortalError) -> bool:
-    return isinstance(error, PortalUnavailable | PortalThrottled)

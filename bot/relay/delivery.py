@@ -31,6 +31,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
+from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
 from bot.slack_people import SlackPeople
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
@@ -90,7 +91,7 @@ class OutboxSender:
         self._monotonic = monotonic
         self._sleep = sleep
         self._people = people
-        self._last_post: dict[str, float] = {}
+        self._last_post: dict[OutboxTarget, float] = {}
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
@@ -113,18 +114,19 @@ class OutboxSender:
         ready, thread_ts = self._parent_ts(message)
         if not ready:
             return 0
+        target = parse_outbox_target(message.target)
         try:
             # Before the claim: it may wait out 429s without bound, and is cached and
             # idempotent, so a lookup nobody uses costs nothing.
-            channel = self._channel_for(message.target)
+            channel = self._channel_for(target)
         except SLACK_UNREACHABLE as error:
             if self._claim(message):  # only the claim's holder records an outcome
                 self._failed(message, error)
             return 0
-        self._pace(message.target)
+        self._pace(target)
         if not self._claim(message):
             return 0  # another process sent it, or is sending it
-        self._last_post[message.target] = self._monotonic()
+        self._last_post[target] = self._monotonic()
         try:
             answer = self._client.chat_postMessage(
                 channel=channel,
@@ -176,11 +178,14 @@ class OutboxSender:
             if self._record_sent(key, channel, ts):
                 log.info("%s recorded as sent at last", key)
 
-    def _channel_for(self, target: str) -> str:
-        # Targets are channel ids, or user ids (U…, W… on Enterprise Grid) for a DM.
-        return self._people.dm_channel(target) if target.startswith(("U", "W")) else target
+    def _channel_for(self, target: OutboxTarget) -> str:
+        match target:
+            case DmTarget(user_id):
+                return self._people.dm_channel(user_id)
+            case ChannelTarget(channel_id):
+                return channel_id
 
-    def _pace(self, target: str) -> None:
+    def _pace(self, target: OutboxTarget) -> None:
         # A target is one channel (a person has one DM channel). Per process: two processes
         # sending to one channel at the same time may each post at this pace.
         last = self._last_post.get(target)

@@ -19,6 +19,18 @@ from bot.portal import NexudusClient
 from bot.portal.models import CommunityGroup
 from bot.portal.timestamps import STAMP_SLACK, minute_text
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
+from bot.relay.keys import (
+    ChannelTarget,
+    DigestKey,
+    DigestTarget,
+    DmTarget,
+    OutboxTarget,
+    PersonDigest,
+    SubscriptionDigest,
+    ThreadItem,
+    parse_digest_target,
+    parse_item_key,
+)
 from bot.relay.plan import group_is_open, visible_to_channels
 from bot.slack_people import SlackPeople
 from bot.timekeeping import latest_occurrence, parse_clock_time, zone_or_utc
@@ -61,31 +73,35 @@ class DigestSender:
         """Record every digest that is due (all with items, if ``force``); returns how many."""
         now = self._clock()
         recorded = 0
-        for target in self._digests.targets_waiting():
-            items = self._digests.waiting(target)
-            if target.startswith("user:"):
-                recorded += self._personal(target, items, now, force)
-            else:
-                recorded += self._channel(target, items, now, force)
+        for text in self._digests.targets_waiting():
+            items = self._digests.waiting(text)
+            match parse_digest_target(text):
+                case PersonDigest() as person:
+                    recorded += self._personal(person, items, now, force)
+                case SubscriptionDigest() as subscription:
+                    recorded += self._channel(subscription, items, now, force)
         return recorded
 
-    def _personal(self, target: str, items: list[DigestItem], now: datetime, force: bool) -> int:
-        user_id = target.removeprefix("user:")
+    def _personal(self, target: PersonDigest, items: list[DigestItem], now: datetime, force: bool) -> int:
+        user_id = target.user_id
         prefs = self._preferences.get(user_id)
         profile = self._people.profile(user_id)
         at = parse_clock_time(prefs.digest_time or "") or self._default_time
         since = prefs.last_digest_at or min(item.created_at for item in items)
         if not force and latest_occurrence(at, zone_or_utc(profile.tz if profile else None), now) <= since:
             return 0
-        if not self._record(target, items, self._render.personal_digest(_entries(items)), user_id, now):
+        messages = self._render.personal_digest(_entries(items))
+        if not self._record(target, items, messages, DmTarget(user_id), now):
             return 0
         self._preferences.digested(user_id, now)
         return 1
 
-    def _channel(self, target: str, items: list[DigestItem], now: datetime, force: bool) -> int:
-        subscription = self._subscriptions.get(int(target.removeprefix("sub:")))
+    def _channel(
+        self, target: SubscriptionDigest, items: list[DigestItem], now: datetime, force: bool
+    ) -> int:
+        subscription = self._subscriptions.get(target.subscription_id)
         if subscription is None:
-            self._digests.drop(target, [i.item_key for i in items], now)  # unsubscribed meanwhile
+            self._digests.drop(target.text(), [i.item_key for i in items], now)  # unsubscribed meanwhile
             return 0
         at = parse_clock_time(subscription.digest_time or "") or self._default_time
         since = subscription.last_digest_at or min(item.created_at for item in items)
@@ -93,9 +109,10 @@ class DigestSender:
             return 0
         shown, hidden = self._still_public(items)
         if hidden:
-            self._digests.drop(target, [i.item_key for i in hidden], now)
+            self._digests.drop(target.text(), [i.item_key for i in hidden], now)
+        channel = ChannelTarget(subscription.channel_id)
         recorded = bool(shown) and self._record(
-            target, shown, self._render.channel_digest(_entries(shown)), subscription.channel_id, now
+            target, shown, self._render.channel_digest(_entries(shown)), channel, now
         )
         if recorded or not shown:
             self._subscriptions.digested(subscription.id, now)
@@ -122,21 +139,29 @@ class DigestSender:
         return shown, [i for i in items if i not in shown]
 
     def _record(
-        self, target: str, items: list[DigestItem], messages: list[Message], to: str, now: datetime
+        self,
+        target: DigestTarget,
+        items: list[DigestItem],
+        messages: list[Message],
+        to: OutboxTarget,
+        now: datetime,
     ) -> bool:
         """Record one digest; False if another process digested these items first (this
         one's lease lapsed while it was paused): the items are in that digest, not this."""
-        stamp = now.strftime("%Y%m%dT%H%M%S")
         outbox = [
             OutboxMessage(
-                key=f"digest:{target}:{stamp}:{n}", target=to, text=text, blocks=blocks, created_at=now
+                key=DigestKey(target, now, n).text(),
+                target=to.text(),
+                text=text,
+                blocks=blocks,
+                created_at=now,
             )
             for n, (text, blocks) in enumerate(messages, start=1)
         ]
-        if not self._digests.close_digest(target, [i.item_key for i in items], outbox, now):
-            log.warning("digest for %s not recorded: another process digested its items", target)
+        if not self._digests.close_digest(target.text(), [i.item_key for i in items], outbox, now):
+            log.warning("digest for %s not recorded: another process digested its items", target.text())
             return False
-        log.info("digest for %s: %d item(s) in %d message(s)", target, len(items), len(outbox))
+        log.info("digest for %s: %d item(s) in %d message(s)", target.text(), len(items), len(outbox))
         return True
 
 
@@ -146,7 +171,7 @@ def _entries(items: list[DigestItem]) -> list[DigestEntry]:
     for item in items:
         thread = BoardThread.model_validate(item.payload["thread"])
         _, _, replies = threads.setdefault(thread.id, (thread, False, []))
-        if item.item_key.startswith("thread:"):
+        if isinstance(parse_item_key(item.item_key), ThreadItem):
             threads[thread.id] = (thread, True, replies)
         if "reply" in item.payload:
             replies.append(BoardReply.model_validate(item.payload["reply"]))

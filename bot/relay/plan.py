@@ -15,6 +15,19 @@ from bot.directory import Directory
 from bot.portal import NexudusClient
 from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
 from bot.relay.items import BoardReply, BoardThread, Message, RelayRenderer
+from bot.relay.keys import (
+    ChannelPostKey,
+    ChannelReplyKey,
+    ChannelTarget,
+    DmTarget,
+    OutboxKey,
+    OutboxTarget,
+    PersonDigest,
+    RepliesDmKey,
+    ReplyItem,
+    SubscriptionDigest,
+    ThreadItem,
+)
 from bot.relay.people import PortalPeople
 from bot.relay.watch import Activity
 from bot.thread_links import thread_url
@@ -34,10 +47,6 @@ EXCERPT_SOURCE = 2000
 class Plan:
     messages: list[OutboxMessage] = field(default_factory=list)
     digest_items: list[DigestItem] = field(default_factory=list)
-
-
-def channel_post_key(thread_id: int, channel_id: str) -> str:
-    return f"thread:{thread_id}:channel:{channel_id}"
 
 
 def visible_to_channels(thread: Thread, groups: dict[int, CommunityGroup]) -> bool:
@@ -111,15 +120,14 @@ class RelayPlanner:
     ) -> None:
         for subscription in audience:
             if subscription.mode == "instant":
-                key = channel_post_key(shown.id, subscription.channel_id)
-                plan.messages.append(
-                    _message(key, subscription.channel_id, self._render.channel_thread(shown), now)
-                )
+                key = ChannelPostKey(shown.id, subscription.channel_id)
+                channel = ChannelTarget(subscription.channel_id)
+                plan.messages.append(_message(key, channel, self._render.channel_thread(shown), now))
             else:
                 plan.digest_items.append(
                     DigestItem(
-                        target=subscription.target,
-                        item_key=f"thread:{shown.id}",
+                        target=SubscriptionDigest(subscription.id).text(),
+                        item_key=ThreadItem(shown.id).text(),
                         payload={"thread": shown.model_dump()},
                         created_at=now,
                     )
@@ -149,13 +157,14 @@ class RelayPlanner:
             if choice == "off":
                 continue
             if thread.instant_delivery or choice == "instant":
-                key = f"replies:{thread.id}:{theirs[0].id}:user:{slack_id}"
-                plan.messages.append(_message(key, slack_id, self._render.reply_dm(shown, theirs), now))
+                key = RepliesDmKey(thread.id, theirs[0].id, slack_id)
+                dm = DmTarget(slack_id)
+                plan.messages.append(_message(key, dm, self._render.reply_dm(shown, theirs), now))
             else:
                 plan.digest_items.extend(
                     DigestItem(
-                        target=f"user:{slack_id}",
-                        item_key=f"reply:{r.id}",
+                        target=PersonDigest(slack_id).text(),
+                        item_key=ReplyItem(r.id).text(),
                         payload={"thread": shown.model_dump(), "reply": r.model_dump()},
                         created_at=now,
                     )
@@ -175,21 +184,23 @@ class RelayPlanner:
             if subscription.mode == "digest":
                 plan.digest_items.extend(
                     DigestItem(
-                        target=subscription.target,
-                        item_key=f"reply:{r.id}",
+                        target=SubscriptionDigest(subscription.id).text(),
+                        item_key=ReplyItem(r.id).text(),
                         payload={"thread": shown.model_dump(), "reply": r.model_dump()},
                         created_at=now,
                     )
                     for r in replies
                 )
                 continue
-            parent = channel_post_key(thread_id, subscription.channel_id)
-            if self._outbox.get(parent) is None and all(m.key != parent for m in plan.messages):
+            parent = ChannelPostKey(thread_id, subscription.channel_id)
+            posted = parent.text()
+            if self._outbox.get(posted) is None and all(m.key != posted for m in plan.messages):
                 continue  # posted before this channel subscribed: nothing to thread under
+            channel = ChannelTarget(subscription.channel_id)
             for reply in replies:
-                key = f"reply:{reply.id}:channel:{subscription.channel_id}"
+                key = ChannelReplyKey(reply.id, subscription.channel_id)
                 message = self._render.channel_reply(reply)
-                plan.messages.append(_message(key, subscription.channel_id, message, now, parent=parent))
+                plan.messages.append(_message(key, channel, message, now, parent=parent))
 
     def _channel_audience(
         self, thread: Thread, subscriptions: list[Subscription], groups: dict[int, CommunityGroup]
@@ -224,7 +235,18 @@ class RelayPlanner:
 
 
 def _message(
-    key: str, target: str, message: Message, now: datetime, parent: str | None = None
+    key: OutboxKey,
+    target: OutboxTarget,
+    message: Message,
+    now: datetime,
+    parent: ChannelPostKey | None = None,
 ) -> OutboxMessage:
     text, blocks = message
-    return OutboxMessage(key=key, target=target, parent_key=parent, text=text, blocks=blocks, created_at=now)
+    return OutboxMessage(
+        key=key.text(),
+        target=target.text(),
+        parent_key=parent.text() if parent else None,
+        text=text,
+        blocks=blocks,
+        created_at=now,
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Block
 
+from bot.relay.keys import ChannelPostKey
 from emulators import seed
 from emulators.stack import LocalStack
 from store.relay_models import SubscriptionMode
@@ -39,7 +40,7 @@ def test_instant_subscription_posts_a_new_thread_once_and_threads_its_replies(
 
     posts = relay_stack.slack.posts(CHANNEL)
     assert len(posts) == 2
-    parent_ts = relay_stack.store.outbox.get(f"thread:{thread}:channel:{CHANNEL}").ts  # type: ignore[union-attr]
+    parent_ts = relay_stack.store.outbox.get(ChannelPostKey(thread, CHANNEL).text()).ts  # type: ignore[union-attr]
     assert posts[1]["thread_ts"] == parent_ts and "reply_broadcast" not in posts[1]
     assert "Bring snacks" in posts[1]["text"]
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.relay.digests import DigestSender
+from bot.relay.keys import PersonDigest, ReplyItem, SubscriptionDigest, ThreadItem
 from bot.timekeeping import latest_occurrence, zone_or_utc
 from emulators import seed
 from emulators.stack import LocalStack
@@ -36,8 +37,8 @@ def queue_reply(stack: LocalStack, user: str, reply_id: int, at: datetime) -> No
     stack.store.digests.add(
         [
             DigestItem(
-                target=f"user:{user}",
-                item_key=f"reply:{reply_id}",
+                target=PersonDigest(user).text(),
+                item_key=ReplyItem(reply_id).text(),
                 payload={"thread": thread, "reply": reply},
                 created_at=at,
             )
@@ -118,7 +119,10 @@ def test_a_subscription_keeps_its_own_digest_time(relay_stack: LocalStack) -> No
     relay_stack.store.digests.add(
         [
             DigestItem(
-                target=subscription.target, item_key="thread:1", payload={"thread": thread}, created_at=start
+                target=SubscriptionDigest(subscription.id).text(),
+                item_key=ThreadItem(1).text(),
+                payload={"thread": thread},
+                created_at=start,
             )
         ]
     )

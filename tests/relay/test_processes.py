@@ -125,9 +125,8 @@ def test_a_sender_killed_mid_send_leaves_that_message_to_the_survivor(tmp_path: 
         victim.wait(timeout=10)
         [lost] = wait_for(lambda: stack.slack.abandoned, timeout=10)
         store = Store(tmp_path / "shared.db")
-        held = store.file.db.execute(
-            "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND claimed_by IS NOT NULL"
-        ).fetchone()[0]
+        with store.file.read() as db:
+            held = db.table("outbox").count_where("state = 'pending' AND claimed_by IS NOT NULL")
         store.close()
         stack.slack.delays["chat.postMessage"] = 0.1
 

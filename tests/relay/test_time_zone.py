@@ -13,6 +13,7 @@ import pytest
 
 from bot.account_zone import bot_time_zone, find_account_zone, fixed_offset_zone
 from bot.relay.digests import DigestSender
+from bot.relay.keys import SubscriptionDigest, ThreadItem
 from emulators import seed
 from emulators.stack import LocalStack
 from handlers.blocks.relay_messages import SlackRelayRenderer
@@ -114,7 +115,10 @@ def test_channel_digest_comes_at_eight_in_the_default_locations_zone(relay_stack
     relay_stack.store.digests.add(
         [
             DigestItem(
-                target=subscription.target, item_key="thread:1", payload={"thread": thread}, created_at=start
+                target=SubscriptionDigest(subscription.id).text(),
+                item_key=ThreadItem(1).text(),
+                payload={"thread": thread},
+                created_at=start,
             )
         ]
     )

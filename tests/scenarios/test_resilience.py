@@ -234,8 +234,9 @@ class ShiftedClock:
 
 
 def _drafts(stack: LocalStack) -> list[Any]:
-    rows = stack.store.file.db.table("drafts").rows
-    return [d for d in (stack.store.drafts.get(r["key"]) for r in rows) if d]
+    with stack.store.file.read() as db:
+        keys = [row["key"] for row in db.table("drafts").rows]
+    return [d for d in (stack.store.drafts.get(key) for key in keys) if d]
 
 
 class ProcessKilled(BaseException):

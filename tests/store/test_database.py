@@ -19,11 +19,10 @@ def test_database_file_is_private_wal_and_migrated(tmp_path: Path) -> None:
 
     mode = stat.S_IMODE(os.stat(tmp_path / "bot.db").st_mode)
     assert mode == 0o600
-    assert store.file.db.journal_mode == "wal"
     assert store.file.pending_migrations() == []
-    assert {"drafts", "identities", "portal_session", "locations", "groups"} <= set(
-        store.file.db.table_names()
-    )
+    with store.file.read() as db:
+        assert db.journal_mode == "wal"
+        assert {"drafts", "identities", "portal_session", "locations", "groups"} <= set(db.table_names())
 
 
 def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.relay.digests import DigestSender
 from bot.relay.items import DigestEntry, Message, RelayRenderer
+from bot.relay.keys import PersonDigest, SubscriptionDigest
 from bot.timekeeping import zone_or_utc
 from emulators import seed
 from emulators.stack import LocalStack
@@ -90,13 +91,13 @@ def digest_sender(stack: LocalStack, store: Store, renderer: object, now: dateti
 
 def channel_target(stack: LocalStack) -> str:
     subscription = subscribe(stack.store, "CDIGEST", "digest", now=NOW - timedelta(days=1))
-    return subscription.target
+    return SubscriptionDigest(subscription.id).text()
 
 
 @pytest.mark.parametrize(
     "target",
     [
-        lambda stack: f"user:{seed.JANE}",  # a person's digest
+        lambda stack: PersonDigest(seed.JANE).text(),  # a person's digest
         channel_target,  # a channel subscription's digest
     ],
     ids=["person", "channel"],
