@@ -20,6 +20,7 @@ from store.models import Group, Location
 
 log = logging.getLogger(__name__)
 
+# How old the cache may get before a form refreshes it; also how often the scheduler does.
 STALE_AFTER = timedelta(minutes=15)
 
 

@@ -1,20 +1,107 @@
-"""Background jobs inside ``serve``: wiring only; the jobs are plain functions elsewhere."""
+"""Background jobs inside ``serve``: wiring only; the work is done by the services they call.
+
+Each job has an id (``relay.poll``…, shown in logs and ``/newthread status``) and a named
+method, and runs through one wrapper that records its run (``bot.job_runs``).
+"""
 
 from __future__ import annotations
 
+import functools
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import utc_now
+from bot.directory import STALE_AFTER
+from bot.job_runs import (
+    DIRECTORY_REFRESH,
+    DRAFTS_RETRY,
+    RELAY_DELIVER,
+    RELAY_DIGESTS,
+    RELAY_POLL,
+    JobOutcome,
+    Skipped,
+    run_recorded,
+)
 from bot.relay.cycle import Relay
 from bot.retry import DraftNotifier, retry_drafts_exclusively
 from bot.services import Services
+from store.relay_state import RelayStateRepository
 
 DRAFT_RETRY_SECONDS = 30
-DIRECTORY_REFRESH_MINUTES = 15
 DIGEST_CHECK_SECONDS = 60
 DELIVERY_RETRY_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    id: str
+    work: Callable[[], JobOutcome]
+    every: timedelta
+    at_start: bool = False  # also run as the scheduler starts, not only one interval later
+
+
+class BackgroundJobs:
+    """The jobs ``serve`` runs: one method each, returning the outcome ``status`` shows."""
+
+    def __init__(
+        self, services: Services, notifier: DraftNotifier, relay: Relay, *, stop: threading.Event
+    ) -> None:
+        self._services = services
+        self._notifier = notifier
+        self._relay = relay
+        self._stop = stop
+
+    def poll_relay(self) -> JobOutcome:
+        return self._relay.cycle(self._stop)
+
+    def deliver(self) -> JobOutcome:
+        return f"{self._relay.sender.deliver_due(self._stop)} message(s) sent"
+
+    def send_digests(self) -> JobOutcome:
+        return self._relay.digest_cycle(stop=self._stop)
+
+    def retry_drafts(self) -> JobOutcome:
+        attempted = retry_drafts_exclusively(
+            self._relay.leases,
+            poster=self._services.poster,
+            drafts=self._services.store.drafts,
+            notifier=self._notifier,
+            now=utc_now(),
+        )
+        if attempted is None:
+            return Skipped("another bot process is retrying drafts")
+        return f"{attempted} due draft(s) retried"
+
+    def refresh_directory(self) -> JobOutcome:
+        if self._services.directory.refresh():
+            return "locations and groups reloaded"
+        return "Nexudus did not answer: the cached locations and groups are kept"
+
+    def schedule(self, *, poll_seconds: int) -> list[ScheduledJob]:
+        return [
+            ScheduledJob(RELAY_POLL, self.poll_relay, timedelta(seconds=poll_seconds), at_start=True),
+            ScheduledJob(RELAY_DELIVER, self.deliver, timedelta(seconds=DELIVERY_RETRY_SECONDS)),
+            # Digests are due at minute precision in each target's own time zone.
+            ScheduledJob(RELAY_DIGESTS, self.send_digests, timedelta(seconds=DIGEST_CHECK_SECONDS)),
+            ScheduledJob(DRAFTS_RETRY, self.retry_drafts, timedelta(seconds=DRAFT_RETRY_SECONDS)),
+            # Refreshed as often as the cache goes stale, so a form rarely finds it stale.
+            ScheduledJob(DIRECTORY_REFRESH, self.refresh_directory, STALE_AFTER, at_start=True),
+        ]
+
+
+def recorded(job: ScheduledJob, runs: RelayStateRepository) -> Callable[[], None]:
+    """``job`` as APScheduler calls it: named after its method, its run recorded."""
+
+    @functools.wraps(job.work)
+    def run() -> None:
+        run_recorded(job.id, job.work, runs=runs)
+
+    return run
 
 
 def build_scheduler(
@@ -23,33 +110,16 @@ def build_scheduler(
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     )
-    scheduler.add_job(
-        lambda: retry_drafts_exclusively(
-            relay.leases,
-            poster=services.poster,
-            drafts=services.store.drafts,
-            notifier=notifier,
-            now=utc_now(),
-        ),
-        "interval",
-        seconds=DRAFT_RETRY_SECONDS,
-        id="retry_drafts",
-    )
-    scheduler.add_job(
-        services.directory.refresh,
-        "interval",
-        minutes=DIRECTORY_REFRESH_MINUTES,
-        id="refresh_directory",
-        next_run_time=utc_now(),
-    )
-    scheduler.add_job(
-        lambda: relay.run_once(stop), "interval", seconds=poll_seconds, id="relay", next_run_time=utc_now()
-    )
-    # Digests are due at minute precision in each target's own time zone.
-    scheduler.add_job(
-        lambda: relay.digest_pass(stop=stop), "interval", seconds=DIGEST_CHECK_SECONDS, id="digests"
-    )
-    scheduler.add_job(
-        lambda: relay.sender.deliver_due(stop), "interval", seconds=DELIVERY_RETRY_SECONDS, id="deliveries"
-    )
+    jobs = BackgroundJobs(services, notifier, relay, stop=stop)
+    for job in jobs.schedule(poll_seconds=poll_seconds):
+        # APScheduler reads an explicit next_run_time=None as "paused": leave it out instead.
+        first: dict[str, Any] = {"next_run_time": utc_now()} if job.at_start else {}
+        scheduler.add_job(
+            recorded(job, services.store.relay_state),
+            "interval",
+            seconds=job.every.total_seconds(),
+            id=job.id,
+            name=job.id,
+            **first,
+        )
     return scheduler

@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from store.database import SqliteFile
 from store.digests import insert_digest_items
-from store.models import from_text, to_text
+from store.models import Record, from_text, to_text
 from store.outbox import insert_new
 from store.relay_models import DigestItem, OutboxMessage
+
+# m005's job_runs has no outcome column: a failed run's summary is stored behind this mark,
+# written and read back only in this module.
+_FAILED_MARK = "failed: "
+
+
+class JobRun(Record):
+    """A background job's latest run, as ``/newthread status`` shows it."""
+
+    name: str
+    started_at: datetime
+    finished_at: datetime
+    summary: str  # what the job reported, or the error's class and message if it raised
+    failed: bool = False
 
 
 class RelayStateRepository:
@@ -41,25 +56,39 @@ class RelayStateRepository:
         with self._file.transaction() as db:
             db.table("seen_items").delete_where("seen_at < ?", [to_text(moment)])
 
-    def record_run(self, name: str, started: datetime, finished: datetime, summary: str) -> None:
+    def record_run(self, run: JobRun) -> None:
+        """Keep ``run`` as its job's latest run."""
+        summary = _FAILED_MARK + run.summary if run.failed else run.summary
+        row = {
+            "name": run.name,
+            "started_at": to_text(run.started_at),
+            "finished_at": to_text(run.finished_at),
+            "summary": summary,
+        }
         with self._file.transaction() as db:
-            db.table("job_runs").upsert(
-                {
-                    "name": name,
-                    "started_at": to_text(started),
-                    "finished_at": to_text(finished),
-                    "summary": summary,
-                },
-                pk="name",
-            )
+            db.table("job_runs").upsert(row, pk="name")
 
-    def last_run(self, name: str) -> tuple[datetime, str] | None:
+    def last_run(self, name: str) -> JobRun | None:
         row = self._file.get("job_runs", name)
-        if row is None:
-            return None
-        finished = from_text(row["finished_at"])
-        assert finished is not None
-        return finished, str(row["summary"])
+        return _job_run(row) if row else None
+
+    def all_runs(self) -> list[JobRun]:
+        """Every job's latest run, by job name."""
+        with self._file.read() as db:
+            rows = list(db.table("job_runs").rows_where(order_by="name"))
+        return [_job_run(row) for row in rows]
+
+
+def _job_run(row: dict[str, Any]) -> JobRun:
+    summary = str(row["summary"])
+    failed = summary.startswith(_FAILED_MARK)
+    return JobRun(
+        name=row["name"],
+        started_at=datetime.fromisoformat(row["started_at"]),
+        finished_at=datetime.fromisoformat(row["finished_at"]),
+        summary=summary.removeprefix(_FAILED_MARK),
+        failed=failed,
+    )
 
 
 def record_poll(

@@ -7,6 +7,7 @@ message to one sender."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
+from bot.job_runs import RELAY_DIGESTS, RELAY_POLL, JobOutcome, Skipped, run_recorded
 from bot.leases import LeaseKeeper
 from bot.portal import PortalAuthError, PortalError
 from bot.relay.delivery import OutboxSender
@@ -26,7 +28,6 @@ from store.relay_state import record_poll
 
 log = logging.getLogger(__name__)
 
-RELAY_JOB = "relay"
 POLL_LEASE = "poll"
 DIGEST_LEASE = "digests"
 # ``digest --now`` waits this long for a digest pass another process is running.
@@ -48,16 +49,18 @@ class Relay:
         self.leases = LeaseKeeper(self.store.leases)
 
     def run_once(self, stop: threading.Event | None = None, now: datetime | None = None) -> str:
-        """Poll the board (unless another process is polling), record every delivery it
-        calls for, then send what is due."""
+        """One cycle, recorded as ``relay.poll`` (``relay --once``, the demo); returns its summary."""
+        return run_recorded(RELAY_POLL, functools.partial(self.cycle, stop, now), runs=self.store.relay_state)
+
+    def cycle(self, stop: threading.Event | None = None, now: datetime | None = None) -> JobOutcome:
+        """Poll the board (unless another process is polling: then ``Skipped``, as the
+        poll's record is that process's), record every delivery it calls for, then send
+        what is due."""
         started = now or utc_now()
         with self.leases.hold(POLL_LEASE) as polling:
             summary = self._poll(started) if polling else "poll skipped: another bot process is polling"
-        sent = self.sender.deliver_due(stop)
-        summary += f", sent: {sent}"
-        if polling:
-            self.store.relay_state.record_run(RELAY_JOB, started, utc_now(), summary)
-        return summary
+        summary += f", sent: {self.sender.deliver_due(stop)}"
+        return summary if polling else Skipped(summary)
 
     def _poll(self, started: datetime) -> str:
         try:
@@ -98,12 +101,19 @@ class Relay:
         return activity, plan
 
     def digest_pass(self, *, force: bool = False, stop: threading.Event | None = None) -> str:
+        """One digest pass, recorded as ``relay.digests`` (``digest --now``); returns its summary."""
+        work = functools.partial(self.digest_cycle, force=force, stop=stop)
+        return run_recorded(RELAY_DIGESTS, work, runs=self.store.relay_state)
+
+    def digest_cycle(self, *, force: bool = False, stop: threading.Event | None = None) -> JobOutcome:
+        """Record the digests that are due (unless another process is: then ``Skipped``),
+        then send what is due."""
         patience = FORCED_DIGEST_PATIENCE if force else 0.0
         with self.leases.hold(DIGEST_LEASE, patience=patience) as recording:
             recorded = self._record_digests(force) if recording else None
         sent = self.sender.deliver_due(stop)
         if recorded is None:
-            return f"digests skipped: another bot process is recording them, {sent} message(s) sent"
+            return Skipped(f"digests skipped: another bot process is recording them, {sent} message(s) sent")
         return f"{recorded} digest(s) recorded, {sent} message(s) sent"
 
     def _record_digests(self, force: bool) -> int:

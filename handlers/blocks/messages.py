@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected
@@ -9,35 +10,32 @@ from handlers import ids
 from handlers.blocks.text import escape, mrkdwn, plain
 from store.models import Identity
 
-HELP_LINES = [
-    ("/newthread [title]", "open the form to start a Discussion Board thread"),
-    ("/newthread whoami", "show which portal account you post as"),
-    ("/newthread help", "show this list"),
-]
-RELAY_HELP_LINES = [
-    ("/newthread list", "this channel's Discussion Board subscriptions"),
-    (
-        "/newthread subscribe [instant|digest] [location:<id>] [group:<id>] [tag:<name>] [time:HH:MM]",
-        "send new threads (instant) or a daily digest to this channel (admins)",
-    ),
-    ("/newthread unsubscribe [id]", "stop one or all of this channel's subscriptions (admins)"),
-    ("/newthread status", "the relay's last run, waiting and failed deliveries (admins)"),
-]
-ADMIN_HELP_LINES = [
-    ("/newthread link @someone <portal email or user id>", "link a Slack user to a portal account (admins)"),
-    ("/newthread unlink @someone", "remove a manual link (admins)"),
-]
+FORM_HELP = ("/newthread [title]", "open the form to start a Discussion Board thread")
 
 
-def help_text() -> str:
-    rows = [
-        f"`{command}`: {meaning}" for command, meaning in HELP_LINES + RELAY_HELP_LINES + ADMIN_HELP_LINES
-    ]
+def help_text(subcommands: Sequence[tuple[str, str]]) -> str:
+    """The form's line, then one line per subcommand: (usage, what it does)."""
+    rows = [f"`{usage}`: {meaning}" for usage, meaning in [FORM_HELP, *subcommands]]
     return (
         "*Discussion Board commands*\n"
         + "\n".join(rows)
         + "\nOr use the message shortcut *Post to Discussion Board* on any message. "
         + "Reply notifications and your digest time are on the bot's Home tab."
+    )
+
+
+def misspelt_text(word: str, meant: str) -> str:
+    return (
+        f"Unknown subcommand `{escape(word)}`: did you mean `/newthread {meant}`? "
+        "Try `/newthread help` for the list. For a thread with that title, run `/newthread` "
+        "and type the title in the form."
+    )
+
+
+def not_admin_text(name: str) -> str:
+    return (
+        f"Only admins can run `/newthread {name}` "
+        "(workspace admins and owners, and the people in BOT_ADMINS)."
     )
 
 

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import utc_now
 from bot.services import Services
 from bot.timekeeping import parse_clock_time
 from handlers.blocks.text import escape
-from handlers.commands.subcommands import Subcommand
+from handlers.commands.subcommands import Invocation, Reply
 from store.relay_models import Subscription, SubscriptionMode
 
-NOT_ADMIN = "Only admins can subscribe or unsubscribe channels."
 INVITE_FIRST = (
     "I am not in this channel, so I cannot post here. Invite me with "
     "`/invite @Nexudus Board`, then run the command again."
 )
+NOT_A_TIME = "`time:{}` is not a time of day; use HH:MM, e.g. `time:08:30`."
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class SubscribeRequest:
 
 
 def parse_subscribe(argument: str) -> SubscribeRequest:
-    """Words already checked by ``parse_subcommand``: instant|digest, location:, group:, tag:, time:."""
+    """Words already checked by ``subscribe_options``: instant|digest, location:, group:, tag:, time:."""
     mode: SubscriptionMode = "digest"
     numbers: dict[str, int] = {}
     texts: dict[str, str] = {}
@@ -72,14 +71,11 @@ def describe(subscription: Subscription, services: Services) -> str:
     return f"#{subscription.id}: " + ", ".join(parts)
 
 
-def subscribe(
-    subcommand: Subcommand, caller: str, channel_id: str, client: WebClient, *, services: Services
-) -> str:
-    if not services.is_admin(caller):
-        return NOT_ADMIN
-    request = parse_subscribe(subcommand.argument)
+def subscribe(invocation: Invocation, services: Services) -> Reply:
+    request = parse_subscribe(invocation.subcommand.argument)
     if request.digest_time and parse_clock_time(request.digest_time) is None:
-        return f"`time:{escape(request.digest_time)}` is not a time of day; use HH:MM, e.g. `time:08:30`."
+        return Reply(NOT_A_TIME.format(escape(request.digest_time)))
+    channel_id = invocation.channel_id
     subscription = services.store.subscriptions.add(
         channel_id=channel_id,
         mode=request.mode,
@@ -87,7 +83,7 @@ def subscribe(
         group_id=request.group_id,
         tag=request.tag,
         digest_time=request.digest_time,
-        created_by=caller,
+        created_by=invocation.caller,
         now=utc_now(),
     )
     announcement = (
@@ -95,27 +91,25 @@ def subscribe(
     )
     try:
         # Posting the announcement is also how we learn whether we may post here at all.
-        client.chat_postMessage(channel=channel_id, text=announcement)
+        invocation.client.chat_postMessage(channel=channel_id, text=announcement)
     except SlackApiError as error:
         services.store.subscriptions.remove(channel_id, subscription.id)
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
-            return INVITE_FIRST
-        return f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed."
-    return f"Subscribed {describe(subscription, services)}. Private threads never appear in channels."
+            return Reply(INVITE_FIRST)
+        return Reply(f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed.")
+    return Reply(f"Subscribed {describe(subscription, services)}. Private threads never appear in channels.")
 
 
-def unsubscribe(subcommand: Subcommand, caller: str, channel_id: str, *, services: Services) -> str:
-    if not services.is_admin(caller):
-        return NOT_ADMIN
-    which = int(subcommand.argument) if subcommand.argument else None
-    removed = services.store.subscriptions.remove(channel_id, which)
+def unsubscribe(invocation: Invocation, services: Services) -> Reply:
+    argument = invocation.subcommand.argument
+    removed = services.store.subscriptions.remove(invocation.channel_id, int(argument) if argument else None)
     if not removed:
-        return "Nothing to remove: see `/newthread list` for this channel's subscriptions."
-    return f"Removed {removed} subscription(s) from this channel."
+        return Reply("Nothing to remove: see `/newthread list` for this channel's subscriptions.")
+    return Reply(f"Removed {removed} subscription(s) from this channel.")
 
 
-def list_subscriptions(channel_id: str, *, services: Services) -> str:
-    found = services.store.subscriptions.in_channel(channel_id)
+def list_subscriptions(invocation: Invocation, services: Services) -> Reply:
+    found = services.store.subscriptions.in_channel(invocation.channel_id)
     if not found:
-        return "This channel has no Discussion Board subscriptions. Admins: `/newthread subscribe`."
-    return "*This channel's subscriptions*\n" + "\n".join(describe(s, services) for s in found)
+        return Reply("This channel has no Discussion Board subscriptions. Admins: `/newthread subscribe`.")
+    return Reply("*This channel's subscriptions*\n" + "\n".join(describe(s, services) for s in found))

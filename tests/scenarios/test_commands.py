@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.job_runs import JOB_IDS, RELAY_POLL
 from emulators import seed
 from emulators.slack_driver import sign
 from emulators.stack import LocalStack
 from handlers import ids
-from tests.conftest import wait_for
+from handlers.commands.table import SUBCOMMANDS
+from tests.conftest import open_modal, wait_for
 
 
 def reply(stack: LocalStack, user: str, text: str) -> str:
@@ -36,7 +38,37 @@ def test_help_lists_every_subcommand(stack: LocalStack) -> None:
         "/newthread status",
     ):
         assert subcommand in text
+    for row in SUBCOMMANDS:  # generated from the table: a new row is listed without editing help
+        assert f"`/newthread {row.name}" in text
     assert stack.slack.calls_to("views.open") == []
+
+
+def test_an_unknown_subcommand_says_so_and_runs_nothing(stack: LocalStack) -> None:
+    text = reply(stack, seed.ADMIN, "statsu")
+
+    assert "Unknown subcommand `statsu`: did you mean `/newthread status`?" in text
+    assert "Try `/newthread help`" in text
+    assert "Last relay run" not in text and stack.slack.calls_to("views.open") == []
+
+
+def test_text_that_is_not_a_subcommand_is_the_title(stack: LocalStack) -> None:
+    view = open_modal(stack, text="some title")
+
+    fields = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert fields[ids.TITLE_BLOCK]["initial_value"] == "some title"
+
+
+def test_status_lists_each_job_with_its_last_run(stack: LocalStack) -> None:
+    stack.bot.relay.run_once()
+
+    text = reply(stack, seed.ADMIN, "status")
+
+    run = stack.store.relay_state.last_run(RELAY_POLL)
+    assert run is not None
+    assert f"Last relay run (`relay.poll`): {run.finished_at:%Y-%m-%d %H:%M} UTC" in text
+    for job_id in JOB_IDS:
+        assert f"(`{job_id}`)" in text
+    assert "Last draft retry (`drafts.retry`): not yet." in text
 
 
 def test_whoami_names_the_portal_account_and_how_it_was_linked(stack: LocalStack) -> None:

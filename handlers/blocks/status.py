@@ -1,0 +1,69 @@
+"""``/newthread status``: each background job's last run, and the deliveries that are stuck."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.job_runs import DIRECTORY_REFRESH, DRAFTS_RETRY, JOB_IDS, RELAY_DELIVER, RELAY_DIGESTS, RELAY_POLL
+from handlers import ids
+from handlers.blocks.text import escape, mrkdwn, plain
+from store.relay_models import OutboxMessage
+from store.relay_state import JobRun
+
+# What each job is, in words; a test checks that every job has one.
+JOB_LABELS = {
+    RELAY_POLL: "relay run",
+    RELAY_DELIVER: "delivery pass",
+    RELAY_DIGESTS: "digest pass",
+    DRAFTS_RETRY: "draft retry",
+    DIRECTORY_REFRESH: "directory refresh",
+}
+
+
+@dataclass(frozen=True)
+class Deliveries:
+    waiting: int
+    failed: int
+    retrying: Sequence[OutboxMessage]  # waiting after an error: the first few
+    failures: Sequence[OutboxMessage]  # given up: the first few
+
+
+def status_message(runs: Sequence[JobRun], deliveries: Deliveries) -> tuple[str, list[dict[str, Any]]]:
+    """Every job in ``JOB_IDS`` order (runs of jobs no longer scheduled are left out)."""
+    latest = {run.name: run for run in runs}
+    lines = [job_line(job_id, latest.get(job_id)) for job_id in JOB_IDS]
+    lines.append(f"Deliveries waiting: {deliveries.waiting}. Failed: {deliveries.failed}.")
+    lines += [
+        f"• retrying `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or '')}"
+        for m in deliveries.retrying
+    ]
+    lines += [
+        f"• failed `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or 'unknown')}"
+        for m in deliveries.failures
+    ]
+    text = "\n".join(lines)
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(text)}]
+    if deliveries.failed:
+        blocks.append({"type": "actions", "elements": [_replay_button(deliveries.failed)]})
+    return text, blocks
+
+
+def job_line(job_id: str, run: JobRun | None) -> str:
+    label = f"Last {JOB_LABELS[job_id]} (`{job_id}`)"
+    if run is None:
+        return f"{label}: not yet."
+    took = (run.finished_at - run.started_at).total_seconds()
+    outcome = f":x: failed: {escape(run.summary)}" if run.failed else escape(run.summary)
+    return f"{label}: {run.finished_at:%Y-%m-%d %H:%M} UTC ({took:.1f} s): {outcome}"
+
+
+def _replay_button(failed: int) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": ids.REPLAY_FAILED_ACTION,
+        "style": "primary",
+        "text": plain(f"Replay {failed} failed"),
+        "value": "replay",
+    }
