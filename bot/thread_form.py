@@ -19,6 +19,10 @@ TAGS_MAX = 20
 GUESTS_MAX = 30
 ZOOM_ID_MAX = 30
 ZOOM_PASSCODE_MAX = 32
+# Ceilings of the modal's boxes alone: the server holds the parsed tags to TAGS_MAX and
+# TAG_MAX, and a join link to being an https address.
+TAGS_INPUT_MAX = 500
+ZOOM_LINK_INPUT_MAX = 500
 
 
 class ZoomMeeting(BaseModel):

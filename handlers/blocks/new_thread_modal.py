@@ -6,7 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 from bot.portal.models import GroupAccess
-from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX
+from bot.thread_form import (
+    MESSAGE_MAX,
+    SUBJECT_MAX,
+    TAGS_INPUT_MAX,
+    ZOOM_ID_MAX,
+    ZOOM_LINK_INPUT_MAX,
+    ZOOM_PASSCODE_MAX,
+)
 from handlers import ids
 from handlers.blocks.elements import OPTIONS_MAX, option, static_select, text_input
 from handlers.blocks.text import mrkdwn, plain
@@ -65,7 +72,7 @@ def new_thread_modal(state: ModalState, locations: list[Location], groups: list[
             "Tags",
             state.tags,
             optional=True,
-            max_length=500,
+            max_length=TAGS_INPUT_MAX,
             placeholder="events, kitchen, lost-and-found",
             hint="Separate tags with commas.",
         )
@@ -193,7 +200,7 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
             "Zoom join link",
             state.zoom_join_url,
             placeholder="https://zoom.us/j/…",
-            max_length=500,
+            max_length=ZOOM_LINK_INPUT_MAX,
         ),
         text_input(
             ids.ZOOM_ID_BLOCK,
@@ -201,7 +208,7 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
             "Meeting ID",
             state.zoom_meeting_id,
             optional=True,
-            max_length=30,
+            max_length=ZOOM_ID_MAX,
         ),
         text_input(
             ids.ZOOM_PASSCODE_BLOCK,
@@ -209,7 +216,7 @@ def _zoom_blocks(state: ModalState) -> list[dict[str, Any]]:
             "Passcode",
             state.zoom_passcode,
             optional=True,
-            max_length=32,
+            max_length=ZOOM_PASSCODE_MAX,
         ),
         {
             "type": "input",
