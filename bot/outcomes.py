@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.thread_form import FormField
+
 
 @dataclass(frozen=True)
 class Posted:
@@ -16,9 +18,9 @@ class Posted:
 
 @dataclass(frozen=True)
 class Rejected:
-    """Input the user must change, by form field (``subject``, ``guest_slack_ids``…)."""
+    """Input the user must change, by the place in the form that shows it."""
 
-    errors: dict[str, str]
+    errors: dict[FormField, str]
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from bot.portal.bodies import to_portal_html
 from bot.portal.models import GroupAccess, NewThread
 from bot.sent_threads import CLOCK_SLACK, find_sent_thread
 from bot.slack_people import SlackPeople
-from bot.thread_form import NewThreadForm
+from bot.thread_form import FormField, NewThreadForm
 from bot.thread_links import thread_url
 from store.drafts import DraftRepository
 from store.models import Draft, Identity
@@ -46,18 +46,25 @@ GONE_REASON = (
     "if it still fails, ask an admin to check the portal accounts."
 )
 
-# Nexudus PropertyName → the form field that holds it.
+# Nexudus PropertyName → where the form shows its error. Every property NewThread sends
+# is here (a test checks); one Nexudus names that we never sent goes on top too, named.
 PROPERTY_FIELDS = {
-    "Subject": "subject",
-    "Message": "message",
-    "BusinessId": "business_id",
-    "Business": "business_id",
-    "CommunityGroupId": "group_id",
-    "CommunityGroup": "group_id",
-    "Tags": "tags",
-    "Guests": "guest_slack_ids",
-    "ZoomEventData": "zoom_join_url",
-    "IncludeZoomInvite": "zoom_join_url",
+    "Subject": FormField.SUBJECT,
+    "Message": FormField.MESSAGE,
+    "BusinessId": FormField.LOCATION,
+    "Business": FormField.LOCATION,
+    "CommunityGroupId": FormField.GROUP,
+    "CommunityGroup": FormField.GROUP,
+    "Tags": FormField.TAGS,
+    "Guests": FormField.GUESTS,
+    "ZoomEventData": FormField.ZOOM_JOIN_URL,
+    "IncludeZoomInvite": FormField.ZOOM_JOIN_URL,
+    # Filled in by the bot or by the options checkboxes, not typed in a field.
+    "UserId": FormField.GENERAL,
+    "CoworkerId": FormField.GENERAL,
+    "SystemId": FormField.GENERAL,
+    "InstantDelivery": FormField.GENERAL,
+    "Private": FormField.GENERAL,
 }
 
 
@@ -118,7 +125,7 @@ class ThreadPoster:
             names = ", ".join(unmapped)
             return Rejected(
                 {
-                    "guest_slack_ids": f"No portal account found for {names}. "
+                    FormField.GUESTS: f"No portal account found for {names}. "
                     "Remove them, or ask an admin to link them."
                 }
             )
@@ -129,7 +136,7 @@ class ThreadPoster:
                 thread_id = self._portal.create_thread(thread)
             except PortalRejected as error:
                 self._drafts.fail(draft.key, str(error), self._clock())
-                return Rejected(_field_errors(error))
+                return Rejected(field_errors(error))
             except PortalNotFound:
                 return self._someone_gone(draft, form)
         self._drafts.mark_posted(draft.key, thread_id, self._clock())
@@ -190,7 +197,7 @@ class ThreadPoster:
         """A 401 on create that a fresh token still gets: a record the body names is gone."""
         self._identities.forget_lookups([draft.slack_user_id, *form.guest_slack_ids])
         self._drafts.fail(draft.key, "a person named on it is gone from Nexudus", self._clock())
-        field = "guest_slack_ids" if form.guest_slack_ids else "subject"
+        field = FormField.GUESTS if form.guest_slack_ids else FormField.GENERAL
         return Rejected({field: GONE_REASON})
 
     def _shared(self, form: NewThreadForm, poster: Identity, posted: Posted) -> Posted:
@@ -231,13 +238,14 @@ def _with_problem(posted: Posted, problem: str | None) -> Posted:
     return Posted(posted.thread_id, posted.subject, posted.url, problem)
 
 
-def _field_errors(error: PortalRejected) -> dict[str, str]:
-    found: dict[str, str] = {}
+def field_errors(error: PortalRejected) -> dict[FormField, str]:
+    """Nexudus's refusal by place in the form; what is not a field's own names its property."""
+    found: dict[FormField, str] = {}
     for item in error.errors or []:
-        field = PROPERTY_FIELDS.get(item.property_name, "subject")
-        prefix = "" if item.property_name in PROPERTY_FIELDS else f"{item.property_name}: "
+        field = PROPERTY_FIELDS.get(item.property_name, FormField.GENERAL)
+        prefix = f"{item.property_name}: " if field is FormField.GENERAL else ""
         found.setdefault(field, f"Nexudus says: {prefix}{item.message}")
-    return found or {"subject": f"Nexudus says: {error}"}
+    return found or {FormField.GENERAL: f"Nexudus says: {error}"}
 
 
 def _reason(error: Exception) -> str:

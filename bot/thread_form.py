@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -110,6 +111,47 @@ class NewThreadForm(BaseModel):
         return ",".join(self.tags) or None
 
 
+class FormField(StrEnum):
+    """Where in the form an error is shown: each has a block in the modal (``handlers.forms``)."""
+
+    LOCATION = "business_id"
+    SUBJECT = "subject"
+    MESSAGE = "message"
+    GROUP = "group_id"
+    TAGS = "tags"
+    GUESTS = "guest_slack_ids"
+    ZOOM_JOIN_URL = "zoom_join_url"
+    ZOOM_MEETING_ID = "zoom_meeting_id"
+    ZOOM_PASSCODE = "zoom_passcode"
+    ZOOM_START_TIME = "zoom_start_time"
+    # Not one field's fault (Nexudus naming a property the member did not type, a forged
+    # payload): shown above the fields.
+    GENERAL = "general"
+
+
+# NewThreadForm's fields → where their errors show (tests check every field is here).
+# Options, the share channel and the source come from checkboxes and metadata we wrote:
+# only a forged payload makes them wrong, so they have no place of their own.
+FORM_FIELDS = {
+    "business_id": FormField.LOCATION,
+    "subject": FormField.SUBJECT,
+    "message": FormField.MESSAGE,
+    "group_id": FormField.GROUP,
+    "tags": FormField.TAGS,
+    "guest_slack_ids": FormField.GUESTS,
+    "zoom": FormField.ZOOM_JOIN_URL,  # the meeting as a whole: its link is what is missing
+    "private": FormField.GENERAL,
+    "instant_delivery": FormField.GENERAL,
+    "share_channel_id": FormField.GENERAL,
+    "source": FormField.GENERAL,
+}
+ZOOM_FIELDS = {
+    "join_url": FormField.ZOOM_JOIN_URL,
+    "meeting_id": FormField.ZOOM_MEETING_ID,
+    "passcode": FormField.ZOOM_PASSCODE,
+    "start_time": FormField.ZOOM_START_TIME,
+}
+
 _FRIENDLY = {
     ("business_id", "missing"): "Choose a location",
     ("business_id", "int_type"): "Choose a location",
@@ -124,12 +166,19 @@ _FRIENDLY = {
 }
 
 
-def form_errors(error: ValidationError) -> dict[str, str]:
-    """One readable message per form field (``zoom.join_url`` → ``zoom_join_url``)."""
-    found: dict[str, str] = {}
+def form_errors(error: ValidationError) -> dict[FormField, str]:
+    """One readable message per form field (``zoom.join_url`` → ``ZOOM_JOIN_URL``)."""
+    found: dict[FormField, str] = {}
     for item in error.errors():
-        field = "_".join(str(part) for part in item["loc"][:2] if isinstance(part, str))
-        top = str(item["loc"][0]) if item["loc"] else "subject"
+        top = str(item["loc"][0]) if item["loc"] else ""
         message = _FRIENDLY.get((top, item["type"])) or str(item["msg"]).removeprefix("Value error, ")
-        found.setdefault(field or "subject", message)
+        found.setdefault(_field_at(item["loc"]), message)
     return found
+
+
+def _field_at(loc: tuple[int | str, ...]) -> FormField:
+    if not loc:
+        return FormField.GENERAL  # a check of the whole form
+    if loc[0] == "zoom" and len(loc) > 1:
+        return ZOOM_FIELDS[str(loc[1])]
+    return FORM_FIELDS[str(loc[0])]

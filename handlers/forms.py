@@ -7,28 +7,31 @@ domain's ``NewThreadForm`` or raises ``FormInvalid`` with ``{block_id: message}`
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from bot.thread_form import NewThreadForm, SlackSource, form_errors
+from bot.thread_form import FormField, NewThreadForm, SlackSource, form_errors
 from handlers import ids
 
-# Form field (as named by bot.thread_form.form_errors) → the block that shows its error.
+# The block that shows each place's errors (tests check every FormField is here, in the modal).
 FIELD_BLOCKS = {
-    "business_id": ids.LOCATION_BLOCK,
-    "subject": ids.TITLE_BLOCK,
-    "message": ids.MESSAGE_BLOCK,
-    "group_id": ids.GROUP_BLOCK,
-    "tags": ids.TAGS_BLOCK,
-    "guest_slack_ids": ids.GUESTS_BLOCK,
-    "zoom": ids.ZOOM_LINK_BLOCK,
-    "zoom_join_url": ids.ZOOM_LINK_BLOCK,
-    "zoom_meeting_id": ids.ZOOM_ID_BLOCK,
-    "zoom_passcode": ids.ZOOM_PASSCODE_BLOCK,
-    "zoom_start_time": ids.ZOOM_START_BLOCK,
+    FormField.LOCATION: ids.LOCATION_BLOCK,
+    FormField.SUBJECT: ids.TITLE_BLOCK,
+    FormField.MESSAGE: ids.MESSAGE_BLOCK,
+    FormField.GROUP: ids.GROUP_BLOCK,
+    FormField.TAGS: ids.TAGS_BLOCK,
+    FormField.GUESTS: ids.GUESTS_BLOCK,
+    FormField.ZOOM_JOIN_URL: ids.ZOOM_LINK_BLOCK,
+    FormField.ZOOM_MEETING_ID: ids.ZOOM_ID_BLOCK,
+    FormField.ZOOM_PASSCODE: ids.ZOOM_PASSCODE_BLOCK,
+    FormField.ZOOM_START_TIME: ids.ZOOM_START_BLOCK,
+    # Slack shows errors only under an input block: the title is the first one every form
+    # has (the location select is left out when there is one location).
+    FormField.GENERAL: ids.TITLE_BLOCK,
 }
 
 
@@ -139,11 +142,11 @@ def to_form(state: ModalState) -> NewThreadForm:
         raise FormInvalid(blocks_for(form_errors(error), state)) from error
 
 
-def blocks_for(field_errors: dict[str, str], state: ModalState) -> dict[str, str]:
-    """Field errors keyed by block id; a field with no block of its own lands on the title."""
+def blocks_for(field_errors: Mapping[FormField, str], state: ModalState) -> dict[str, str]:
+    """Errors keyed by the id of the block that shows them in this modal."""
     errors: dict[str, str] = {}
-    for name, message in field_errors.items():
-        block = FIELD_BLOCKS.get(name, ids.TITLE_BLOCK)
+    for place, message in field_errors.items():
+        block = FIELD_BLOCKS[place]
         if block == ids.LOCATION_BLOCK and state.fixed_business_id:
             block = ids.TITLE_BLOCK
         if block == ids.GROUP_BLOCK:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from bot.thread_form import NewThreadForm, ZoomMeeting, form_errors
+from bot.thread_form import FormField, NewThreadForm, ZoomMeeting, form_errors
 
 
 def form(**fields: object) -> NewThreadForm:
@@ -33,14 +33,17 @@ def test_subject_and_message_are_trimmed_and_required() -> None:
     with pytest.raises(ValidationError) as caught:
         form(subject="  ", message="\n")
 
-    assert form_errors(caught.value) == {"subject": "Give the thread a title", "message": "Write a message"}
+    assert form_errors(caught.value) == {
+        FormField.SUBJECT: "Give the thread a title",
+        FormField.MESSAGE: "Write a message",
+    }
 
 
 def test_too_many_tags_are_refused() -> None:
     with pytest.raises(ValidationError) as caught:
         form(tags=",".join(f"t{i}" for i in range(21)))
 
-    assert "at most 20" in form_errors(caught.value)["tags"]
+    assert "at most 20" in form_errors(caught.value)[FormField.TAGS]
 
 
 def test_zoom_event_data_keys() -> None:

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import utc_now
 from bot.outcomes import Busy, NotLinked, Outcome, Posted, Rejected
 from bot.services import Services
-from bot.thread_form import NewThreadForm
+from bot.thread_form import FormField, NewThreadForm
 from handlers.blocks.result_views import busy_view, deferred_view, not_linked_view, posted_view, posting_view
 from handlers.forms import FormInvalid, ModalState, blocks_for, read_view, to_form
 from handlers.modal_opener import rebuild_form
@@ -82,7 +82,7 @@ def _check_group(form: NewThreadForm, state: ModalState, services: Services) -> 
         return
     group = services.directory.group(form.group_id)
     if group is not None and group.business_id != form.business_id:
-        raise FormInvalid(blocks_for({"group_id": "Choose a group of this location"}, state))
+        raise FormInvalid(blocks_for({FormField.GROUP: "Choose a group of this location"}, state))
 
 
 def _result_view(outcome: Outcome) -> dict[str, Any]:
