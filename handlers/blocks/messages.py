@@ -84,6 +84,13 @@ def draft_notice(subject: str, key: str, outcome: Outcome) -> tuple[str, list[di
     return text, [{"type": "section", "text": mrkdwn(text)}, {"type": "actions", "elements": buttons}]
 
 
+def not_your_draft_text(owner_slack_id: str) -> str:
+    """For someone pressing Retry or Edit on another member's draft: only its author may."""
+    # A mention names the author in the reader's Slack without a users.info call, and an
+    # ephemeral reply notifies nobody.
+    return f"This draft is <@{owner_slack_id}>'s: only they can retry or edit it."
+
+
 def _waiting_text(title: str, outcome: Outcome) -> str:
     if isinstance(outcome, Deferred):
         return (
