@@ -148,6 +148,15 @@ def test_a_lease_has_one_holder_until_it_expires(two_stores: tuple[Store, Store]
     assert b.leases.holder("poll", NOW + TTL) == ("B", NOW + 2 * TTL)
 
 
+def test_nobody_holds_a_lease_once_its_time_is_up(two_stores: tuple[Store, Store]) -> None:
+    a, b = two_stores
+    assert b.leases.holder("poll", NOW) is None
+    a.leases.acquire("poll", "A", TTL, NOW)
+
+    assert b.leases.holder("poll", NOW + TTL - timedelta(seconds=1)) == ("A", NOW + TTL)
+    assert b.leases.holder("poll", NOW + TTL) is None  # its row is still there, lapsed
+
+
 def test_renewal_keeps_a_lease_and_fails_once_it_was_taken(two_stores: tuple[Store, Store]) -> None:
     a, b = two_stores
     a.leases.acquire("poll", "A", TTL, NOW)

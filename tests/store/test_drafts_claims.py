@@ -5,9 +5,7 @@ Times are explicit: a claim goes stale after ``STALE_CLAIM`` by the arguments gi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,13 +14,6 @@ from store.drafts import STALE_CLAIM
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "bot.db")
-    yield opened
-    opened.close()
 
 
 def left_posting(store: Store, key: str = "k") -> None:
