@@ -15,17 +15,25 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.admins import Admins
+from bot.channel_subscriptions import ChannelSubscriptions
+from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.directory import Directory
+from bot.drafts_desk import DraftsDesk
+from bot.form_choices import FormChoices
+from bot.home import Home
 from bot.identity import IdentityService
 from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
-from bot.services import Services
 from bot.slack_people import SlackPeople
+from bot.status import BotStatus
+from bot.thread_actions import ThreadActions
 from handlers import register_handlers
 from handlers.blocks.relay_messages import SlackRelayRenderer
+from handlers.commands.table import SubcommandDeps
 from handlers.notices import SlackNotices
 from store import Store
 
@@ -39,10 +47,21 @@ LISTENER_THREADS = 48
 
 @dataclass
 class BotApp:
+    """The Bolt app and the services behind it, for the command line, the scheduler and tests."""
+
     app: App
-    services: Services
+    store: Store
+    people: SlackPeople
+    identities: IdentityService
+    directory: Directory
+    poster: ThreadPoster
+    drafts: DraftsDesk
+    home: Home
     notices: SlackNotices
     relay: Relay
+    # Work that must not hold up an ack: Nexudus calls, cache refreshes.
+    background: ThreadPoolExecutor
+    clock: Clock
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -71,33 +90,9 @@ def create_app(
     portal: NexudusClient,
     client: WebClient | None = None,
     token_verification: bool = False,
+    clock: Clock = utc_now,
 ) -> BotApp:
     client = client or slack_client(settings)
-    people = SlackPeople(client)
-    identities = IdentityService(portal=portal, people=people, identities=store.identities)
-    directory = Directory(portal=portal, cache=store.directory)
-    notices = SlackNotices(client, directory=directory, drafts=store.drafts, people=people)
-    poster = ThreadPoster(
-        portal=portal,
-        identities=identities,
-        people=people,
-        drafts=store.drafts,
-        sharer=notices,
-        thread_url_template=settings.thread_url_template,
-    )
-    services = Services(
-        store=store,
-        portal=portal,
-        people=people,
-        identities=identities,
-        directory=directory,
-        poster=poster,
-        admins=settings.admins,
-        background=ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal"),
-        digest_time=settings.digest_time,
-        thread_url_template=settings.thread_url_template,
-    )
-    relay = build_relay(settings, services, client, SlackRelayRenderer())
     secret = settings.slack_signing_secret
     app = LoggedApp(
         client=client,
@@ -108,8 +103,83 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     app.error(_log_error)
-    register_handlers(app, services=services, notices=notices, relay=relay)
-    return BotApp(app=app, services=services, notices=notices, relay=relay)
+    bot = _services(app, settings, store, portal, clock)
+    register_handlers(
+        app,
+        choices=FormChoices(
+            identities=bot.identities, directory=bot.directory, background=bot.background, clock=clock
+        ),
+        drafts=bot.drafts,
+        notices=bot.notices,
+        home=bot.home,
+        thread_actions=ThreadActions(identities=bot.identities, portal=portal),
+        admins=Admins(settings.admins, bot.people),
+        subcommands=SubcommandDeps(
+            identities=bot.identities,
+            channels=ChannelSubscriptions(
+                subscriptions=store.subscriptions,
+                directory=bot.directory,
+                default_digest_time=settings.digest_time,
+                clock=clock,
+            ),
+            status=BotStatus(
+                outbox=store.outbox,
+                runs=store.relay_state,
+                deliver=bot.relay.sender.deliver_due,
+                background=bot.background,
+            ),
+        ),
+    )
+    return bot
+
+
+def _services(app: App, settings: Settings, store: Store, portal: NexudusClient, clock: Clock) -> BotApp:
+    client = app.client
+    people = SlackPeople(client)
+    identities = IdentityService(portal=portal, people=people, identities=store.identities, clock=clock)
+    directory = Directory(portal=portal, cache=store.directory)
+    notices = SlackNotices(client, directory=directory, drafts=store.drafts, people=people)
+    poster = ThreadPoster(
+        portal=portal,
+        identities=identities,
+        people=people,
+        drafts=store.drafts,
+        sharer=notices,
+        thread_url_template=settings.thread_url_template,
+        clock=clock,
+    )
+    background = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal")
+    drafts = DraftsDesk(
+        drafts=store.drafts,
+        poster=poster,
+        background=background,
+        thread_url_template=settings.thread_url_template,
+        clock=clock,
+    )
+    home = Home(
+        identities=identities,
+        people=people,
+        portal=portal,
+        preferences=store.preferences,
+        subjects=store.thread_subjects,
+        default_digest_time=settings.digest_time,
+        thread_url_template=settings.thread_url_template,
+        clock=clock,
+    )
+    relay = build_relay(
+        settings,
+        store=store,
+        portal=portal,
+        people=people,
+        directory=directory,
+        client=client,
+        renderer=SlackRelayRenderer(),
+        clock=clock,
+    )
+    return BotApp(
+        app, store, people, identities, directory, poster, drafts, home, notices, relay,
+        background, clock,
+    )  # fmt: skip
 
 
 class LoggedApp(App):

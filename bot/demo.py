@@ -21,7 +21,7 @@ COMMUNITY = "CCOMMUNITY"
 def run_demo(out: TextIO) -> int:
     with LocalStack() as stack:
         out.write("Started local emulators of Slack and Nexudus, and the bot in HTTP mode.\n\n")
-        stack.bot.services.directory.refresh()
+        stack.bot.directory.refresh()
         stack.bot.relay.run_once()  # the relay starts watching the board from now
         out.write("1. Jane types: /newthread Lost keys near the kitchen\n")
         stack.driver.slash(seed.JANE, "Lost keys near the kitchen")

@@ -30,7 +30,7 @@ def run_job(settings: Settings, job: str, out: TextIO) -> int:
             bot.relay.sender.claim_for = timedelta(seconds=float(claim_seconds))
         summary = bot.relay.run_once() if job == "relay" else bot.relay.digest_pass(force=True)
         out.write(summary + "\n")
-        bot.services.background.shutdown(wait=True)
+        bot.background.shutdown(wait=True)
     finally:
         portal.close()
         store.close()

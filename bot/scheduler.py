@@ -15,8 +15,8 @@ from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.clock import utc_now
-from bot.directory import STALE_AFTER
+from bot.clock import Clock, utc_now
+from bot.directory import STALE_AFTER, Directory
 from bot.job_runs import (
     DIRECTORY_REFRESH,
     DRAFTS_RETRY,
@@ -27,9 +27,10 @@ from bot.job_runs import (
     Skipped,
     run_recorded,
 )
+from bot.posting import ThreadPoster
 from bot.relay.cycle import Relay
 from bot.retry import DraftNotifier, retry_drafts_exclusively
-from bot.services import Services
+from store.drafts import DraftRepository
 from store.relay_state import RelayStateRepository
 
 DRAFT_RETRY_SECONDS = 30
@@ -49,9 +50,20 @@ class BackgroundJobs:
     """The jobs ``serve`` runs: one method each, returning the outcome ``status`` shows."""
 
     def __init__(
-        self, services: Services, notifier: DraftNotifier, relay: Relay, *, stop: threading.Event
+        self,
+        *,
+        poster: ThreadPoster,
+        drafts: DraftRepository,
+        directory: Directory,
+        notifier: DraftNotifier,
+        relay: Relay,
+        stop: threading.Event,
+        clock: Clock = utc_now,
     ) -> None:
-        self._services = services
+        self._poster = poster
+        self._drafts = drafts
+        self._directory = directory
+        self._clock = clock
         self._notifier = notifier
         self._relay = relay
         self._stop = stop
@@ -68,17 +80,17 @@ class BackgroundJobs:
     def retry_drafts(self) -> JobOutcome:
         attempted = retry_drafts_exclusively(
             self._relay.leases,
-            poster=self._services.poster,
-            drafts=self._services.store.drafts,
+            poster=self._poster,
+            drafts=self._drafts,
             notifier=self._notifier,
-            now=utc_now(),
+            now=self._clock(),
         )
         if attempted is None:
             return Skipped("another bot process is retrying drafts")
         return f"{attempted} due draft(s) retried"
 
     def refresh_directory(self) -> JobOutcome:
-        if self._services.directory.refresh():
+        if self._directory.refresh():
             return "locations and groups reloaded"
         return "Nexudus did not answer: the cached locations and groups are kept"
 
@@ -105,17 +117,16 @@ def recorded(job: ScheduledJob, runs: RelayStateRepository) -> Callable[[], None
 
 
 def build_scheduler(
-    services: Services, notifier: DraftNotifier, relay: Relay, *, poll_seconds: int, stop: threading.Event
+    jobs: BackgroundJobs, runs: RelayStateRepository, *, poll_seconds: int, clock: Clock = utc_now
 ) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60}
     )
-    jobs = BackgroundJobs(services, notifier, relay, stop=stop)
     for job in jobs.schedule(poll_seconds=poll_seconds):
         # APScheduler reads an explicit next_run_time=None as "paused": leave it out instead.
-        first: dict[str, Any] = {"next_run_time": utc_now()} if job.at_start else {}
+        first: dict[str, Any] = {"next_run_time": clock()} if job.at_start else {}
         scheduler.add_job(
-            recorded(job, services.store.relay_state),
+            recorded(job, runs),
             "interval",
             seconds=job.every.total_seconds(),
             id=job.id,

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackClientError
 from bot.app import connect_portal, create_app
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer
-from bot.scheduler import build_scheduler
+from bot.scheduler import BackgroundJobs, build_scheduler
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -32,9 +32,16 @@ def serve(settings: Settings) -> int:
         store.close()
         return 1
     stop = threading.Event()
-    scheduler = build_scheduler(
-        bot.services, bot.notices, bot.relay, poll_seconds=settings.poll_seconds, stop=stop
+    jobs = BackgroundJobs(
+        poster=bot.poster,
+        drafts=store.drafts,
+        directory=bot.directory,
+        notifier=bot.notices,
+        relay=bot.relay,
+        stop=stop,
+        clock=bot.clock,
     )
+    scheduler = build_scheduler(jobs, store.relay_state, poll_seconds=settings.poll_seconds, clock=bot.clock)
 
     def on_signal(signum: int, frame: FrameType | None) -> None:
         log.info("received %s, shutting down", signal.Signals(signum).name)
@@ -63,7 +70,7 @@ def serve(settings: Settings) -> int:
     finally:
         # A running job finishes its current send (the stop event halts it between sends).
         scheduler.shutdown(wait=True)
-        bot.services.background.shutdown(wait=True)
+        bot.background.shutdown(wait=True)
         portal.close()
         store.close()
     return 0

@@ -46,6 +46,7 @@ class FakeSlack:
         self.delays: dict[str, float] = {}  # method → seconds before Slack acts on a call
         self.abandoned: list[SlackCall] = []  # delayed calls whose caller hung up: not acted on
         self._triggers: dict[str, float] = {}
+        self.home_hashes: dict[str, str] = {}  # user → the hash of their published Home tab
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._route)
@@ -165,7 +166,14 @@ class FakeSlack:
         return self._view(args)
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        return self._view(args)
+        # Slack refuses a publish whose hash is not the current view's: a newer one is there.
+        user, sent = str(args.get("user_id")), args.get("hash")
+        with self._lock:
+            if sent and sent != self.home_hashes.get(user):
+                return {"ok": False, "error": "hash_conflict"}
+            answer = self._view(args)
+            answer["view"]["hash"] = self.home_hashes[user] = f"h{next(self._counter)}"
+        return answer
 
     def _view(self, args: dict[str, Any], view_id: Any = None) -> dict[str, Any]:
         view = dict(args.get("view") or {})

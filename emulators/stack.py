@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Any
 
 from bot.app import BotApp, create_app
+from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer
 from bot.portal import NexudusClient
@@ -29,6 +30,7 @@ class LocalStack:
         directory: Path | None = None,
         seed: bool = True,
         limiter: RateLimiter | None = None,
+        clock: Clock = utc_now,
         **settings: Any,
     ) -> None:
         self._tmp = None if directory else tempfile.TemporaryDirectory()
@@ -57,7 +59,7 @@ class LocalStack:
             sessions=self.store.portal_session,
             limiter=self.limiter,
         )
-        self.bot: BotApp = create_app(self.settings, store=self.store, portal=self.portal)
+        self.bot: BotApp = create_app(self.settings, store=self.store, portal=self.portal, clock=clock)
         self.server = SlackHttpServer(self.bot.app, host="127.0.0.1", port=0).start_in_background()
         self.driver = SlackDriver(
             f"http://127.0.0.1:{self.server.port}{EVENTS_PATH}", SIGNING_SECRET, self.slack
@@ -73,7 +75,7 @@ class LocalStack:
 
     def close(self) -> None:
         self.server.stop()
-        self.bot.services.background.shutdown(wait=True, cancel_futures=True)
+        self.bot.background.shutdown(wait=True, cancel_futures=True)
         self.driver.http.close()
         self.portal.close()
         self.slack.stop()

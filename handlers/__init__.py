@@ -1,4 +1,8 @@
-"""Slack listeners and Block Kit builders; ``register_handlers`` wires them onto a Bolt app."""
+"""Slack listeners and Block Kit builders; ``register_handlers`` wires them onto a Bolt app.
+
+Each listener is bound to the one or two domain objects of ``bot`` it needs; none sees a
+repository.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,11 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.relay.cycle import Relay
-from bot.services import Services
+from bot.admins import Admins
+from bot.drafts_desk import DraftsDesk
+from bot.form_choices import FormChoices
+from bot.home import Home
+from bot.thread_actions import ThreadActions
 from handlers import ids
 from handlers.actions.draft_buttons import edit_draft, retry_draft
 from handlers.actions.modal_updates import refresh_form
@@ -17,7 +24,8 @@ from handlers.actions.preferences import choose_digest_time, choose_replies
 from handlers.actions.replay import replay_failed
 from handlers.actions.thread_buttons import mute_thread, unfollow_thread
 from handlers.commands.newthread import new_thread_command
-from handlers.events.app_home import HomeTab, home_opened
+from handlers.commands.table import SubcommandDeps
+from handlers.events.app_home import home_opened
 from handlers.notices import SlackNotices
 from handlers.options.location_options import suggest_locations
 from handlers.shortcuts.post_to_board import post_message_to_board
@@ -29,21 +37,32 @@ def bind(listener: Callable[..., Any], **deps: Any) -> Callable[..., Any]:
     return functools.update_wrapper(functools.partial(listener, **deps), listener)
 
 
-def register_handlers(app: App, *, services: Services, notices: SlackNotices, relay: Relay) -> None:
-    home = HomeTab(services)
-    app.command(ids.COMMAND)(bind(new_thread_command, services=services))
-    app.shortcut(ids.POST_MESSAGE_SHORTCUT)(bind(post_message_to_board, services=services))
-    app.view(ids.NEW_THREAD_MODAL)(bind(submit_new_thread, services=services, notices=notices))
-    app.action(ids.LOCATION_ACTION)(bind(refresh_form, services=services))
-    app.action(ids.OPTIONS_ACTION)(bind(refresh_form, services=services))
-    app.options(ids.LOCATION_ACTION)(bind(suggest_locations, services=services))
-    app.action(ids.RETRY_DRAFT_ACTION)(bind(retry_draft, services=services, notices=notices))
-    app.action(ids.EDIT_DRAFT_ACTION)(bind(edit_draft, services=services))
-    app.action(ids.MUTE_THREAD_ACTION)(bind(mute_thread, services=services, home=home))
-    app.action(ids.UNFOLLOW_THREAD_ACTION)(bind(unfollow_thread, services=services, home=home))
-    app.action(ids.REPLIES_PREFERENCE_ACTION)(bind(choose_replies, services=services, home=home))
-    app.action(ids.DIGEST_TIME_ACTION)(bind(choose_digest_time, services=services, home=home))
-    app.action(ids.REPLAY_FAILED_ACTION)(bind(replay_failed, services=services, relay=relay))
+def register_handlers(
+    app: App,
+    *,
+    choices: FormChoices,
+    drafts: DraftsDesk,
+    notices: SlackNotices,
+    home: Home,
+    thread_actions: ThreadActions,
+    admins: Admins,
+    subcommands: SubcommandDeps,
+) -> None:
+    app.command(ids.COMMAND)(
+        bind(new_thread_command, choices=choices, admins=admins, subcommands=subcommands)
+    )
+    app.shortcut(ids.POST_MESSAGE_SHORTCUT)(bind(post_message_to_board, choices=choices))
+    app.view(ids.NEW_THREAD_MODAL)(bind(submit_new_thread, drafts=drafts, choices=choices, notices=notices))
+    app.action(ids.LOCATION_ACTION)(bind(refresh_form, choices=choices))
+    app.action(ids.OPTIONS_ACTION)(bind(refresh_form, choices=choices))
+    app.options(ids.LOCATION_ACTION)(bind(suggest_locations, choices=choices))
+    app.action(ids.RETRY_DRAFT_ACTION)(bind(retry_draft, drafts=drafts, notices=notices))
+    app.action(ids.EDIT_DRAFT_ACTION)(bind(edit_draft, drafts=drafts, choices=choices))
+    app.action(ids.MUTE_THREAD_ACTION)(bind(mute_thread, thread_actions=thread_actions, home=home))
+    app.action(ids.UNFOLLOW_THREAD_ACTION)(bind(unfollow_thread, thread_actions=thread_actions, home=home))
+    app.action(ids.REPLIES_PREFERENCE_ACTION)(bind(choose_replies, home=home))
+    app.action(ids.DIGEST_TIME_ACTION)(bind(choose_digest_time, home=home))
+    app.action(ids.REPLAY_FAILED_ACTION)(bind(replay_failed, admins=admins, status=subcommands.status))
     app.event(ids.HOME_OPENED_EVENT)(bind(home_opened, home=home))
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)

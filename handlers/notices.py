@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -14,7 +15,6 @@ from bot.slack_people import SlackPeople
 from bot.thread_form import NewThreadForm
 from handlers.blocks.messages import draft_notice
 from handlers.blocks.relay_messages import new_thread_card
-from store.drafts import DraftRepository
 from store.models import Draft, Identity
 
 log = logging.getLogger(__name__)
@@ -26,11 +26,19 @@ SHARE_PROBLEMS = {
 }
 
 
+class DraftNoticeRecord(Protocol):
+    """Where a draft's DM is recorded, so a later outcome updates it (the drafts repository)."""
+
+    def get(self, key: str) -> Draft | None: ...
+
+    def note_message(self, key: str, channel: str, ts: str) -> None: ...
+
+
 class SlackNotices:
     """Implements ``bot.posting.ChannelSharer`` and ``bot.retry.DraftNotifier`` with Slack."""
 
     def __init__(
-        self, client: WebClient, *, directory: Directory, drafts: DraftRepository, people: SlackPeople
+        self, client: WebClient, *, directory: Directory, drafts: DraftNoticeRecord, people: SlackPeople
     ) -> None:
         self._client = client
         self._directory = directory

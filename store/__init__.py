@@ -15,6 +15,7 @@ from store.people import PortalPeopleRepository, PreferenceRepository
 from store.portal_session import PortalSessionRepository
 from store.relay_state import RelayStateRepository
 from store.subscriptions import SubscriptionRepository
+from store.thread_subjects import ThreadSubjectRepository
 
 
 class Store:
@@ -31,6 +32,7 @@ class Store:
         self.subscriptions = SubscriptionRepository(self.file)
         self.preferences = PreferenceRepository(self.file)
         self.portal_people = PortalPeopleRepository(self.file)
+        self.thread_subjects = ThreadSubjectRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

@@ -141,3 +141,13 @@ def m006_claims_and_leases(db: Database) -> None:
     db.table("outbox").add_column("claim_until", str)
     # Work only one process may do at a time (polling Nexudus, recording digests, retrying drafts).
     db.table("leases").create({"name": str, "owner": str, "expires_at": str}, pk="name")
+
+
+@migrations()
+def m007_thread_subjects(db: Database) -> None:
+    # A thread's subject as last read from Nexudus, so the Home tab does not GET every
+    # followed thread on each open.
+    db.table("thread_subjects").create(
+        {"thread_id": int, "subject": str, "business_id": int, "updated_on": str, "fetched_at": str},
+        pk="thread_id",
+    )

@@ -35,7 +35,7 @@ def wait_for(probe: Callable[[], T], timeout: float = 8.0) -> T:
 def stack(tmp_path: Path) -> Iterator[LocalStack]:
     """The seeded bot with its directory cache loaded, as after its first minutes of running."""
     with LocalStack(directory=tmp_path) as running:
-        assert running.bot.services.directory.refresh()
+        assert running.bot.directory.refresh()
         yield running
 
 

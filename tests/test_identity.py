@@ -12,7 +12,7 @@ from emulators.stack import LocalStack
 def service(stack: LocalStack, now: list[datetime]) -> IdentityService:
     return IdentityService(
         portal=stack.portal,
-        people=stack.bot.services.people,
+        people=stack.bot.people,
         identities=stack.store.identities,
         clock=lambda: now[0],
     )
@@ -23,7 +23,7 @@ def lookups(stack: LocalStack) -> int:
 
 
 def test_member_is_found_by_slack_email(stack: LocalStack) -> None:
-    found = stack.bot.services.identities.resolve(seed.JANE)
+    found = stack.bot.identities.resolve(seed.JANE)
 
     assert (found.state, found.portal_user_id, found.coworker_id) == (
         "linked",
@@ -53,7 +53,7 @@ def test_active_default_profile_is_preferred(stack: LocalStack) -> None:
         IsDefaultProfile=False,
     )
 
-    found = stack.bot.services.identities.resolve(seed.JANE)
+    found = stack.bot.identities.resolve(seed.JANE)
 
     assert found.coworker_id == seed.JANE_COWORKER_ID
 
@@ -61,14 +61,14 @@ def test_active_default_profile_is_preferred(stack: LocalStack) -> None:
 def test_profile_without_user_id_in_the_list_is_read_in_full(stack: LocalStack) -> None:
     stack.nexudus.detail_only["Coworker"] = ("UserId",)
 
-    found = stack.bot.services.identities.resolve(seed.OMAR)
+    found = stack.bot.identities.resolve(seed.OMAR)
 
     assert found.portal_user_id == seed.OMAR_USER_ID
     assert stack.nexudus.calls("GET", f"/api/spaces/coworkers/{seed.OMAR_COWORKER_ID}")
 
 
 def test_staff_user_without_a_customer_profile_is_found_by_user_email(stack: LocalStack) -> None:
-    found = stack.bot.services.identities.resolve(seed.LEE)
+    found = stack.bot.identities.resolve(seed.LEE)
 
     assert (found.state, found.portal_user_id, found.coworker_id) == ("linked", seed.LEE_USER_ID, None)
 
@@ -107,7 +107,7 @@ def test_slack_user_without_email_is_missing_and_nothing_is_asked(stack: LocalSt
     stack.slack.add_user("UHIDDEN", "Hidden Email", None)
     calls = lookups(stack)
 
-    found = stack.bot.services.identities.resolve("UHIDDEN")
+    found = stack.bot.identities.resolve("UHIDDEN")
 
     assert found.state == "missing" and found.email is None
     assert lookups(stack) == calls
@@ -125,7 +125,7 @@ def test_manual_link_wins_over_email_and_never_expires(stack: LocalStack) -> Non
 
 
 def test_reverse_lookup_finds_linked_slack_users(stack: LocalStack) -> None:
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
 
     found = stack.store.identities.find_by_portal_user(seed.JANE_USER_ID)
 

@@ -36,7 +36,16 @@ class RecordingApp:
 
 def registered() -> set[tuple[str, str]]:
     app = RecordingApp()
-    register_handlers(app, services=Mock(), notices=Mock(spec=SlackNotices), relay=Mock())  # type: ignore[arg-type]
+    register_handlers(
+        app,  # type: ignore[arg-type]
+        choices=Mock(),
+        drafts=Mock(),
+        notices=Mock(spec=SlackNotices),
+        home=Mock(),
+        thread_actions=Mock(),
+        admins=Mock(),
+        subcommands=Mock(),
+    )
     return app.registered
 
 

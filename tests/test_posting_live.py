@@ -34,10 +34,9 @@ def canal_form(stack: LocalStack, title: str = "Coffee machine") -> dict[str, An
 
 
 def retry_job(stack: LocalStack) -> int:
-    services = stack.bot.services
     later = utc_now() + timedelta(minutes=15)
     return retry_due_drafts(
-        poster=services.poster, drafts=services.store.drafts, notifier=stack.bot.notices, now=later
+        poster=stack.bot.poster, drafts=stack.store.drafts, notifier=stack.bot.notices, now=later
     )
 
 
@@ -114,7 +113,7 @@ def test_a_deliberate_repeat_whose_create_landed_takes_its_own_thread(stack: Loc
 
 def test_a_deleted_profile_fails_the_draft_clearly_and_is_looked_up_afresh(stack: LocalStack) -> None:
     view = canal_form(stack)
-    assert stack.bot.services.identities.resolve(seed.JANE).coworker_id == seed.JANE_COWORKER_ID
+    assert stack.bot.identities.resolve(seed.JANE).coworker_id == seed.JANE_COWORKER_ID
     stack.nexudus.remove("Coworker", seed.JANE_COWORKER_ID)  # the cached CoworkerId is now stale
 
     answer = stack.driver.submit(seed.JANE, view, message="Hello")
@@ -131,7 +130,7 @@ def test_a_deleted_profile_fails_the_draft_clearly_and_is_looked_up_afresh(stack
 
 def test_a_deleted_guest_is_named_on_the_guests_field(stack: LocalStack) -> None:
     view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.OMAR)
+    stack.bot.identities.resolve(seed.OMAR)
     stack.nexudus.remove("User", seed.OMAR_USER_ID)  # Omar left: his portal account is gone
     stack.nexudus.remove("Coworker", seed.OMAR_COWORKER_ID)
 
@@ -147,9 +146,9 @@ def test_a_deleted_guest_is_named_on_the_guests_field(stack: LocalStack) -> None
 
 
 def test_a_manual_link_survives_a_refused_create(stack: LocalStack) -> None:
-    stack.bot.services.identities.link(seed.JANE, "jane@example.com")
+    stack.bot.identities.link(seed.JANE, "jane@example.com")
 
-    stack.bot.services.identities.forget_lookups([seed.JANE])
+    stack.bot.identities.forget_lookups([seed.JANE])
 
     kept = stack.store.identities.get(seed.JANE)
     assert kept is not None and kept.source == "manual"  # only an admin changes manual links
@@ -221,7 +220,7 @@ def test_the_body_sent_is_the_portal_html_of_what_was_typed(stack: LocalStack) -
 
 def test_a_retried_draft_refused_as_gone_says_why_in_the_dm(stack: LocalStack) -> None:
     view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
     stack.nexudus.faults.down = True
     stack.driver.submit(seed.JANE, view, message="Hello")  # kept as a draft, with a DM
     key = read_view(view).key

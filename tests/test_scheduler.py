@@ -17,7 +17,7 @@ from bot.directory import STALE_AFTER
 from bot.job_runs import JOB_IDS, RELAY_DIGESTS, RELAY_POLL, Skipped, error_summary
 from bot.leases import LeaseKeeper
 from bot.relay.cycle import DIGEST_LEASE, POLL_LEASE, Relay
-from bot.scheduler import build_scheduler
+from bot.scheduler import BackgroundJobs, build_scheduler
 from handlers.blocks.status import JOB_LABELS, Deliveries, status_message
 from store import Store
 from store.relay_state import JobRun
@@ -49,10 +49,17 @@ def relay_on(store: Store) -> Any:
 
 
 def jobs_of(store: Store, relay: Any) -> dict[str, Any]:
-    services = Mock()
-    services.store = store
-    services.directory.refresh.return_value = True
-    scheduler = build_scheduler(services, Mock(), relay, poll_seconds=60, stop=threading.Event())
+    directory = Mock()
+    directory.refresh.return_value = True
+    jobs = BackgroundJobs(
+        poster=Mock(),
+        drafts=store.drafts,
+        directory=directory,
+        notifier=Mock(),
+        relay=relay,
+        stop=threading.Event(),
+    )
+    scheduler = build_scheduler(jobs, store.relay_state, poll_seconds=60)
     scheduler.start(paused=True)  # job defaults apply once the scheduler has started
     jobs = {job.id: job for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)

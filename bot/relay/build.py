@@ -5,7 +5,10 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.account_zone import bot_time_zone
+from bot.clock import Clock
 from bot.config import Settings
+from bot.directory import Directory
+from bot.portal import NexudusClient
 from bot.relay.cycle import Relay
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
@@ -13,19 +16,29 @@ from bot.relay.items import RelayRenderer
 from bot.relay.people import PortalPeople
 from bot.relay.plan import RelayPlanner
 from bot.relay.watch import BoardWatcher
-from bot.services import Services
+from bot.slack_people import SlackPeople
 from bot.timekeeping import parse_clock_time
+from store import Store
 
 
-def build_relay(settings: Settings, services: Services, client: WebClient, renderer: RelayRenderer) -> Relay:
-    store, portal = services.store, services.portal
-    people = PortalPeople(
-        portal=portal, people=services.people, identities=store.identities, cache=store.portal_people
+def build_relay(
+    settings: Settings,
+    *,
+    store: Store,
+    portal: NexudusClient,
+    people: SlackPeople,
+    directory: Directory,
+    client: WebClient,
+    renderer: RelayRenderer,
+    clock: Clock,
+) -> Relay:
+    portal_people = PortalPeople(
+        portal=portal, people=people, identities=store.identities, cache=store.portal_people, clock=clock
     )
     planner = RelayPlanner(
         portal=portal,
-        people=people,
-        directory=services.directory,
+        people=portal_people,
+        directory=directory,
         subscriptions=store.subscriptions,
         preferences=store.preferences,
         outbox=store.outbox,
@@ -39,17 +52,22 @@ def build_relay(settings: Settings, services: Services, client: WebClient, rende
         digests=store.digests,
         subscriptions=store.subscriptions,
         preferences=store.preferences,
-        people=services.people,
+        people=people,
         renderer=renderer,
         default_time=default_time,
         default_zone=bot_time_zone(settings.time_zone, portal, settings.nexudus_username),
+        clock=clock,
+    )
+    watcher = BoardWatcher(
+        portal,
+        store.relay_state,
+        zones=lambda: [loc.time_zone for loc in directory.locations()],
+        subjects=store.thread_subjects,
     )
     return Relay(
         store=store,
-        watcher=BoardWatcher(
-            portal, store.relay_state, zones=lambda: [loc.time_zone for loc in services.directory.locations()]
-        ),
+        watcher=watcher,
         planner=planner,
-        sender=OutboxSender(client, store.outbox, services.people),
+        sender=OutboxSender(client, store.outbox, people, clock=clock),
         digests=digests,
     )

@@ -25,11 +25,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.home import subject_of
 from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import Reply, Thread
 from bot.portal.timestamps import minute_text, wall_clock
 from bot.timekeeping import zone_or_none
 from store.relay_state import RelayStateRepository
+from store.thread_subjects import ThreadSubjectRepository
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +77,12 @@ class BoardWatcher:
         portal: NexudusClient,
         state: RelayStateRepository,
         zones: Callable[[], Iterable[str | None]],
+        subjects: ThreadSubjectRepository | None = None,
     ) -> None:
         self._portal = portal
         self._state = state
         self._zones = zones
+        self._subjects = subjects  # filled from what a poll reads anyway, for the Home tab
 
     def poll(self, now: datetime) -> Activity:
         previous = self._previous_poll()
@@ -92,6 +96,9 @@ class BoardWatcher:
         activity.threads = threads
         activity.reply_threads = self._threads_of(replies, {t.id: t for t in threads})
         activity.replies = [r for r in replies if r.community_thread_id in activity.reply_threads]
+        if self._subjects is not None:
+            read = {t.id: t for t in [*threads, *activity.reply_threads.values()]}
+            self._subjects.remember(subject_of(t, now) for t in read.values())
         return activity
 
     def _previous_poll(self) -> datetime | None:

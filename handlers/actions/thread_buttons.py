@@ -2,66 +2,73 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.home import Home
+from bot.outcomes import NotLinked
 from bot.portal import PortalError
-from bot.services import Services
+from bot.thread_actions import ThreadActions
 from handlers.blocks.result_views import not_linked_text
 from handlers.blocks.text import mrkdwn
-from handlers.events.app_home import HomeTab
+from handlers.events.app_home import publish_home
+
+MUTED = "Muted: you will hear no more about this thread."
+UNFOLLOWED = "Unfollowed: replies to this thread will no longer reach you."
 
 
 def mute_thread(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, *, services: Services, home: HomeTab
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    *,
+    thread_actions: ThreadActions,
+    home: Home,
 ) -> None:
     ack()
-    _change_thread(body, client, respond, services, home, mute=True)
+    _change_thread(body, client, respond, home, thread_actions.mute_for, done=MUTED)
 
 
 def unfollow_thread(
-    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, *, services: Services, home: HomeTab
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    *,
+    thread_actions: ThreadActions,
+    home: Home,
 ) -> None:
     ack()
-    _change_thread(body, client, respond, services, home, mute=False)
+    _change_thread(body, client, respond, home, thread_actions.unfollow_for, done=UNFOLLOWED)
 
 
 def _change_thread(
     body: dict[str, Any],
     client: WebClient,
     respond: Respond,
-    services: Services,
-    home: HomeTab,
+    home: Home,
+    change: Callable[[str, int], NotLinked | None],
     *,
-    mute: bool,
+    done: str,
 ) -> None:
     user_id = body["user"]["id"]
-    thread_id = int(body["actions"][0]["value"])
     try:
-        member = services.identities.resolve(user_id)
-        if member.portal_user_id is None:
-            respond(text=not_linked_text(member.email), replace_original=False)
-            return
-        if mute:
-            services.portal.mute(thread_id, member.portal_user_id)
-        else:
-            services.portal.unfollow(thread_id, member.portal_user_id)
+        not_linked = change(user_id, int(body["actions"][0]["value"]))
     except PortalError as error:
         respond(
             text=f"Nexudus could not be changed right now ({error}). Try again in a minute.",
             replace_original=False,
         )
         return
-    done = (
-        "Muted: you will hear no more about this thread."
-        if mute
-        else "Unfollowed: replies to this thread will no longer reach you."
-    )
+    if not_linked is not None:
+        respond(text=not_linked_text(not_linked.email), replace_original=False)
+        return
     if body.get("container", {}).get("type") == "view":
-        home.forget(user_id)
-        home.publish(client, user_id, notice=done)
+        publish_home(client, user_id, home, notice=done, hash=body.get("view", {}).get("hash"))
         return
     kept = [b for b in body["message"]["blocks"] if b["type"] != "actions"]
     client.chat_update(

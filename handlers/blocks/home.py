@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.home import HomePage
 from handlers import ids
 from handlers.blocks.messages import whoami_text
 from handlers.blocks.portal_html import portal_inline
 from handlers.blocks.relay_messages import thread_buttons
 from handlers.blocks.text import escape, mrkdwn, plain, shorten_mrkdwn
-from store.models import Identity
-from store.relay_models import Preferences
+from store.relay_models import Preferences, RepliesChoice
 
 REPLY_CHOICES = [
     ("default", "As Nexudus does: instant threads now, others in my digest"),
@@ -19,34 +19,32 @@ REPLY_CHOICES = [
     ("off", "Off"),
 ]
 
-FollowedThread = tuple[int, str, str | None]  # id, subject, portal link
+
+def replies_choice(value: str) -> RepliesChoice | None:
+    """The option chosen in the replies select; None for "as Nexudus does"."""
+    choices: dict[str, RepliesChoice] = {"instant": "instant", "digest": "digest", "off": "off"}
+    return choices.get(value)
 
 
-def home_view(
-    identity: Identity | None,
-    followed: list[FollowedThread] | None,
-    prefs: Preferences,
-    *,
-    default_digest_time: str,
-    tz: str | None,
-    notice: str | None = None,
-) -> dict[str, Any]:
+def home_view(page: HomePage, *, notice: str | None = None) -> dict[str, Any]:
+    followed = page.followed
     blocks: list[dict[str, Any]] = [{"type": "header", "text": plain("Nexudus Discussion Board")}]
     if notice:
         blocks.append({"type": "context", "elements": [mrkdwn(f":white_check_mark: {notice}")]})
-    blocks.append({"type": "section", "text": mrkdwn(whoami_text(identity))})
+    blocks.append({"type": "section", "text": mrkdwn(whoami_text(page.identity))})
     blocks.append({"type": "divider"})
-    blocks += _preferences(prefs, default_digest_time, tz)
+    blocks += _preferences(page.preferences, page.default_digest_time, page.tz)
     blocks.append({"type": "divider"})
     blocks.append({"type": "section", "text": mrkdwn("*Threads you follow*")})
     if followed is None:
         blocks.append({"type": "context", "elements": [mrkdwn("Loading from Nexudus…")]})
     elif not followed:
         blocks.append({"type": "context", "elements": [mrkdwn("You follow no threads on the portal.")]})
-    for thread_id, subject, url in followed or []:
-        title = shorten_mrkdwn(portal_inline(subject), 150) or "(untitled)"
+    for thread in followed or []:
+        title = shorten_mrkdwn(portal_inline(thread.subject), 150) or "(untitled)"
+        url = thread.url
         blocks.append({"type": "section", "text": mrkdwn(f"<{url}|{title}>" if url else f"*{title}*")})
-        blocks.append({"type": "actions", "elements": thread_buttons(thread_id, None)})
+        blocks.append({"type": "actions", "elements": thread_buttons(thread.thread_id, None)})
     return {"type": "home", "blocks": blocks}
 
 

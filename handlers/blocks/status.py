@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from bot.job_runs import DIRECTORY_REFRESH, DRAFTS_RETRY, JOB_IDS, RELAY_DELIVER, RELAY_DIGESTS, RELAY_POLL
+from bot.status import Deliveries
 from handlers import ids
 from handlers.blocks.text import escape, mrkdwn, plain
-from store.relay_models import OutboxMessage
 from store.relay_state import JobRun
 
 # What each job is, in words; a test checks that every job has one.
@@ -20,14 +19,6 @@ JOB_LABELS = {
     DRAFTS_RETRY: "draft retry",
     DIRECTORY_REFRESH: "directory refresh",
 }
-
-
-@dataclass(frozen=True)
-class Deliveries:
-    waiting: int
-    failed: int
-    retrying: Sequence[OutboxMessage]  # waiting after an error: the first few
-    failures: Sequence[OutboxMessage]  # given up: the first few
 
 
 def status_message(runs: Sequence[JobRun], deliveries: Deliveries) -> tuple[str, list[dict[str, Any]]]:

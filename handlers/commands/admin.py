@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.identity import LinkTargetNotFound
 from bot.portal import PortalError
-from bot.services import Services
 from handlers.blocks.text import escape, plain_from_slack
 from handlers.commands.subcommands import Invocation, Reply
+
+if TYPE_CHECKING:
+    from handlers.commands.table import SubcommandDeps
 
 LINK_USAGE = "Usage: `/newthread link @someone <portal email or user id>`"
 UNLINK_USAGE = "Usage: `/newthread unlink @someone`"
 
 
-def link(invocation: Invocation, services: Services) -> Reply:
+def link(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     subcommand = invocation.subcommand
     reference = plain_from_slack(subcommand.argument).strip()
     if subcommand.user_id is None or not reference:
         return Reply(LINK_USAGE)
     try:
-        identity = services.identities.link(subcommand.user_id, reference)
+        identity = deps.identities.link(subcommand.user_id, reference)
     except LinkTargetNotFound:
         return Reply(f"No portal account has the email or user id `{escape(reference)}`. Nothing changed.")
     except PortalError as error:
@@ -30,10 +34,10 @@ def link(invocation: Invocation, services: Services) -> Reply:
     )
 
 
-def unlink(invocation: Invocation, services: Services) -> Reply:
+def unlink(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     user_id = invocation.subcommand.user_id
     if user_id is None:
         return Reply(UNLINK_USAGE)
-    if services.identities.unlink(user_id):
+    if deps.identities.unlink(user_id):
         return Reply(f"<@{user_id}> is no longer linked; their email decides again from now on.")
     return Reply(f"<@{user_id}> had no link to remove.")

@@ -8,18 +8,26 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.services import Services
+from bot.admins import Admins
+from bot.form_choices import FormChoices
 from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX
 from handlers.blocks.messages import misspelt_text
 from handlers.blocks.text import plain_from_slack
 from handlers.commands.subcommands import Invocation, Misspelt
-from handlers.commands.table import answer, read
+from handlers.commands.table import SubcommandDeps, answer, read
 from handlers.forms import ModalState
 from handlers.modal_opener import open_form
 
 
 def new_thread_command(
-    ack: Ack, command: dict[str, Any], client: WebClient, respond: Respond, *, services: Services
+    ack: Ack,
+    command: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    *,
+    choices: FormChoices,
+    admins: Admins,
+    subcommands: SubcommandDeps,
 ) -> None:
     text = command.get("text") or ""
     user_id = command["user_id"]
@@ -27,12 +35,12 @@ def new_thread_command(
     ack()
     if found is None:
         state = _form_from_text(plain_from_slack(text).strip(), command.get("channel_id"))
-        open_form(client, command["trigger_id"], user_id, state, services=services)
+        open_form(client, command["trigger_id"], user_id, state, choices=choices)
     elif isinstance(found, Misspelt):
         respond(text=misspelt_text(found.word, found.meant), response_type="ephemeral")
     else:
         invocation = Invocation(found, user_id, command.get("channel_id", ""), client)
-        reply = answer(invocation, services=services)
+        reply = answer(invocation, admins=admins, deps=subcommands)
         respond(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
 

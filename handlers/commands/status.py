@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from bot.services import Services
-from handlers.blocks.status import Deliveries, status_message
+from typing import TYPE_CHECKING
+
+from handlers.blocks.status import status_message
 from handlers.commands.subcommands import Invocation, Reply
 
-SHOWN = 10  # retrying and failed deliveries listed, each
+if TYPE_CHECKING:
+    from handlers.commands.table import SubcommandDeps
 
 
-def show_status(invocation: Invocation, services: Services) -> Reply:
-    outbox = services.store.outbox
-    deliveries = Deliveries(
-        waiting=outbox.count("pending"),
-        failed=outbox.count("failed"),
-        retrying=[m for m in outbox.in_state("pending", SHOWN) if m.last_error],
-        failures=outbox.in_state("failed", SHOWN),
-    )
-    text, blocks = status_message(services.store.relay_state.all_runs(), deliveries)
+def show_status(invocation: Invocation, deps: SubcommandDeps) -> Reply:
+    text, blocks = status_message(deps.status.job_runs(), deps.status.deliveries())
     return Reply(text, blocks)

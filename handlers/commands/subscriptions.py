@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import utc_now
-from bot.services import Services
+from bot.channel_subscriptions import SubscribeRequest
 from bot.timekeeping import parse_clock_time
 from handlers.blocks.text import escape
 from handlers.commands.subcommands import Invocation, Reply
+
+if TYPE_CHECKING:
+    from handlers.commands.table import SubcommandDeps
 from store.relay_models import Subscription, SubscriptionMode
 
 INVITE_FIRST = (
@@ -18,15 +20,6 @@ INVITE_FIRST = (
     "`/invite @Nexudus Board`, then run the command again."
 )
 NOT_A_TIME = "`time:{}` is not a time of day; use HH:MM, e.g. `time:08:30`."
-
-
-@dataclass(frozen=True)
-class SubscribeRequest:
-    mode: SubscriptionMode = "digest"
-    business_id: int | None = None
-    group_id: int | None = None
-    tag: str | None = None
-    digest_time: str | None = None
 
 
 def parse_subscribe(argument: str) -> SubscribeRequest:
@@ -52,17 +45,17 @@ def parse_subscribe(argument: str) -> SubscribeRequest:
     )
 
 
-def describe(subscription: Subscription, services: Services) -> str:
+def describe(subscription: Subscription, deps: SubcommandDeps) -> str:
     parts = [
         "new threads as they appear"
         if subscription.mode == "instant"
-        else f"a daily digest at {subscription.digest_time or services.digest_time}"
+        else f"a daily digest at {subscription.digest_time or deps.channels.default_digest_time}"
     ]
     if subscription.business_id:
-        location = services.directory.location(subscription.business_id)
+        location = deps.channels.location(subscription.business_id)
         parts.append(f"location {escape(location.name) if location else subscription.business_id}")
     if subscription.group_id:
-        group = services.directory.group(subscription.group_id)
+        group = deps.channels.group(subscription.group_id)
         parts.append(f"group {escape(group.name) if group else subscription.group_id}")
     if subscription.tag:
         parts.append(f"tag `{escape(subscription.tag)}`")
@@ -71,45 +64,34 @@ def describe(subscription: Subscription, services: Services) -> str:
     return f"#{subscription.id}: " + ", ".join(parts)
 
 
-def subscribe(invocation: Invocation, services: Services) -> Reply:
+def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     request = parse_subscribe(invocation.subcommand.argument)
     if request.digest_time and parse_clock_time(request.digest_time) is None:
         return Reply(NOT_A_TIME.format(escape(request.digest_time)))
     channel_id = invocation.channel_id
-    subscription = services.store.subscriptions.add(
-        channel_id=channel_id,
-        mode=request.mode,
-        business_id=request.business_id,
-        group_id=request.group_id,
-        tag=request.tag,
-        digest_time=request.digest_time,
-        created_by=invocation.caller,
-        now=utc_now(),
-    )
-    announcement = (
-        f"This channel now gets Discussion Board {describe(subscription, services).split(': ', 1)[1]}."
-    )
+    subscription = deps.channels.subscribe(channel_id, request, by=invocation.caller)
+    announcement = f"This channel now gets Discussion Board {describe(subscription, deps).split(': ', 1)[1]}."
     try:
         # Posting the announcement is also how we learn whether we may post here at all.
         invocation.client.chat_postMessage(channel=channel_id, text=announcement)
     except SlackApiError as error:
-        services.store.subscriptions.remove(channel_id, subscription.id)
+        deps.channels.unsubscribe(channel_id, subscription.id)
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
             return Reply(INVITE_FIRST)
         return Reply(f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed.")
-    return Reply(f"Subscribed {describe(subscription, services)}. Private threads never appear in channels.")
+    return Reply(f"Subscribed {describe(subscription, deps)}. Private threads never appear in channels.")
 
 
-def unsubscribe(invocation: Invocation, services: Services) -> Reply:
+def unsubscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     argument = invocation.subcommand.argument
-    removed = services.store.subscriptions.remove(invocation.channel_id, int(argument) if argument else None)
+    removed = deps.channels.unsubscribe(invocation.channel_id, int(argument) if argument else None)
     if not removed:
         return Reply("Nothing to remove: see `/newthread list` for this channel's subscriptions.")
     return Reply(f"Removed {removed} subscription(s) from this channel.")
 
 
-def list_subscriptions(invocation: Invocation, services: Services) -> Reply:
-    found = services.store.subscriptions.in_channel(invocation.channel_id)
+def list_subscriptions(invocation: Invocation, deps: SubcommandDeps) -> Reply:
+    found = deps.channels.in_channel(invocation.channel_id)
     if not found:
         return Reply("This channel has no Discussion Board subscriptions. Admins: `/newthread subscribe`.")
-    return Reply("*This channel's subscriptions*\n" + "\n".join(describe(s, services) for s in found))
+    return Reply("*This channel's subscriptions*\n" + "\n".join(describe(s, deps) for s in found))

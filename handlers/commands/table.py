@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.services import Services
+from bot.admins import Admins
+from bot.channel_subscriptions import ChannelSubscriptions
+from bot.identity import IdentityService
+from bot.status import BotStatus
 from handlers.blocks.messages import help_text, not_admin_text
 from handlers.commands import admin, status, subscriptions, whoami
 from handlers.commands.subcommands import (
@@ -29,7 +32,18 @@ from handlers.commands.subcommands import (
 )
 
 Who = Literal["anyone", "admins"]
-Handler = Callable[[Invocation, Services], Reply]
+
+
+@dataclass(frozen=True)
+class SubcommandDeps:
+    """What the subcommands' handlers need, and no more."""
+
+    identities: IdentityService
+    channels: ChannelSubscriptions
+    status: BotStatus
+
+
+Handler = Callable[[Invocation, SubcommandDeps], Reply]
 
 
 @dataclass(frozen=True)
@@ -46,7 +60,7 @@ class Row:
         return usage, self.meaning + (" (admins)" if self.who == "admins" else "")
 
 
-def _help(invocation: Invocation, services: Services) -> Reply:
+def _help(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     return Reply(help_text([row.help_line() for row in SUBCOMMANDS]))
 
 
@@ -85,9 +99,9 @@ def read(text: str) -> Subcommand | Misspelt | None:
     return read_command(text, {row.name: row.parse for row in SUBCOMMANDS})
 
 
-def answer(invocation: Invocation, *, services: Services) -> Reply:
+def answer(invocation: Invocation, *, admins: Admins, deps: SubcommandDeps) -> Reply:
     """Run a subcommand, if the caller may: the only admin check for subcommands."""
     row = _BY_NAME[invocation.subcommand.name]
-    if row.who == "admins" and not services.is_admin(invocation.caller):
+    if row.who == "admins" and not admins.is_admin(invocation.caller):
         return Reply(not_admin_text(row.name))
-    return row.run(invocation, services)
+    return row.run(invocation, deps)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from bot.services import Services
+from bot.form_choices import FormChoices
 from bot.thread_form import MESSAGE_MAX, SUBJECT_MAX, SlackSource
 from handlers.blocks.text import plain_from_slack, shorten
 from handlers.forms import ModalState
@@ -16,7 +16,7 @@ from handlers.modal_opener import open_form
 
 
 def post_message_to_board(
-    ack: Ack, shortcut: dict[str, Any], client: WebClient, *, services: Services
+    ack: Ack, shortcut: dict[str, Any], client: WebClient, *, choices: FormChoices
 ) -> None:
     ack()
     text = plain_from_slack(shortcut.get("message", {}).get("text") or "").strip()
@@ -36,4 +36,4 @@ def post_message_to_board(
         source=SlackSource(channel_id=channel_id, message_ts=shortcut["message"]["ts"]),
         notice=notice,
     )
-    open_form(client, shortcut["trigger_id"], shortcut["user"]["id"], state, services=services)
+    open_form(client, shortcut["trigger_id"], shortcut["user"]["id"], state, choices=choices)

@@ -14,9 +14,9 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import utc_now
+from bot.drafts_desk import DraftsDesk
+from bot.form_choices import FormChoices
 from bot.outcomes import Busy, NotLinked, Outcome, Posted, Rejected
-from bot.services import Services
 from bot.thread_form import FormField, NewThreadForm
 from handlers.blocks.result_views import busy_view, deferred_view, not_linked_view, posted_view, posting_view
 from handlers.forms import FormInvalid, ModalState, blocks_for, read_view, to_form
@@ -35,25 +35,24 @@ def submit_new_thread(
     view: dict[str, Any],
     client: WebClient,
     *,
-    services: Services,
+    drafts: DraftsDesk,
+    choices: FormChoices,
     notices: SlackNotices,
 ) -> None:
     state = read_view(view)
     try:
         form = to_form(state)
-        _check_group(form, state, services)
+        _check_group(form, state, choices)
     except FormInvalid as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
-    user_id = body["user"]["id"]
-    draft = services.store.drafts.save(state.key, user_id, form.model_dump(mode="json"), utc_now())
-    pending = services.background.submit(services.poster.post, state.key)
+    draft, pending = drafts.submit_draft(state.key, body["user"]["id"], form)
     try:
         outcome = pending.result(timeout=ACK_BUDGET)
     except FutureTimeout:
         ack(response_action="update", view=posting_view(form.subject))
         outcome = pending.result()
-        _show_late(client, view["id"], state, outcome, services)
+        _show_late(client, view["id"], state, outcome, choices)
         late = True
     else:
         late = False
@@ -77,10 +76,10 @@ def _needs_message(outcome: Outcome, *, late: bool, has_notice: bool) -> bool:
     return True
 
 
-def _check_group(form: NewThreadForm, state: ModalState, services: Services) -> None:
+def _check_group(form: NewThreadForm, state: ModalState, choices: FormChoices) -> None:
     if form.group_id is None:
         return
-    group = services.directory.group(form.group_id)
+    group = choices.group(form.group_id)
     if group is not None and group.business_id != form.business_id:
         raise FormInvalid(blocks_for({FormField.GROUP: "Choose a group of this location"}, state))
 
@@ -97,12 +96,12 @@ def _result_view(outcome: Outcome) -> dict[str, Any]:
 
 
 def _show_late(
-    client: WebClient, view_id: str, state: ModalState, outcome: Outcome, services: Services
+    client: WebClient, view_id: str, state: ModalState, outcome: Outcome, choices: FormChoices
 ) -> None:
     if isinstance(outcome, Rejected):
         # Too late for inline errors: show the form again, filled in, with the reasons on top.
         problems = "; ".join(outcome.errors.values())
-        view = rebuild_form(state.with_notice(f":warning: Not posted yet. {problems}"), services=services)
+        view = rebuild_form(state.with_notice(f":warning: Not posted yet. {problems}"), choices=choices)
     else:
         view = _result_view(outcome)
     try:

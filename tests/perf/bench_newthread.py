@@ -86,8 +86,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50, help="slash commands per app")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, LocalStack(directory=Path(tmp)) as stack:
-        stack.bot.services.directory.refresh()
-        stack.bot.services.identities.resolve(seed.JANE)
+        stack.bot.directory.refresh()
+        stack.bot.identities.resolve(seed.JANE)
         server = SlackHttpServer(
             bare_app(stack.slack.api_url), host="127.0.0.1", port=0
         ).start_in_background()

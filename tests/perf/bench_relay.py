@@ -76,7 +76,7 @@ def calls(stack: LocalStack) -> int:
 
 def measure(size: int, replies: int, threads: int, followers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, LocalStack(directory=Path(tmp)) as stack:
-        stack.bot.services.directory.refresh()
+        stack.bot.directory.refresh()
         ids = seed_board(stack, size)
         active = ids[-threads:]
         add_followers(stack, active, followers)
@@ -254,12 +254,12 @@ def idle_cost_by_zones(counts: list[int]) -> None:
     for count in counts:
         with tempfile.TemporaryDirectory() as tmp, LocalStack(directory=Path(tmp), seed=False) as stack:
             seed.locations_in_many_zones(stack.nexudus, count)
-            stack.bot.services.directory.refresh()
+            stack.bot.directory.refresh()
             stack.bot.relay.run_once()  # first run: learns the board
             before = calls(stack)
             stack.bot.relay.run_once()
             idle = calls(stack) - before
-            zones = [loc.time_zone for loc in stack.bot.services.directory.locations()]
+            zones = [loc.time_zone for loc in stack.bot.directory.locations()]
             now = utc_now()
             listed = stack.portal.threads_created_since(minute_text(window_start(now, zones, now)))
             print(f"{count:>9} {idle:>11} {len(listed):>18}")

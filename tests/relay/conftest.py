@@ -61,8 +61,8 @@ class Board:
 def relay_stack(tmp_path: Path) -> Iterator[LocalStack]:
     """Directory loaded, Jane linked, and the relay's first run done (it watches from now)."""
     with LocalStack(directory=tmp_path) as stack:
-        stack.bot.services.directory.refresh()
-        stack.bot.services.identities.resolve(seed.JANE)
+        stack.bot.directory.refresh()
+        stack.bot.identities.resolve(seed.JANE)
         stack.bot.relay.run_once()
         yield stack
 

@@ -48,7 +48,7 @@ def test_rate_limited_post_honours_retry_after_and_is_delivered_once(
 
 def test_crash_between_recording_and_sending_delivers_once_after_restart(tmp_path: Path) -> None:
     with LocalStack(directory=tmp_path) as stack:
-        stack.bot.services.identities.resolve(seed.JANE)
+        stack.bot.identities.resolve(seed.JANE)
         stack.bot.relay.run_once()
         board = Board(stack)
         thread = board.thread(InstantDelivery=True)
@@ -61,7 +61,7 @@ def test_crash_between_recording_and_sending_delivers_once_after_restart(tmp_pat
         with restarted(stack) as second:  # a new process on the same database file
             second.relay.run_once()
             second.relay.run_once()
-            second.services.background.shutdown()
+            second.background.shutdown()
 
         [dm] = dms_to(stack, seed.JANE)
         assert "Survives a crash" in str(dm["blocks"])

@@ -76,8 +76,8 @@ def test_two_zones_interleaved_across_polls_and_restarts_deliver_everything_once
         stack.nexudus.set_zone(seed.CANAL_STREET, EAST)
         stack.nexudus.set_zone(seed.HARBOUR_VIEW, WEST)
         stack.nexudus.live.local_times = local_times
-        stack.bot.services.directory.refresh()
-        stack.bot.services.identities.resolve(seed.JANE)
+        stack.bot.directory.refresh()
+        stack.bot.identities.resolve(seed.JANE)
         subscribe(stack)
         stack.bot.relay.run_once()  # first run: starts watching
         board = Board(stack)

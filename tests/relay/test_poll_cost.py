@@ -63,7 +63,7 @@ def test_followers_are_read_only_for_threads_with_something_new(tmp_path: Path) 
 def test_idle_poll_costs_two_calls_with_locations_in_many_zones(tmp_path: Path, count: int) -> None:
     with LocalStack(directory=tmp_path, seed=False) as stack:
         seed.locations_in_many_zones(stack.nexudus, count)
-        assert stack.bot.services.directory.refresh()
+        assert stack.bot.directory.refresh()
         stack.bot.relay.run_once()  # first run: learns where the board is
 
         assert calls_during(stack, stack.bot.relay.run_once) == 2

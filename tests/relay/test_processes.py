@@ -232,15 +232,14 @@ def test_digests_are_recorded_by_the_process_holding_their_lease(relay_stack: Lo
 
 
 def test_draft_retries_run_in_one_process_at_a_time(relay_stack: LocalStack) -> None:
-    services = relay_stack.bot.services
     other = other_process(relay_stack)
     other.leases.acquire(DRAFT_RETRY_LEASE, "other", timedelta(minutes=2), utc_now())
 
     def run() -> int | None:
         return retry_drafts_exclusively(
             relay_stack.bot.relay.leases,
-            poster=services.poster,
-            drafts=services.store.drafts,
+            poster=relay_stack.bot.poster,
+            drafts=relay_stack.store.drafts,
             notifier=relay_stack.bot.notices,
             now=utc_now(),
         )

@@ -132,7 +132,7 @@ def test_follower_without_slack_is_skipped_and_remembered(relay_stack: LocalStac
 
 
 def test_manual_link_routes_replies_to_the_linked_slack_user(relay_stack: LocalStack, board: Board) -> None:
-    relay_stack.bot.services.identities.link(seed.NOBODY, str(seed.LEE_USER_ID))
+    relay_stack.bot.identities.link(seed.NOBODY, str(seed.LEE_USER_ID))
     thread = board.thread(InstantDelivery=True)
     board.follow(thread, seed.LEE_USER_ID)
     board.reply(thread)

@@ -16,7 +16,7 @@ NOT_YOURS = "This draft is <@UJANE>'s: only they can retry or edit it."
 def janes_draft_message(stack: LocalStack) -> dict[str, Any]:
     """Jane posts while Nexudus is down, then Nexudus comes back; returns the DM about her draft."""
     view = choose_location(stack, open_modal(stack, text="Coffee machine"), seed.CANAL_STREET)
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
     stack.nexudus.faults.down = True
     stack.driver.submit(seed.JANE, view, message="Mine")
     call = wait_for(lambda: stack.slack.calls_to("chat.postMessage"))[0]

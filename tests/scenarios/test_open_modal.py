@@ -81,7 +81,7 @@ def test_changing_location_lists_only_that_locations_groups(stack: LocalStack) -
 
 def test_single_location_is_chosen_without_asking(stack: LocalStack) -> None:
     stack.nexudus.records["Business"] = stack.nexudus.records["Business"][:1]
-    stack.bot.services.directory.refresh()
+    stack.bot.directory.refresh()
 
     view = open_modal(stack)
 
@@ -90,7 +90,7 @@ def test_single_location_is_chosen_without_asking(stack: LocalStack) -> None:
 
 
 def test_home_location_is_preselected_once_the_member_is_known(stack: LocalStack) -> None:
-    stack.bot.services.identities.resolve(seed.OMAR)
+    stack.bot.identities.resolve(seed.OMAR)
 
     view = open_modal(stack, user=seed.OMAR)
 
@@ -111,7 +111,7 @@ def test_ticking_zoom_shows_the_meeting_fields(stack: LocalStack) -> None:
 
 
 def test_member_known_to_have_no_account_is_told_at_once(stack: LocalStack) -> None:
-    stack.bot.services.identities.resolve(seed.NOBODY)
+    stack.bot.identities.resolve(seed.NOBODY)
 
     view = open_modal(stack, user=seed.NOBODY)
 

@@ -29,10 +29,9 @@ def canal_form(stack: LocalStack) -> dict[str, Any]:
 
 
 def run_retry_job(stack: LocalStack, *, later: timedelta = timedelta(hours=0, minutes=15)) -> int:
-    services = stack.bot.services
     return retry_due_drafts(
-        poster=services.poster,
-        drafts=services.store.drafts,
+        poster=stack.bot.poster,
+        drafts=stack.store.drafts,
         notifier=stack.bot.notices,
         now=utc_now() + later,
     )
@@ -41,7 +40,7 @@ def run_retry_job(stack: LocalStack, *, later: timedelta = timedelta(hours=0, mi
 def submit_while_down(stack: LocalStack, **answers: Any) -> dict[str, Any]:
     """Post the form while Nexudus is down; returns the DM about the draft. Nexudus stays down."""
     view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
     stack.nexudus.faults.down = True
     stack.driver.submit(seed.JANE, view, **answers)
     return draft_message(stack)
@@ -54,7 +53,7 @@ def draft_message(stack: LocalStack) -> dict[str, Any]:
 
 def test_nexudus_down_keeps_a_draft_and_the_retry_job_posts_it_once(stack: LocalStack) -> None:
     view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
     stack.nexudus.faults.down = True
 
     answer = stack.driver.submit(seed.JANE, view, message="It is broken again", tags="kitchen")
@@ -121,7 +120,7 @@ def test_ambiguous_failure_results_in_exactly_one_thread(stack: LocalStack) -> N
 
 def test_slow_nexudus_shows_posting_then_the_result(stack: LocalStack) -> None:
     view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
     updates_before = len(stack.slack.calls_to("views.update"))
     stack.nexudus.faults.delay = 2.5
 
@@ -136,7 +135,7 @@ def test_slow_nexudus_shows_posting_then_the_result(stack: LocalStack) -> None:
 
 def test_late_refusal_shows_the_form_again_filled_in(stack: LocalStack) -> None:
     view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
+    stack.bot.identities.resolve(seed.JANE)
     updates_before = len(stack.slack.calls_to("views.update"))
     stack.nexudus.faults.delay = 2.5
     stack.nexudus.faults.reject_creates = [("Message", "is too short")]
@@ -167,7 +166,7 @@ def test_throttled_read_waits_as_told_and_succeeds(stack: LocalStack) -> None:
     stack.nexudus.faults.throttle = 1
     stack.nexudus.faults.retry_after = 1
 
-    assert stack.bot.services.directory.refresh()
+    assert stack.bot.directory.refresh()
     throttled, retried = stack.nexudus.calls("GET", "/api/sys/businesses")[-2:]
     assert throttled.path == retried.path
 
@@ -175,9 +174,9 @@ def test_throttled_read_waits_as_told_and_succeeds(stack: LocalStack) -> None:
 def test_throttled_create_is_kept_until_after_retry_after(tmp_path: Path) -> None:
     clock = ShiftedClock()
     with LocalStack(directory=tmp_path, limiter=RateLimiter(clock=clock)) as stack:
-        stack.bot.services.directory.refresh()
+        stack.bot.directory.refresh()
         view = canal_form(stack)
-        stack.bot.services.identities.resolve(seed.JANE)
+        stack.bot.identities.resolve(seed.JANE)
         quiet(stack)
         stack.nexudus.faults.throttle = 1
         stack.nexudus.faults.throttle_status = 429
@@ -196,20 +195,32 @@ def test_throttled_create_is_kept_until_after_retry_after(tmp_path: Path) -> Non
         assert len(stack.nexudus.calls("POST", THREADS)) == 2
 
 
-def test_retries_stop_after_an_hour_and_the_draft_waits_for_the_user(stack: LocalStack) -> None:
-    view = canal_form(stack)
-    stack.bot.services.identities.resolve(seed.JANE)
-    stack.nexudus.faults.down = True
-    stack.driver.submit(seed.JANE, view, message="Patience")
-    poster = stack.bot.services.poster
-    key = _drafts(stack)[0].key
+class MovableClock:
+    """The wall clock, moved forward when a test says so; handed to ``create_app``."""
 
-    poster._clock = lambda: utc_now() + timedelta(hours=2)  # type: ignore[method-assign]
-    outcome = poster.post(key)
+    def __init__(self) -> None:
+        self.ahead = timedelta(0)
 
-    assert not isinstance(outcome, Deferred)
-    draft = stack.store.drafts.get(key)
-    assert draft is not None and draft.state == "failed" and draft.form["message"] == "Patience"
+    def __call__(self) -> datetime:
+        return utc_now() + self.ahead
+
+
+def test_retries_stop_after_an_hour_and_the_draft_waits_for_the_user(tmp_path: Path) -> None:
+    clock = MovableClock()
+    with LocalStack(directory=tmp_path, clock=clock) as stack:
+        assert stack.bot.directory.refresh()
+        view = canal_form(stack)
+        stack.bot.identities.resolve(seed.JANE)
+        stack.nexudus.faults.down = True
+        stack.driver.submit(seed.JANE, view, message="Patience")
+        key = _drafts(stack)[0].key
+
+        clock.ahead = timedelta(hours=2)
+        outcome = stack.bot.poster.post(key)
+
+        assert not isinstance(outcome, Deferred)
+        draft = stack.store.drafts.get(key)
+        assert draft is not None and draft.state == "failed" and draft.form["message"] == "Patience"
 
 
 class ShiftedClock:
@@ -242,11 +253,10 @@ class KilledBeforeRecording(DraftRepository):
 def test_a_draft_left_posting_by_a_killed_process_is_found_not_created_again(stack: LocalStack) -> None:
     form = NewThreadForm(business_id=seed.CANAL_STREET, subject="Crash", message="Created, then killed")
     draft = stack.store.drafts.save("crashed", seed.JANE, form.model_dump(mode="json"), utc_now())
-    services = stack.bot.services
     killed = ThreadPoster(
-        portal=services.portal,
-        identities=services.identities,
-        people=services.people,
+        portal=stack.portal,
+        identities=stack.bot.identities,
+        people=stack.bot.people,
         drafts=KilledBeforeRecording(stack.store.file),
         sharer=stack.bot.notices,
         thread_url_template=None,

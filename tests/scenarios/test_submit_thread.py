@@ -78,7 +78,7 @@ def test_private_thread_is_sent_private(stack: LocalStack) -> None:
 
 def test_success_view_shows_subject_and_portal_link(tmp_path: Any) -> None:
     with LocalStack(directory=tmp_path, nexudus_portal_url="https://space.example.com") as stack:
-        stack.bot.services.directory.refresh()
+        stack.bot.directory.refresh()
         view = canal_form(stack, "Bike &lt;shed&gt; &amp; racks")  # as Slack escapes it
 
         answer = stack.driver.submit(seed.JANE, view, message="Where?")

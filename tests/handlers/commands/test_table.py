@@ -7,6 +7,7 @@ from unittest.mock import Mock
 
 import pytest
 
+from bot.admins import Admins
 from handlers.commands import table
 from handlers.commands.subcommands import Invocation, Reply, Subcommand, no_arguments
 from handlers.commands.table import SUBCOMMANDS, Row, answer, read
@@ -14,26 +15,24 @@ from handlers.commands.table import SUBCOMMANDS, Row, answer, read
 ADMIN_ROWS = [row for row in SUBCOMMANDS if row.who == "admins"]
 
 
-class OnlyTheAdminRule:
-    """Services that answer who is an admin and fail on anything else: a refused
-    subcommand must not reach its handler."""
-
-    def __init__(self, admins: frozenset[str] = frozenset()) -> None:
-        self._admins = admins
-
-    def is_admin(self, slack_user_id: str) -> bool:
-        return slack_user_id in self._admins
+class Untouchable:
+    """Dependencies that fail on any use: a refused subcommand must not reach its handler."""
 
     def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"a refused subcommand used services.{name}")
+        raise AssertionError(f"a refused subcommand used deps.{name}")
 
 
-def run(name: str, services: Any, caller: str = "U1") -> Reply:
-    return answer(Invocation(Subcommand(name), caller, "C1", Mock()), services=services)
+def admins(*ids: str) -> Admins:
+    return Admins(frozenset(ids), Mock(profile=Mock(return_value=None)))
+
+
+def run(name: str, admin_ids: frozenset[str] = frozenset(), caller: str = "U1") -> Reply:
+    invocation = Invocation(Subcommand(name), caller, "C1", Mock())
+    return answer(invocation, admins=admins(*admin_ids), deps=Untouchable())  # type: ignore[arg-type]
 
 
 def help_reply() -> str:
-    return run("help", OnlyTheAdminRule()).text
+    return run("help").text
 
 
 @pytest.mark.parametrize("row", SUBCOMMANDS, ids=lambda row: row.name)
@@ -45,7 +44,7 @@ def test_help_lists_every_row(row: Row) -> None:
 
 
 def test_a_new_row_appears_in_help_without_editing_help(monkeypatch: pytest.MonkeyPatch) -> None:
-    extra = Row("ping", "anyone", no_arguments, lambda invocation, services: Reply("pong"), "", "say pong")
+    extra = Row("ping", "anyone", no_arguments, lambda invocation, deps: Reply("pong"), "", "say pong")
     monkeypatch.setattr(table, "SUBCOMMANDS", (*SUBCOMMANDS, extra))
 
     assert "`/newthread ping`: say pong" in help_reply()
@@ -62,7 +61,7 @@ def test_help_marks_admin_rows() -> None:
 
 @pytest.mark.parametrize("row", ADMIN_ROWS, ids=lambda row: row.name)
 def test_an_admin_row_is_refused_to_a_non_admin_and_runs_nothing(row: Row) -> None:
-    reply = run(row.name, OnlyTheAdminRule(admins=frozenset({"UADMIN"})), caller="U1")
+    reply = run(row.name, frozenset({"UADMIN"}), caller="U1")
 
     assert reply.text.startswith(f"Only admins can run `/newthread {row.name}`")
     assert reply.blocks is None

@@ -1,0 +1,18 @@
+"""Who may run admin subcommands and press admin buttons: the one admin rule."""
+
+from __future__ import annotations
+
+from bot.slack_people import SlackPeople
+
+
+class Admins:
+    def __init__(self, ids: frozenset[str], people: SlackPeople) -> None:
+        self._ids = ids
+        self._people = people
+
+    def is_admin(self, slack_user_id: str) -> bool:
+        """Listed in BOT_ADMINS, or a workspace admin or owner."""
+        if slack_user_id in self._ids:
+            return True
+        profile = self._people.profile(slack_user_id)
+        return bool(profile and profile.is_admin)

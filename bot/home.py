@@ -1,0 +1,130 @@
+"""What the Home tab shows a member: who they post as, their preferences, the threads they
+follow; and the preference verbs pressed on it.
+
+Following is read from Nexudus on every open (one list call), subjects from a cache the
+relay also fills, so an open GETs only threads not read within ``SUBJECT_TTL``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.identity import IdentityService
+from bot.portal import NexudusClient, PortalError, PortalNotFound
+from bot.portal.models import Thread
+from bot.portal.timestamps import wall_clock
+from bot.slack_people import SlackPeople
+from bot.thread_links import thread_url
+from store.models import Identity
+from store.people import PreferenceRepository
+from store.relay_models import Preferences, RepliesChoice
+from store.thread_subjects import ThreadSubject, ThreadSubjectRepository
+
+FOLLOWED_SHOWN = 10
+# A subject rarely changes; an hour-old one on the Home tab is good enough.
+SUBJECT_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class FollowedThread:
+    thread_id: int
+    subject: str
+    url: str | None  # its portal page, if the portal's link is known
+
+
+@dataclass(frozen=True)
+class HomePage:
+    identity: Identity | None
+    followed: list[FollowedThread] | None  # None: not read from Nexudus yet
+    preferences: Preferences
+    default_digest_time: str
+    tz: str | None  # the member's Slack time zone, which their digest follows
+
+
+def subject_of(thread: Thread, now: datetime) -> ThreadSubject:
+    return ThreadSubject(
+        thread_id=thread.id,
+        subject=thread.subject,
+        business_id=thread.business_id,
+        updated_on=thread.updated_on,
+        fetched_at=now,
+    )
+
+
+class Home:
+    def __init__(
+        self,
+        *,
+        identities: IdentityService,
+        people: SlackPeople,
+        portal: NexudusClient,
+        preferences: PreferenceRepository,
+        subjects: ThreadSubjectRepository,
+        default_digest_time: str,
+        thread_url_template: str | None,
+        clock: Clock,
+    ) -> None:
+        self._identities = identities
+        self._people = people
+        self._portal = portal
+        self._preferences = preferences
+        self._subjects = subjects
+        self._default_digest_time = default_digest_time
+        self._thread_url_template = thread_url_template
+        self._clock = clock
+
+    def known_page(self, slack_user_id: str) -> HomePage:
+        """At once, from what is stored: followed threads not read yet."""
+        profile = self._people.profile(slack_user_id)
+        return HomePage(
+            self._identities.cached(slack_user_id),
+            None,
+            self._preferences.get(slack_user_id),
+            self._default_digest_time,
+            profile.tz if profile else None,
+        )
+
+    def page(self, slack_user_id: str) -> HomePage | None:
+        """With the followed threads read now; None if Nexudus cannot be asked."""
+        known = self.known_page(slack_user_id)
+        try:
+            identity = self._identities.resolve(slack_user_id)
+            followed = self._followed(identity.portal_user_id) if identity.portal_user_id else []
+        except PortalError:
+            return None
+        return HomePage(identity, followed, known.preferences, known.default_digest_time, known.tz)
+
+    def choose_replies(self, slack_user_id: str, choice: RepliesChoice | None) -> None:
+        """None: as Nexudus does."""
+        self._preferences.set(slack_user_id, replies=choice)
+
+    def choose_digest_time(self, slack_user_id: str, at: str) -> None:
+        self._preferences.set(slack_user_id, digest_time=at)
+
+    def _followed(self, portal_user_id: int) -> list[FollowedThread]:
+        # Newest follows first, by their stamps: ids are not in creation order (reference §15).
+        follows = sorted(
+            self._portal.follows_of(portal_user_id),
+            key=lambda f: wall_clock(f.created_on) or datetime.min,
+            reverse=True,
+        )[:FOLLOWED_SHOWN]
+        now = self._clock()
+        known = self._subjects.fresh([f.thread_id for f in follows], now=now, ttl=SUBJECT_TTL)
+        read: list[ThreadSubject] = []
+        for follow in follows:
+            if follow.thread_id not in known:
+                try:
+                    read.append(subject_of(self._portal.thread(follow.thread_id), now))
+                except PortalNotFound:
+                    continue
+        self._subjects.remember(read)
+        known.update((s.thread_id, s) for s in read)
+        return [
+            FollowedThread(
+                f.thread_id, known[f.thread_id].subject, thread_url(self._thread_url_template, f.thread_id)
+            )
+            for f in follows
+            if f.thread_id in known
+        ]

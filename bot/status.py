@@ -1,0 +1,53 @@
+"""What ``/newthread status`` reports, and its "Replay failed" button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+from store.outbox import OutboxRepository
+from store.relay_models import OutboxMessage
+from store.relay_state import JobRun, RelayStateRepository
+
+SHOWN = 10  # retrying and failed deliveries listed, each
+
+
+@dataclass(frozen=True)
+class Deliveries:
+    waiting: int
+    failed: int
+    retrying: Sequence[OutboxMessage]  # waiting after an error: the first few
+    failures: Sequence[OutboxMessage]  # given up: the first few
+
+
+class BotStatus:
+    def __init__(
+        self,
+        *,
+        outbox: OutboxRepository,
+        runs: RelayStateRepository,
+        deliver: Callable[[], object],
+        background: Executor,
+    ) -> None:
+        self._outbox = outbox
+        self._runs = runs
+        self._deliver = deliver
+        self._background = background
+
+    def job_runs(self) -> list[JobRun]:
+        return self._runs.all_runs()
+
+    def deliveries(self) -> Deliveries:
+        return Deliveries(
+            waiting=self._outbox.count("pending"),
+            failed=self._outbox.count("failed"),
+            retrying=[m for m in self._outbox.in_state("pending", SHOWN) if m.last_error],
+            failures=self._outbox.in_state("failed", SHOWN),
+        )
+
+    def replay_failed(self) -> int:
+        """Queues every failed delivery again and starts sending in the background; how many."""
+        count = self._outbox.replay_failed()
+        self._background.submit(self._deliver)
+        return count
