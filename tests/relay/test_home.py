@@ -6,9 +6,11 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
+from bot.portal.client import FOLLOWS, THREADS
 from emulators import seed
 from emulators.stack import LocalStack
 from handlers import ids
+from handlers.events.app_home import publish_home
 from tests.conftest import wait_for
 from tests.relay.conftest import Board
 
@@ -109,3 +111,49 @@ def test_home_lists_the_newest_follows_by_their_stamps_not_their_ids(
 
     assert all(f"Followed {n:02d}" in shown for n in range(3, 13))
     assert "Followed 01" not in shown and "Followed 02" not in shown
+
+
+def follow_lists(stack: LocalStack) -> int:
+    return len(stack.nexudus.calls("GET", FOLLOWS))
+
+
+def thread_gets(stack: LocalStack) -> int:
+    return len(stack.nexudus.calls("GET", THREADS + "/"))
+
+
+def test_opening_home_again_reads_the_follows_once_and_no_thread(
+    relay_stack: LocalStack, board: Board
+) -> None:
+    for n in range(3):
+        board.follow(board.thread(f"Followed {n}"))
+    home = open_home(relay_stack)
+    lists, gets = follow_lists(relay_stack), thread_gets(relay_stack)
+    assert gets == 3  # the first open reads each subject once
+
+    again = open_home(relay_stack, published_before=len(relay_stack.slack.calls_to("views.publish")))
+
+    assert follow_lists(relay_stack) == lists + 1
+    assert thread_gets(relay_stack) == gets  # subjects from the cache
+    assert str(again["blocks"]) == str(home["blocks"])
+
+
+def test_threads_the_relay_listed_need_no_read_on_home(relay_stack: LocalStack, board: Board) -> None:
+    board.follow(board.thread("Seen by the poll"))
+    relay_stack.bot.relay.run_once()
+    gets = thread_gets(relay_stack)
+
+    home = open_home(relay_stack)
+
+    assert "Seen by the poll" in str(home["blocks"])
+    assert thread_gets(relay_stack) == gets
+
+
+def test_a_refresh_older_than_the_shown_view_does_not_overwrite_it(relay_stack: LocalStack) -> None:
+    open_home(relay_stack)
+    shown = relay_stack.slack.home_hashes[seed.JANE]
+
+    # A slow refresh that started from an earlier view: Slack refuses it, quietly for us.
+    publish_home(relay_stack.bot.app.client, seed.JANE, relay_stack.bot.home, hash="h-earlier")
+
+    assert relay_stack.slack.calls_to("views.publish")[-1].args["hash"] == "h-earlier"
+    assert relay_stack.slack.home_hashes[seed.JANE] == shown
