@@ -104,8 +104,15 @@ def create_app(
     )
     app.error(_log_error)
     bot = _services(app, settings, store, portal, clock)
+    _register(bot, settings, portal)
+    return bot
+
+
+def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
+    """Each listener gets the domain objects it needs; these are made for listeners only."""
+    store, clock = bot.store, bot.clock
     register_handlers(
-        app,
+        bot.app,
         choices=FormChoices(
             identities=bot.identities, directory=bot.directory, background=bot.background, clock=clock
         ),
@@ -130,7 +137,6 @@ def create_app(
             ),
         ),
     )
-    return bot
 
 
 def _services(app: App, settings: Settings, store: Store, portal: NexudusClient, clock: Clock) -> BotApp:
@@ -156,16 +162,6 @@ def _services(app: App, settings: Settings, store: Store, portal: NexudusClient,
         thread_url_template=settings.thread_url_template,
         clock=clock,
     )
-    home = Home(
-        identities=identities,
-        people=people,
-        portal=portal,
-        preferences=store.preferences,
-        subjects=store.thread_subjects,
-        default_digest_time=settings.digest_time,
-        thread_url_template=settings.thread_url_template,
-        clock=clock,
-    )
     relay = build_relay(
         settings,
         store=store,
@@ -174,6 +170,16 @@ def _services(app: App, settings: Settings, store: Store, portal: NexudusClient,
         directory=directory,
         client=client,
         renderer=SlackRelayRenderer(),
+        clock=clock,
+    )
+    home = Home(
+        identities=identities,
+        people=people,
+        portal=portal,
+        preferences=store.preferences,
+        subjects=store.thread_subjects,
+        default_digest_time=settings.digest_time,
+        thread_url_template=settings.thread_url_template,
         clock=clock,
     )
     return BotApp(
