@@ -73,9 +73,9 @@ def slack_client(settings: Settings) -> WebClient:
     return client
 
 
-def connect_portal(settings: Settings, store: Store) -> NexudusClient:
+def portal_client(settings: Settings, store: Store) -> NexudusClient:
     """The Nexudus client for these settings, keeping its tokens in ``store``."""
-    return NexudusClient.connect(
+    return NexudusClient.for_account(
         settings.nexudus_url,
         username=settings.nexudus_username,
         password=settings.nexudus_password,

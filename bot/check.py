@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.account_zone import find_account_zone
-from bot.app import connect_portal, slack_client
+from bot.app import portal_client, slack_client
 from bot.clock import utc_now
 from bot.config import Settings
 from bot.portal import NexudusClient, PortalError
@@ -86,7 +86,7 @@ Check = Callable[[str, Callable[[], str]], bool]  # name, probe → whether it p
 
 
 def _nexudus_checks(settings: Settings, store: Store, check: Check) -> None:
-    portal = connect_portal(settings, store)
+    portal = portal_client(settings, store)
     try:
         check("nexudus login", lambda: _nexudus_login(portal, settings.nexudus_username))
         if check("nexudus read", lambda: f"{len(portal.businesses())} location(s) visible"):

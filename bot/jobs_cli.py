@@ -10,7 +10,7 @@ import os
 from datetime import timedelta
 from typing import TextIO
 
-from bot.app import connect_portal, create_app
+from bot.app import create_app, portal_client
 from bot.config import Settings
 from store import Store
 
@@ -22,7 +22,7 @@ CLAIM_SECONDS_FOR_TESTS = "BOT_CLAIM_SECONDS"
 
 def run_job(settings: Settings, job: str, out: TextIO) -> int:
     store = Store(settings.database)
-    portal = connect_portal(settings, store)
+    portal = portal_client(settings, store)
     try:
         bot = create_app(settings, store=store, portal=portal)
         claim_seconds = os.environ.get(CLAIM_SECONDS_FOR_TESTS)

@@ -11,7 +11,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
-from bot.app import connect_portal, create_app
+from bot.app import create_app, portal_client
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer
 from bot.scheduler import BackgroundJobs, build_scheduler
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def serve(settings: Settings) -> int:
     store = Store(settings.database)
-    portal = connect_portal(settings, store)
+    portal = portal_client(settings, store)
     try:
         # Verifies the bot token with auth.test now rather than on the first request.
         bot = create_app(settings, store=store, portal=portal, token_verification=True)

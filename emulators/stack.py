@@ -52,7 +52,7 @@ class LocalStack:
         )
         self.limiter = limiter or RateLimiter()
         self.store = Store(self.settings.database)
-        self.portal = NexudusClient.connect(
+        self.portal = NexudusClient.for_account(
             self.settings.nexudus_url,
             username=self.settings.nexudus_username,
             password=self.settings.nexudus_password,

@@ -1,6 +1,6 @@
 """The Nexudus REST client: domain-named methods over ``PortalTransport``.
 
-Build one with ``NexudusClient.connect(...)``; tests pass their own ``httpx.Client``.
+Build one with ``NexudusClient.for_account(...)``; tests pass their own ``httpx.Client``.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class NexudusClient:
             self._http.close()
 
     @classmethod
-    def connect(
+    def for_account(
         cls,
         base_url: str,
         *,

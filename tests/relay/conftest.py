@@ -80,7 +80,7 @@ def dms_to(stack: LocalStack, user: str) -> list[dict[str, Any]]:
 def restarted(stack: LocalStack) -> Iterator[BotApp]:
     """A new bot process on the same database file (a deploy, a crash, a cron run)."""
     store = Store(stack.settings.database)
-    portal = NexudusClient.connect(
+    portal = NexudusClient.for_account(
         stack.settings.nexudus_url,
         username=stack.settings.nexudus_username,
         password=stack.settings.nexudus_password,
