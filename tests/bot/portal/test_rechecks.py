@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.portal.test_client import Portal, make_client, ok_list
+from tests.bot.portal.test_client import Portal, make_client, ok_list
 
 FOLLOWS = [
     {"Id": 11, "ThreadId": 1, "UserId": 100},

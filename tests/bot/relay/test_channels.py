@@ -12,9 +12,9 @@ from bot.relay.keys import ChannelPostKey
 from emulators import seed
 from emulators.stack import LocalStack
 from store.relay_models import SubscriptionMode
+from tests.bot.relay.conftest import Board, dms_to
 from tests.conftest import subscribe as subscribe_channel
 from tests.conftest import wait_for
-from tests.relay.conftest import Board, dms_to
 
 CHANNEL = "CBOARD"
 

@@ -18,7 +18,7 @@ from bot.portal.auth import TokenKeeper
 from bot.portal.ratelimit import RateLimiter, Window
 from bot.portal.transport import PROBE_PATH, PortalTransport
 from store import Store
-from tests.portal.test_client import FakeTime, Portal
+from tests.bot.portal.test_client import FakeTime, Portal
 
 GONE = httpx.Response(401, json={"Message": "Not found"})
 

@@ -12,8 +12,8 @@ from bot.timekeeping import latest_occurrence, zone_or_utc
 from emulators import seed
 from emulators.stack import LocalStack
 from store.relay_models import DigestItem
+from tests.bot.relay.conftest import dms_to
 from tests.conftest import subscribe
-from tests.relay.conftest import dms_to
 
 
 def digest_sender(stack: LocalStack, now: list[datetime]) -> DigestSender:

@@ -7,8 +7,8 @@ from pathlib import Path
 from emulators import seed
 from emulators.stack import LocalStack
 from handlers import ids
+from tests.bot.relay.conftest import Board, dms_to
 from tests.conftest import wait_for
-from tests.relay.conftest import Board, dms_to
 
 
 def test_first_run_delivers_nothing_old(tmp_path: Path) -> None:

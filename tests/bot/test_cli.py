@@ -21,7 +21,7 @@ from emulators.socket_mode import FakeSocketMode
 from emulators.stack import SIGNING_SECRET, LocalStack
 from tests.conftest import wait_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def clean_environment(env: dict[str, str]) -> dict[str, str]:

@@ -8,9 +8,9 @@ from typing import Any
 from emulators import seed
 from emulators.stack import LocalStack
 from handlers.blocks.text import escape
-from tests.relay.conftest import Board, dms_to
-from tests.relay.test_channels import CHANNEL, subscribe
-from tests.relay.test_home import open_home
+from tests.bot.relay.conftest import Board, dms_to
+from tests.bot.relay.test_channels import CHANNEL, subscribe
+from tests.bot.relay.test_home import open_home
 
 # As the portal editor stores them (reference §15): tags, entities, a list, a link.
 SUBJECT = "Fish &amp; chips &lt;Friday&gt;"

@@ -9,8 +9,8 @@ import pytest
 
 from emulators import seed
 from emulators.stack import LocalStack
-from tests.relay.conftest import Board, dms_to, restarted
-from tests.relay.test_channels import CHANNEL, subscribe
+from tests.bot.relay.conftest import Board, dms_to, restarted
+from tests.bot.relay.test_channels import CHANNEL, subscribe
 
 EAST = "Australia/Brisbane"  # UTC+10, no daylight saving
 WEST = "America/Phoenix"  # UTC−7, no daylight saving

@@ -26,9 +26,9 @@ from bot.slack_people import SlackPeople
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
+from tests.bot.relay.conftest import Board
+from tests.bot.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot
 from tests.conftest import subscribe, wait_for
-from tests.relay.conftest import Board
-from tests.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot
 
 CLAIM = timedelta(minutes=2)
 THREADS = "/api/community/communitythreads"

@@ -8,7 +8,7 @@ import pytest
 
 from bot.portal import PortalThrottled
 from bot.portal.ratelimit import RateLimiter
-from tests.portal.test_client import FakeTime
+from tests.bot.portal.test_client import FakeTime
 
 
 def limiter_and_time() -> tuple[RateLimiter, FakeTime]:

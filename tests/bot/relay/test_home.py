@@ -11,8 +11,8 @@ from emulators import seed
 from emulators.stack import LocalStack
 from handlers import ids
 from handlers.events.app_home import publish_home
+from tests.bot.relay.conftest import Board
 from tests.conftest import wait_for
-from tests.relay.conftest import Board
 
 
 def open_home(stack: LocalStack, user: str = seed.JANE, published_before: int = 0) -> dict[str, Any]:

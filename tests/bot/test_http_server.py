@@ -23,8 +23,8 @@ from bot.http_server import EVENTS_PATH, SlackHttpServer
 from emulators import seed
 from emulators.slack_driver import SlackDriver
 from emulators.stack import SIGNING_SECRET, LocalStack
+from tests.bot.test_cli import ROOT, emulator_env, free_port, start_bot
 from tests.conftest import wait_for
-from tests.test_cli import ROOT, emulator_env, free_port, start_bot
 
 BURST = 40
 HALF_OPEN = 300
@@ -232,7 +232,7 @@ def test_the_connection_limit_fits_a_low_open_files_limit(
 ) -> None:
     # In a child process: the open-files limit is process-wide and cannot be raised back.
     script = (
-        "import resource; from tests.test_http_serving import bare_app; "
+        "import resource; from tests.bot.test_http_server import bare_app; "
         "from bot.http_server import SlackHttpServer; "
         f"resource.setrlimit(resource.RLIMIT_NOFILE, {limits}); "
         "server = SlackHttpServer(bare_app(), host='127.0.0.1', port=0); server.stop(); "

@@ -23,9 +23,9 @@ from store import Store
 from store.database import SqliteFile
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
+from tests.bot.portal.test_client import FakeTime
+from tests.bot.relay.conftest import Board, dms_to, restarted
 from tests.conftest import subscribe, wait_for
-from tests.portal.test_client import FakeTime
-from tests.relay.conftest import Board, dms_to, restarted
 
 
 def test_rate_limited_post_honours_retry_after_and_is_delivered_once(
