@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 import pytest
 
 from bot.clock import utc_now
+from bot.relay.keys import SubscriptionDigest, ThreadItem
 from emulators import seed
 from emulators.stack import LocalStack
 from store import Store
-from store.relay_models import Subscription, SubscriptionMode
+from store.relay_models import DigestItem, Subscription, SubscriptionMode
 
 T = TypeVar("T")
 
@@ -109,3 +110,15 @@ def subscribe(
         created_by=seed.ADMIN,
         now=now or utc_now(),
     )
+
+
+def queue_new_thread(store: Store, subscription: Subscription, subject: str, *, at: datetime) -> None:
+    """A new thread waiting for a channel subscription's digest, as the relay queues one."""
+    thread = {"id": 1, "subject": subject, "location": "Canal Street", "author": "Omar"}
+    item = DigestItem(
+        target=SubscriptionDigest(subscription.id).text(),
+        item_key=ThreadItem(1).text(),
+        payload={"thread": thread},
+        created_at=at,
+    )
+    store.digests.add([item])

@@ -70,4 +70,5 @@ def build_relay(
         planner=planner,
         sender=OutboxSender(client, store.outbox, people, clock=clock),
         digests=digests,
+        clock=clock,
     )

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import utc_now
+from bot.clock import Clock, utc_now
 from bot.job_runs import RELAY_DIGESTS, RELAY_POLL, JobOutcome, Skipped, run_recorded
 from bot.leases import LeaseKeeper
 from bot.portal import PortalAuthError, PortalError
@@ -43,20 +43,22 @@ class Relay:
     planner: RelayPlanner
     sender: OutboxSender
     digests: DigestSender
+    clock: Clock = utc_now  # the app's clock, as every other service has
     leases: LeaseKeeper = field(init=False)
 
     def __post_init__(self) -> None:
-        self.leases = LeaseKeeper(self.store.leases)
+        self.leases = LeaseKeeper(self.store.leases, clock=self.clock)
 
     def run_once(self, stop: threading.Event | None = None, now: datetime | None = None) -> str:
         """One cycle, recorded as ``relay.poll`` (``relay --once``, the demo); returns its summary."""
-        return run_recorded(RELAY_POLL, functools.partial(self.cycle, stop, now), runs=self.store.relay_state)
+        work = functools.partial(self.cycle, stop, now)
+        return run_recorded(RELAY_POLL, work, runs=self.store.relay_state, clock=self.clock)
 
     def cycle(self, stop: threading.Event | None = None, now: datetime | None = None) -> JobOutcome:
         """Poll the board (unless another process is polling: then ``Skipped``, as the
         poll's record is that process's), record every delivery it calls for, then send
         what is due."""
-        started = now or utc_now()
+        started = now or self.clock()
         with self.leases.hold(POLL_LEASE) as polling:
             summary = self._poll(started) if polling else "poll skipped: another bot process is polling"
         summary += f", sent: {self.sender.deliver_due(stop)}"
@@ -103,7 +105,7 @@ class Relay:
     def digest_pass(self, *, force: bool = False, stop: threading.Event | None = None) -> str:
         """One digest pass, recorded as ``relay.digests`` (``digest --now``); returns its summary."""
         work = functools.partial(self.digest_cycle, force=force, stop=stop)
-        return run_recorded(RELAY_DIGESTS, work, runs=self.store.relay_state)
+        return run_recorded(RELAY_DIGESTS, work, runs=self.store.relay_state, clock=self.clock)
 
     def digest_cycle(self, *, force: bool = False, stop: threading.Event | None = None) -> JobOutcome:
         """Record the digests that are due (unless another process is: then ``Skipped``),

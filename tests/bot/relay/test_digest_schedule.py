@@ -7,13 +7,13 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.relay.digests import DigestSender
-from bot.relay.keys import PersonDigest, ReplyItem, SubscriptionDigest, ThreadItem
+from bot.relay.keys import PersonDigest, ReplyItem
 from bot.timekeeping import latest_occurrence, zone_or_utc
 from emulators import seed
 from emulators.stack import LocalStack
 from store.relay_models import DigestItem
 from tests.bot.relay.conftest import dms_to
-from tests.conftest import subscribe
+from tests.conftest import queue_new_thread, subscribe
 
 
 def digest_sender(stack: LocalStack, now: list[datetime]) -> DigestSender:
@@ -115,17 +115,7 @@ def test_latest_occurrence_never_skips_or_doubles_a_day() -> None:
 def test_a_subscription_keeps_its_own_digest_time(relay_stack: LocalStack) -> None:
     start = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
     subscription = subscribe(relay_stack.store, "CEVENING", "digest", digest_time="17:30", now=start)
-    thread = {"id": 1, "subject": "Evening", "location": "Canal Street", "author": "Omar"}
-    relay_stack.store.digests.add(
-        [
-            DigestItem(
-                target=SubscriptionDigest(subscription.id).text(),
-                item_key=ThreadItem(1).text(),
-                payload={"thread": thread},
-                created_at=start,
-            )
-        ]
-    )
+    queue_new_thread(relay_stack.store, subscription, "Evening", at=start)
     now = [start]
     sender = digest_sender(relay_stack, now)  # the bot's zone here: UTC; default time 08:00
 

@@ -13,12 +13,10 @@ import pytest
 
 from bot.account_zone import bot_time_zone, find_account_zone, fixed_offset_zone
 from bot.relay.digests import DigestSender
-from bot.relay.keys import SubscriptionDigest, ThreadItem
 from emulators import seed
 from emulators.stack import LocalStack
 from handlers.blocks.relay_messages import SlackRelayRenderer
-from store.relay_models import DigestItem
-from tests.conftest import subscribe
+from tests.conftest import queue_new_thread, subscribe
 
 AUTH_ME = "/api/auth/me"
 
@@ -111,17 +109,7 @@ def test_utc_while_nexudus_cannot_say_then_asks_again(stack: LocalStack) -> None
 def test_channel_digest_comes_at_eight_in_the_default_locations_zone(relay_stack: LocalStack) -> None:
     start = datetime(2026, 6, 1, 0, 0, tzinfo=UTC)
     subscription = subscribe(relay_stack.store, "CMORNING", "digest", now=start)
-    thread = {"id": 1, "subject": "Morning", "location": "Canal Street", "author": "Omar"}
-    relay_stack.store.digests.add(
-        [
-            DigestItem(
-                target=SubscriptionDigest(subscription.id).text(),
-                item_key=ThreadItem(1).text(),
-                payload={"thread": thread},
-                created_at=start,
-            )
-        ]
-    )
+    queue_new_thread(relay_stack.store, subscription, "Morning", at=start)
     now = [start]
     sender = DigestSender(
         portal=relay_stack.portal,
