@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 
 
 class Admins:
-    def __init__(self, ids: frozenset[str], people: SlackPeople) -> None:
+    def __init__(self, ids: frozenset[str], slack_users: SlackUsers) -> None:
         self._ids = ids
-        self._people = people
+        self._slack_users = slack_users
 
     def is_admin(self, slack_user_id: str) -> bool:
         """Listed in BOT_ADMINS, or a workspace admin or owner."""
         if slack_user_id in self._ids:
             return True
-        profile = self._people.profile(slack_user_id)
+        profile = self._slack_users.profile(slack_user_id)
         return bool(profile and profile.is_admin)

@@ -28,7 +28,7 @@ from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
 from handlers import register_handlers
@@ -51,7 +51,7 @@ class BotApp:
 
     app: App
     store: Store
-    people: SlackPeople
+    slack_users: SlackUsers
     identities: IdentityService
     directory: Directory
     poster: ThreadPoster
@@ -120,7 +120,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
         notices=bot.notices,
         home=bot.home,
         thread_actions=ThreadActions(identities=bot.identities, portal=portal),
-        admins=Admins(settings.admins, bot.people),
+        admins=Admins(settings.admins, bot.slack_users),
         subcommands=SubcommandDeps(
             identities=bot.identities,
             channels=ChannelSubscriptions(
@@ -141,14 +141,16 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
 
 def _services(app: App, settings: Settings, store: Store, portal: NexudusClient, clock: Clock) -> BotApp:
     client = app.client
-    people = SlackPeople(client)
-    identities = IdentityService(portal=portal, people=people, identities=store.identities, clock=clock)
+    slack_users = SlackUsers(client)
+    identities = IdentityService(
+        portal=portal, slack_users=slack_users, identities=store.identities, clock=clock
+    )
     directory = Directory(portal=portal, cache=store.directory)
-    notices = SlackNotices(client, directory=directory, drafts=store.drafts, people=people)
+    notices = SlackNotices(client, directory=directory, drafts=store.drafts, slack_users=slack_users)
     poster = ThreadPoster(
         portal=portal,
         identities=identities,
-        people=people,
+        slack_users=slack_users,
         drafts=store.drafts,
         sharer=notices,
         thread_url_template=settings.thread_url_template,
@@ -166,7 +168,7 @@ def _services(app: App, settings: Settings, store: Store, portal: NexudusClient,
         settings,
         store=store,
         portal=portal,
-        people=people,
+        slack_users=slack_users,
         directory=directory,
         client=client,
         renderer=SlackRelayRenderer(),
@@ -174,7 +176,7 @@ def _services(app: App, settings: Settings, store: Store, portal: NexudusClient,
     )
     home = Home(
         identities=identities,
-        people=people,
+        slack_users=slack_users,
         portal=portal,
         preferences=store.preferences,
         subjects=store.thread_subjects,
@@ -183,7 +185,7 @@ def _services(app: App, settings: Settings, store: Store, portal: NexudusClient,
         clock=clock,
     )
     return BotApp(
-        app, store, people, identities, directory, poster, drafts, home, notices, relay,
+        app, store, slack_users, identities, directory, poster, drafts, home, notices, relay,
         background, clock,
     )  # fmt: skip
 

@@ -15,10 +15,10 @@ from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError, PortalNotFound
 from bot.portal.models import Thread
 from bot.portal.timestamps import wall_clock
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from bot.thread_links import thread_url
 from store.models import Identity
-from store.people import PreferenceRepository
+from store.preferences import PreferenceRepository
 from store.relay_models import Preferences, RepliesChoice
 from store.thread_subjects import ThreadSubject, ThreadSubjectRepository
 
@@ -58,7 +58,7 @@ class Home:
         self,
         *,
         identities: IdentityService,
-        people: SlackPeople,
+        slack_users: SlackUsers,
         portal: NexudusClient,
         preferences: PreferenceRepository,
         subjects: ThreadSubjectRepository,
@@ -67,7 +67,7 @@ class Home:
         clock: Clock,
     ) -> None:
         self._identities = identities
-        self._people = people
+        self._slack_users = slack_users
         self._portal = portal
         self._preferences = preferences
         self._subjects = subjects
@@ -77,7 +77,7 @@ class Home:
 
     def known_page(self, slack_user_id: str) -> HomePage:
         """At once, from what is stored: followed threads not read yet."""
-        profile = self._people.profile(slack_user_id)
+        profile = self._slack_users.profile(slack_user_id)
         return HomePage(
             self._identities.cached(slack_user_id),
             None,

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import Coworker, PortalUser
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from store.identities import IdentityRepository
 from store.models import Identity, IdentitySource
 
@@ -29,12 +29,12 @@ class IdentityService:
         self,
         *,
         portal: NexudusClient,
-        people: SlackPeople,
+        slack_users: SlackUsers,
         identities: IdentityRepository,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._portal = portal
-        self._people = people
+        self._slack_users = slack_users
         self._identities = identities
         self._clock = clock
 
@@ -48,7 +48,7 @@ class IdentityService:
         known = self._identities.get(slack_user_id)
         if known is not None and known.is_fresh(now):
             return known
-        profile = self._people.profile(slack_user_id)
+        profile = self._slack_users.profile(slack_user_id)
         email = profile.email if profile else None
         found = self._by_email(slack_user_id, email, "email", now) if email else None
         identity = found or Identity(

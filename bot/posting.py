@@ -29,7 +29,7 @@ from bot.portal import (
 from bot.portal.bodies import to_portal_html
 from bot.portal.models import GroupAccess, NewThread
 from bot.sent_threads import CLOCK_SLACK, find_sent_thread
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from bot.thread_form import FormField, NewThreadForm
 from bot.thread_links import thread_url
 from store.drafts import DraftRepository
@@ -83,7 +83,7 @@ class ThreadPoster:
         *,
         portal: NexudusClient,
         identities: IdentityService,
-        people: SlackPeople,
+        slack_users: SlackUsers,
         drafts: DraftRepository,
         sharer: ChannelSharer,
         thread_url_template: str | None,
@@ -91,7 +91,7 @@ class ThreadPoster:
     ) -> None:
         self._portal = portal
         self._identities = identities
-        self._people = people
+        self._slack_users = slack_users
         self._drafts = drafts
         self._sharer = sharer
         self._thread_url_template = thread_url_template
@@ -151,7 +151,7 @@ class ThreadPoster:
             if guest.state == "linked" and guest.portal_user_id is not None:
                 ids.append(guest.portal_user_id)
             else:
-                unmapped.append(self._people.name(slack_id))
+                unmapped.append(self._slack_users.name(slack_id))
         return list(dict.fromkeys(ids)), unmapped
 
     def _new_thread(
@@ -159,7 +159,7 @@ class ThreadPoster:
     ) -> NewThread:
         message = form.message
         if form.source is not None:
-            link = self._people.permalink(form.source.channel_id, form.source.message_ts)
+            link = self._slack_users.permalink(form.source.channel_id, form.source.message_ts)
             message = f"{message}\n\n(From Slack: {link})" if link else message
         assert poster.portal_user_id is not None
         return NewThread(

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot.directory import Directory
 from bot.outcomes import Outcome, Posted
 from bot.relay.items import BoardThread
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from bot.thread_form import NewThreadForm
 from handlers.blocks.messages import draft_notice
 from handlers.blocks.relay_messages import new_thread_card
@@ -38,12 +38,12 @@ class SlackNotices:
     """Implements ``bot.posting.ChannelSharer`` and ``bot.retry.DraftNotifier`` with Slack."""
 
     def __init__(
-        self, client: WebClient, *, directory: Directory, drafts: DraftNoticeRecord, people: SlackPeople
+        self, client: WebClient, *, directory: Directory, drafts: DraftNoticeRecord, slack_users: SlackUsers
     ) -> None:
         self._client = client
         self._directory = directory
         self._drafts = drafts
-        self._people = people
+        self._slack_users = slack_users
 
     def share(self, channel_id: str, form: NewThreadForm, poster: Identity, thread: Posted) -> str | None:
         text, blocks = new_thread_card(
@@ -70,7 +70,7 @@ class SlackNotices:
                 )
                 return
             sent = self._client.chat_postMessage(
-                channel=self._people.dm_channel(draft.slack_user_id), text=text, blocks=blocks
+                channel=self._slack_users.dm_channel(draft.slack_user_id), text=text, blocks=blocks
             )
             self._drafts.note_message(draft.key, str(sent["channel"]), str(sent["ts"]))
         except SlackApiError as error:

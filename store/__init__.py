@@ -11,8 +11,9 @@ from store.drafts import DraftRepository
 from store.identities import IdentityRepository
 from store.leases import LeaseRepository
 from store.outbox import OutboxRepository
-from store.people import PortalPeopleRepository, PreferenceRepository
+from store.portal_people import PortalPeopleRepository
 from store.portal_session import PortalSessionRepository
+from store.preferences import PreferenceRepository
 from store.relay_state import RelayStateRepository
 from store.subscriptions import SubscriptionRepository
 from store.thread_subjects import ThreadSubjectRepository

@@ -16,7 +16,7 @@ from bot.relay.items import RelayRenderer
 from bot.relay.people import PortalPeople
 from bot.relay.plan import RelayPlanner
 from bot.relay.watch import BoardWatcher
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from bot.timekeeping import parse_clock_time
 from store import Store
 
@@ -26,14 +26,18 @@ def build_relay(
     *,
     store: Store,
     portal: NexudusClient,
-    people: SlackPeople,
+    slack_users: SlackUsers,
     directory: Directory,
     client: WebClient,
     renderer: RelayRenderer,
     clock: Clock,
 ) -> Relay:
     portal_people = PortalPeople(
-        portal=portal, people=people, identities=store.identities, cache=store.portal_people, clock=clock
+        portal=portal,
+        slack_users=slack_users,
+        identities=store.identities,
+        cache=store.portal_people,
+        clock=clock,
     )
     planner = RelayPlanner(
         portal=portal,
@@ -52,7 +56,7 @@ def build_relay(
         digests=store.digests,
         subscriptions=store.subscriptions,
         preferences=store.preferences,
-        people=people,
+        slack_users=slack_users,
         renderer=renderer,
         default_time=default_time,
         default_zone=bot_time_zone(settings.time_zone, portal, settings.nexudus_username),
@@ -68,7 +72,7 @@ def build_relay(
         store=store,
         watcher=watcher,
         planner=planner,
-        sender=OutboxSender(client, store.outbox, people, clock=clock),
+        sender=OutboxSender(client, store.outbox, slack_users, clock=clock),
         digests=digests,
         clock=clock,
     )

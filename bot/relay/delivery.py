@@ -32,7 +32,7 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 
@@ -75,7 +75,7 @@ class OutboxSender:
         self,
         client: WebClient,
         outbox: OutboxRepository,
-        people: SlackPeople,
+        slack_users: SlackUsers,
         *,
         clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
@@ -90,7 +90,7 @@ class OutboxSender:
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
-        self._people = people
+        self._slack_users = slack_users
         self._last_post: dict[OutboxTarget, float] = {}
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
@@ -181,7 +181,7 @@ class OutboxSender:
     def _channel_for(self, target: OutboxTarget) -> str:
         match target:
             case DmTarget(user_id):
-                return self._people.dm_channel(user_id)
+                return self._slack_users.dm_channel(user_id)
             case ChannelTarget(channel_id):
                 return channel_id
 

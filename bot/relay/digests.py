@@ -32,10 +32,10 @@ from bot.relay.keys import (
     parse_item_key,
 )
 from bot.relay.plan import group_is_open, visible_to_channels
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from bot.timekeeping import latest_occurrence, parse_clock_time, zone_or_utc
 from store.digests import DigestRepository
-from store.people import PreferenceRepository
+from store.preferences import PreferenceRepository
 from store.relay_models import DigestItem, OutboxMessage
 from store.subscriptions import SubscriptionRepository
 
@@ -53,7 +53,7 @@ class DigestSender:
         digests: DigestRepository,
         subscriptions: SubscriptionRepository,
         preferences: PreferenceRepository,
-        people: SlackPeople,
+        slack_users: SlackUsers,
         renderer: RelayRenderer,
         default_time: time,
         default_zone: Callable[[], ZoneInfo],
@@ -63,7 +63,7 @@ class DigestSender:
         self._digests = digests
         self._subscriptions = subscriptions
         self._preferences = preferences
-        self._people = people
+        self._slack_users = slack_users
         self._render = renderer
         self._default_time = default_time
         self._default_zone = default_zone
@@ -85,7 +85,7 @@ class DigestSender:
     def _personal(self, target: PersonDigest, items: list[DigestItem], now: datetime, force: bool) -> int:
         user_id = target.user_id
         prefs = self._preferences.get(user_id)
-        profile = self._people.profile(user_id)
+        profile = self._slack_users.profile(user_id)
         at = parse_clock_time(prefs.digest_time or "") or self._default_time
         since = prefs.last_digest_at or min(item.created_at for item in items)
         if not force and latest_occurrence(at, zone_or_utc(profile.tz if profile else None), now) <= since:

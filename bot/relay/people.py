@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from store.identities import IdentityRepository
-from store.people import PortalPeopleRepository
+from store.portal_people import PortalPeopleRepository
 from store.relay_models import PortalPerson
 
 FOUND_TTL = timedelta(days=1)
@@ -26,13 +26,13 @@ class PortalPeople:
         self,
         *,
         portal: NexudusClient,
-        people: SlackPeople,
+        slack_users: SlackUsers,
         identities: IdentityRepository,
         cache: PortalPeopleRepository,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._portal = portal
-        self._people = people
+        self._slack_users = slack_users
         self._identities = identities
         self._cache = cache
         self._clock = clock
@@ -59,7 +59,7 @@ class PortalPeople:
         except PortalNotFound:
             user = None
         email = user.email if user else None
-        slack_id = linked_slack_id or (self._people.user_by_email(email) if email else None)
+        slack_id = linked_slack_id or (self._slack_users.user_by_email(email) if email else None)
         person = PortalPerson(
             portal_user_id=portal_user_id,
             full_name=user.full_name if user else None,

@@ -32,7 +32,7 @@ from bot.relay.people import PortalPeople
 from bot.relay.watch import Activity
 from bot.thread_links import thread_url
 from store.outbox import OutboxRepository
-from store.people import PreferenceRepository
+from store.preferences import PreferenceRepository
 from store.relay_models import DigestItem, OutboxMessage, Subscription
 from store.subscriptions import SubscriptionRepository
 

@@ -12,7 +12,7 @@ from emulators.stack import LocalStack
 def service(stack: LocalStack, now: list[datetime]) -> IdentityService:
     return IdentityService(
         portal=stack.portal,
-        people=stack.bot.people,
+        slack_users=stack.bot.slack_users,
         identities=stack.store.identities,
         clock=lambda: now[0],
     )

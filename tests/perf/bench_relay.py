@@ -33,7 +33,7 @@ from bot.clock import utc_now
 from bot.portal.timestamps import minute_text
 from bot.relay.delivery import OutboxSender
 from bot.relay.watch import window_start
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from emulators import seed
 from emulators.nexudus_data import stamp
 from emulators.slack import FakeSlack
@@ -208,7 +208,7 @@ def send_all(database: str, api_url: str, ready: Barrier, results: Queue[SenderR
         windows.append(1000 * (time.perf_counter() - started))
 
     outbox.mark_sent = timed_mark_sent  # type: ignore[method-assign]
-    sender = OutboxSender(client, outbox, SlackPeople(client))
+    sender = OutboxSender(client, outbox, SlackUsers(client))
     ready.wait()
     started, sent = time.time(), 0
     while outbox.count("pending"):

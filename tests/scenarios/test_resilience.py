@@ -256,7 +256,7 @@ def test_a_draft_left_posting_by_a_killed_process_is_found_not_created_again(sta
     killed = ThreadPoster(
         portal=stack.portal,
         identities=stack.bot.identities,
-        people=stack.bot.people,
+        slack_users=stack.bot.slack_users,
         drafts=KilledBeforeRecording(stack.store.file),
         sharer=stack.bot.notices,
         thread_url_template=None,

@@ -81,7 +81,7 @@ def digest_sender(stack: LocalStack, store: Store, renderer: object, now: dateti
         digests=store.digests,
         subscriptions=store.subscriptions,
         preferences=store.preferences,
-        people=stack.bot.people,
+        slack_users=stack.bot.slack_users,
         renderer=renderer,  # type: ignore[arg-type]  # the two digest methods are all it uses
         default_time=time(8, 0),
         default_zone=lambda: zone_or_utc("UTC"),

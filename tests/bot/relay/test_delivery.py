@@ -15,7 +15,7 @@ from slack_sdk.web import SlackResponse
 
 from bot.clock import utc_now
 from bot.relay.delivery import OutboxSender
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from emulators import seed
 from emulators.stack import LocalStack
 from handlers import ids
@@ -135,7 +135,7 @@ def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
 
 def sender_on_fake_clock(stack: LocalStack, clock: FakeTime, sleep: Callable[[float], None]) -> OutboxSender:
     client = WebClient(token="xoxb-local", base_url=stack.slack.api_url)
-    return OutboxSender(client, stack.store.outbox, SlackPeople(client), monotonic=clock.now, sleep=sleep)
+    return OutboxSender(client, stack.store.outbox, SlackUsers(client), monotonic=clock.now, sleep=sleep)
 
 
 def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
@@ -207,7 +207,7 @@ def test_a_send_whose_record_failed_is_recorded_later_and_never_sent_again(
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     outbox = OutboxBusyOnMarkSent(relay_stack.store.file, busy_writes=2)
-    sender = OutboxSender(client, outbox, SlackPeople(client))
+    sender = OutboxSender(client, outbox, SlackUsers(client))
 
     assert sender.deliver_due() == 1  # Slack has it; SQLite was busy
     assert "not yet recorded" in caplog.text
@@ -219,7 +219,7 @@ def test_a_send_whose_record_failed_is_recorded_later_and_never_sent_again(
     assert recorded is not None and (recorded.state, recorded.ts) == ("sent", post["ts"])
 
 
-class SlowDmLookup(SlackPeople):
+class SlowDmLookup(SlackUsers):
     """``conversations.open`` waiting out 429s for three minutes, while ``meanwhile`` runs."""
 
     def __init__(self, client: WebClient, now: list[datetime], meanwhile: Callable[[], object]) -> None:
@@ -240,7 +240,7 @@ def test_a_slow_dm_lookup_never_lets_a_message_go_out_twice(relay_stack: LocalSt
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     now = [utc_now()]
     other = Store(relay_stack.settings.database)  # another bot process, sending meanwhile
-    other_sender = OutboxSender(client, other.outbox, SlackPeople(client), clock=lambda: now[0])
+    other_sender = OutboxSender(client, other.outbox, SlackUsers(client), clock=lambda: now[0])
     sender = OutboxSender(
         client,
         relay_stack.store.outbox,
@@ -266,7 +266,7 @@ def slack_answer(client: WebClient, error: str) -> SlackResponse:
     )
 
 
-class FailingDmLookup(SlackPeople):
+class FailingDmLookup(SlackUsers):
     """``conversations.open`` refused, after ``meanwhile`` ran (another process's pass)."""
 
     def __init__(self, client: WebClient, meanwhile: Callable[[], object]) -> None:
@@ -284,7 +284,7 @@ def test_a_failed_dm_lookup_is_recorded_only_by_the_claims_holder(relay_stack: L
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     other = Store(relay_stack.settings.database)
-    other_sender = OutboxSender(client, other.outbox, SlackPeople(client))
+    other_sender = OutboxSender(client, other.outbox, SlackUsers(client))
     sender = OutboxSender(client, relay_stack.store.outbox, FailingDmLookup(client, other_sender.deliver_due))
 
     sender.deliver_due()

@@ -23,7 +23,7 @@ def digest_sender(stack: LocalStack, now: list[datetime]) -> DigestSender:
         digests=stack.store.digests,
         subscriptions=stack.store.subscriptions,
         preferences=stack.store.preferences,
-        people=stack.bot.people,
+        slack_users=stack.bot.slack_users,
         renderer=relay._render,
         default_time=time(8, 0),
         default_zone=lambda: zone_or_utc("UTC"),

@@ -29,7 +29,7 @@ from bot.relay.keys import (
     parse_outbox_key,
     parse_outbox_target,
 )
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from store import Store
 from store.relay_models import OutboxMessage
 
@@ -156,7 +156,7 @@ def test_the_sender_opens_a_dm_for_a_person_and_posts_to_a_channel_as_is(
     store = Store(tmp_path / "bot.db")
     store.outbox.add([OutboxMessage(key="k1", target=target, text="hi", blocks=[], created_at=utc_now())])
     slack = RecordingSlack()
-    sender = OutboxSender(slack, store.outbox, SlackPeople(slack))
+    sender = OutboxSender(slack, store.outbox, SlackUsers(slack))
 
     assert sender.deliver_due() == 1
     assert slack.posted_to == [channel]

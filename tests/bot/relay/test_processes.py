@@ -22,7 +22,7 @@ from bot.clock import utc_now
 from bot.relay.cycle import DIGEST_LEASE, POLL_LEASE
 from bot.relay.delivery import OutboxSender
 from bot.retry import DRAFT_RETRY_LEASE, retry_drafts_exclusively
-from bot.slack_people import SlackPeople
+from bot.slack_users import SlackUsers
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
@@ -161,7 +161,7 @@ def test_a_message_another_sender_holds_waits_until_its_claim_runs_out(relay_sta
     assert other.outbox.claim("k1", "other", claimed_at + CLAIM, claimed_at)
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     now = [claimed_at + timedelta(seconds=30)]
-    sender = OutboxSender(client, relay_stack.store.outbox, SlackPeople(client), clock=lambda: now[0])
+    sender = OutboxSender(client, relay_stack.store.outbox, SlackUsers(client), clock=lambda: now[0])
 
     assert sender.deliver_due() == 0  # the other process is sending it
     assert relay_stack.slack.calls_to("chat.postMessage") == []

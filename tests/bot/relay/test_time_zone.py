@@ -116,7 +116,7 @@ def test_channel_digest_comes_at_eight_in_the_default_locations_zone(relay_stack
         digests=relay_stack.store.digests,
         subscriptions=relay_stack.store.subscriptions,
         preferences=relay_stack.store.preferences,
-        people=relay_stack.bot.people,
+        slack_users=relay_stack.bot.slack_users,
         renderer=SlackRelayRenderer(),
         default_time=time(8, 0),
         default_zone=bot_time_zone(None, relay_stack.portal, relay_stack.settings.nexudus_username),

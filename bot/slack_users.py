@@ -24,7 +24,7 @@ class SlackProfile(BaseModel):
     is_admin: bool = False
 
 
-class SlackPeople:
+class SlackUsers:
     def __init__(self, client: WebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._clock = clock

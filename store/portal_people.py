@@ -1,0 +1,27 @@
+"""Portal users as the relay last looked them up: name, email and matching Slack user."""
+
+from __future__ import annotations
+
+from store.database import SqliteFile
+from store.models import from_text, to_text
+from store.relay_models import PortalPerson
+
+
+class PortalPeopleRepository:
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+
+    def get(self, portal_user_id: int) -> PortalPerson | None:
+        row = self._file.get("portal_people", portal_user_id)
+        if row is None:
+            return None
+        return PortalPerson(
+            **{**row, "checked_at": from_text(row["checked_at"]), "expires_at": from_text(row["expires_at"])}
+        )
+
+    def remember(self, person: PortalPerson) -> None:
+        row = person.model_dump()
+        row["checked_at"] = to_text(person.checked_at)
+        row["expires_at"] = to_text(person.expires_at)
+        with self._file.transaction() as db:
+            db.table("portal_people").upsert(row, pk="portal_user_id")
