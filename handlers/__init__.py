@@ -22,7 +22,7 @@ from handlers.actions.draft_buttons import edit_draft, retry_draft
 from handlers.actions.modal_updates import refresh_form
 from handlers.actions.preferences import choose_digest_time, choose_replies
 from handlers.actions.replay import replay_failed
-from handlers.actions.thread_buttons import mute_thread, unfollow_thread
+from handlers.actions.thread_buttons import MUTED, UNFOLLOWED, change_thread
 from handlers.commands.newthread import new_thread_command
 from handlers.commands.table import SubcommandDeps
 from handlers.events.app_home import home_opened
@@ -58,8 +58,10 @@ def register_handlers(
     app.options(ids.LOCATION_ACTION)(bind(suggest_locations, choices=choices))
     app.action(ids.RETRY_DRAFT_ACTION)(bind(retry_draft, drafts=drafts, notices=notices))
     app.action(ids.EDIT_DRAFT_ACTION)(bind(edit_draft, drafts=drafts, choices=choices))
-    app.action(ids.MUTE_THREAD_ACTION)(bind(mute_thread, thread_actions=thread_actions, home=home))
-    app.action(ids.UNFOLLOW_THREAD_ACTION)(bind(unfollow_thread, thread_actions=thread_actions, home=home))
+    mute = bind(change_thread, change=thread_actions.mute_for, done=MUTED, home=home)
+    unfollow = bind(change_thread, change=thread_actions.unfollow_for, done=UNFOLLOWED, home=home)
+    app.action(ids.MUTE_THREAD_ACTION)(mute)
+    app.action(ids.UNFOLLOW_THREAD_ACTION)(unfollow)
     app.action(ids.REPLIES_PREFERENCE_ACTION)(bind(choose_replies, home=home))
     app.action(ids.DIGEST_TIME_ACTION)(bind(choose_digest_time, home=home))
     app.action(ids.REPLAY_FAILED_ACTION)(bind(replay_failed, admins=admins, status=subcommands.status))

@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 from bot.home import Home
 from bot.outcomes import NotLinked
 from bot.portal import PortalError
-from bot.thread_actions import ThreadActions
 from handlers.blocks.result_views import not_linked_text
 from handlers.blocks.text import mrkdwn
 from handlers.events.app_home import publish_home
@@ -20,41 +19,18 @@ MUTED = "Muted: you will hear no more about this thread."
 UNFOLLOWED = "Unfollowed: replies to this thread will no longer reach you."
 
 
-def mute_thread(
+def change_thread(
     ack: Ack,
     body: dict[str, Any],
     client: WebClient,
     respond: Respond,
     *,
-    thread_actions: ThreadActions,
-    home: Home,
-) -> None:
-    ack()
-    _change_thread(body, client, respond, home, thread_actions.mute_for, done=MUTED)
-
-
-def unfollow_thread(
-    ack: Ack,
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    *,
-    thread_actions: ThreadActions,
-    home: Home,
-) -> None:
-    ack()
-    _change_thread(body, client, respond, home, thread_actions.unfollow_for, done=UNFOLLOWED)
-
-
-def _change_thread(
-    body: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    home: Home,
     change: Callable[[str, int], NotLinked | None],
-    *,
     done: str,
+    home: Home,
 ) -> None:
+    """One listener for both buttons, bound to ``ThreadActions.mute_for`` or ``unfollow_for``."""
+    ack()
     user_id = body["user"]["id"]
     try:
         not_linked = change(user_id, int(body["actions"][0]["value"]))

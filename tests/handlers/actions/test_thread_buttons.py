@@ -1,4 +1,4 @@
-"""Mute thread / Unfollow called directly, with a fake ``Ack`` and the bound ThreadActions."""
+"""The Mute thread / Unfollow listener called directly, with a fake ``Ack`` and the bound ThreadActions."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bot.home import Home
 from bot.outcomes import NotLinked
 from bot.portal import PortalUnavailable
 from bot.thread_actions import ThreadActions
-from handlers.actions.thread_buttons import mute_thread, unfollow_thread
+from handlers.actions.thread_buttons import MUTED, UNFOLLOWED, change_thread
 
 
 def pressed_on_a_message(thread_id: int = 42) -> dict[str, Any]:
@@ -30,7 +30,15 @@ def test_mute_acks_mutes_as_the_presser_and_replaces_the_buttons() -> None:
     actions = Mock(spec=ThreadActions)
     actions.mute_for.return_value = None
 
-    mute_thread(ack, pressed_on_a_message(), client, respond, thread_actions=actions, home=Mock(spec=Home))
+    change_thread(
+        ack,
+        pressed_on_a_message(),
+        client,
+        respond,
+        change=actions.mute_for,
+        done=MUTED,
+        home=Mock(spec=Home),
+    )
 
     ack.assert_called_once_with()
     actions.mute_for.assert_called_once_with("U1", 42)
@@ -45,8 +53,14 @@ def test_unfollow_for_a_member_without_a_portal_account_changes_nothing() -> Non
     actions = Mock(spec=ThreadActions)
     actions.unfollow_for.return_value = NotLinked("jane@example.com")
 
-    unfollow_thread(
-        ack, pressed_on_a_message(), client, respond, thread_actions=actions, home=Mock(spec=Home)
+    change_thread(
+        ack,
+        pressed_on_a_message(),
+        client,
+        respond,
+        change=actions.unfollow_for,
+        done=UNFOLLOWED,
+        home=Mock(spec=Home),
     )
 
     ack.assert_called_once_with()
@@ -59,7 +73,15 @@ def test_nexudus_down_is_said_and_the_buttons_stay() -> None:
     actions = Mock(spec=ThreadActions)
     actions.mute_for.side_effect = PortalUnavailable("timed out")
 
-    mute_thread(ack, pressed_on_a_message(), client, respond, thread_actions=actions, home=Mock(spec=Home))
+    change_thread(
+        ack,
+        pressed_on_a_message(),
+        client,
+        respond,
+        change=actions.mute_for,
+        done=MUTED,
+        home=Mock(spec=Home),
+    )
 
     assert "could not be changed right now" in respond.call_args.kwargs["text"]
     client.chat_update.assert_not_called()
