@@ -12,22 +12,20 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from slack_sdk.errors import SlackApiError
-
 from bot.clock import utc_now
 from bot.identity import IdentityService
 from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected
-from bot.portal import (
-    NexudusClient,
-    PortalAuthError,
-    PortalError,
-    PortalNotFound,
-    PortalRejected,
-    PortalThrottled,
-    PortalUnavailable,
-)
+from bot.portal import NexudusClient, PortalError, PortalNotFound, PortalRejected
 from bot.portal.bodies import to_portal_html
 from bot.portal.models import GroupAccess, NewThread
+from bot.refusals import (
+    GONE_REASON,
+    TRY_AGAIN_LATER,
+    asked_to_wait,
+    field_errors,
+    may_have_reached_nexudus,
+    postpone_reason,
+)
 from bot.sent_threads import CLOCK_SLACK, find_sent_thread
 from bot.slack_users import SlackUsers
 from bot.thread_form import FormField, NewThreadForm
@@ -40,32 +38,6 @@ log = logging.getLogger(__name__)
 RETRY_WINDOW = timedelta(hours=1)
 FIRST_RETRY = 30.0
 LONGEST_RETRY = 600.0
-GONE_REASON = (
-    "Nexudus refused this thread: a person named on it may no longer have a portal account "
-    "(a deleted profile or guest). Submit again to look everyone up afresh, or remove guests; "
-    "if it still fails, ask an admin to check the portal accounts."
-)
-
-# Nexudus PropertyName → where the form shows its error. Every property NewThread sends
-# is here (a test checks); one Nexudus names that we never sent goes on top too, named.
-PROPERTY_FIELDS = {
-    "Subject": FormField.SUBJECT,
-    "Message": FormField.MESSAGE,
-    "BusinessId": FormField.LOCATION,
-    "Business": FormField.LOCATION,
-    "CommunityGroupId": FormField.GROUP,
-    "CommunityGroup": FormField.GROUP,
-    "Tags": FormField.TAGS,
-    "Guests": FormField.GUESTS,
-    "ZoomEventData": FormField.ZOOM_JOIN_URL,
-    "IncludeZoomInvite": FormField.ZOOM_JOIN_URL,
-    # Filled in by the bot or by the options checkboxes, not typed in a field.
-    "UserId": FormField.GENERAL,
-    "CoworkerId": FormField.GENERAL,
-    "SystemId": FormField.GENERAL,
-    "InstantDelivery": FormField.GENERAL,
-    "Private": FormField.GENERAL,
-}
 
 
 class ChannelSharer(Protocol):
@@ -110,7 +82,7 @@ class ThreadPoster:
             return Busy()
         try:
             return self._attempt(self._drafts.get(key) or draft)
-        except (PortalUnavailable, PortalThrottled, PortalAuthError, SlackApiError) as error:
+        except TRY_AGAIN_LATER as error:
             return self._postpone(draft, error)
 
     def _attempt(self, draft: Draft) -> Outcome:
@@ -219,15 +191,14 @@ class ThreadPoster:
 
     def _postpone(self, draft: Draft, error: Exception) -> Outcome:
         now = self._clock()
-        reason = _reason(error)
+        reason = postpone_reason(error)
         if now - draft.created_at >= RETRY_WINDOW:
             self._drafts.fail(draft.key, reason, now)
             return GaveUp(reason)
         current = self._drafts.get(draft.key) or draft
-        wait = min(FIRST_RETRY * 2 ** max(current.attempts - 1, 0), LONGEST_RETRY)
-        if isinstance(error, PortalThrottled):
-            wait = max(wait, error.retry_after)
-        ambiguous = isinstance(error, PortalUnavailable) and error.maybe_applied
+        backoff = min(FIRST_RETRY * 2 ** max(current.attempts - 1, 0), LONGEST_RETRY)
+        wait = max(backoff, asked_to_wait(error))
+        ambiguous = may_have_reached_nexudus(error)
         retry_at = now + timedelta(seconds=wait)
         self._drafts.defer(draft.key, reason, ambiguous=ambiguous, retry_at=retry_at, now=now)
         log.warning("draft %s deferred (%s), retry at %s", draft.key, reason, retry_at.isoformat())
@@ -236,23 +207,3 @@ class ThreadPoster:
 
 def _with_problem(posted: Posted, problem: str | None) -> Posted:
     return Posted(posted.thread_id, posted.subject, posted.url, problem)
-
-
-def field_errors(error: PortalRejected) -> dict[FormField, str]:
-    """Nexudus's refusal by place in the form; what is not a field's own names its property."""
-    found: dict[FormField, str] = {}
-    for item in error.errors or []:
-        field = PROPERTY_FIELDS.get(item.property_name, FormField.GENERAL)
-        prefix = f"{item.property_name}: " if field is FormField.GENERAL else ""
-        found.setdefault(field, f"Nexudus says: {prefix}{item.message}")
-    return found or {FormField.GENERAL: f"Nexudus says: {error}"}
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, PortalThrottled):
-        return "Nexudus is busy right now"
-    if isinstance(error, PortalAuthError):
-        return "the bot cannot sign in to Nexudus (an admin needs to check its account)"
-    if isinstance(error, SlackApiError):
-        return "Slack did not answer a lookup"
-    return "Nexudus is not answering right now"

@@ -12,7 +12,8 @@ import pytest
 from bot.clock import utc_now
 from bot.portal.bodies import to_portal_html
 from bot.portal.models import NewThread, ThreadSummary
-from bot.posting import GONE_REASON, system_id
+from bot.posting import system_id
+from bot.refusals import GONE_REASON
 from bot.retry import retry_due_drafts
 from bot.sent_threads import find_sent_thread, is_sent_thread
 from emulators import seed

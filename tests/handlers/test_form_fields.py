@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from bot.portal import PortalRejected
 from bot.portal.errors import FieldError
 from bot.portal.models import NewThread
-from bot.posting import PROPERTY_FIELDS, field_errors
+from bot.refusals import PROPERTY_FIELDS, field_errors
 from bot.thread_form import FORM_FIELDS, ZOOM_FIELDS, FormField, NewThreadForm, ZoomMeeting, form_errors
 from handlers import ids
 from handlers.blocks.new_thread_modal import new_thread_modal

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from unittest.mock import Mock
 
@@ -25,20 +26,20 @@ def pressed_on_a_message(thread_id: int = 42) -> dict[str, Any]:
     }
 
 
-def test_mute_acks_mutes_as_the_presser_and_replaces_the_buttons() -> None:
+def press(change: Callable[[str, int], NotLinked | None], *, done: str) -> tuple[Mock, Mock, Mock]:
+    """Call the listener as Bolt would for a press on a relayed message; returns its fakes."""
     ack, client, respond = Mock(spec=Ack), Mock(spec=WebClient), Mock(spec=Respond)
+    change_thread(
+        ack, pressed_on_a_message(), client, respond, change=change, done=done, home=Mock(spec=Home)
+    )
+    return ack, client, respond
+
+
+def test_mute_acks_mutes_as_the_presser_and_replaces_the_buttons() -> None:
     actions = Mock(spec=ThreadActions)
     actions.mute_for.return_value = None
 
-    change_thread(
-        ack,
-        pressed_on_a_message(),
-        client,
-        respond,
-        change=actions.mute_for,
-        done=MUTED,
-        home=Mock(spec=Home),
-    )
+    ack, client, respond = press(actions.mute_for, done=MUTED)
 
     ack.assert_called_once_with()
     actions.mute_for.assert_called_once_with("U1", 42)
@@ -49,19 +50,10 @@ def test_mute_acks_mutes_as_the_presser_and_replaces_the_buttons() -> None:
 
 
 def test_unfollow_for_a_member_without_a_portal_account_changes_nothing() -> None:
-    ack, client, respond = Mock(spec=Ack), Mock(spec=WebClient), Mock(spec=Respond)
     actions = Mock(spec=ThreadActions)
     actions.unfollow_for.return_value = NotLinked("jane@example.com")
 
-    change_thread(
-        ack,
-        pressed_on_a_message(),
-        client,
-        respond,
-        change=actions.unfollow_for,
-        done=UNFOLLOWED,
-        home=Mock(spec=Home),
-    )
+    ack, client, respond = press(actions.unfollow_for, done=UNFOLLOWED)
 
     ack.assert_called_once_with()
     assert "jane@example.com" in respond.call_args.kwargs["text"]
@@ -69,19 +61,10 @@ def test_unfollow_for_a_member_without_a_portal_account_changes_nothing() -> Non
 
 
 def test_nexudus_down_is_said_and_the_buttons_stay() -> None:
-    ack, client, respond = Mock(spec=Ack), Mock(spec=WebClient), Mock(spec=Respond)
     actions = Mock(spec=ThreadActions)
     actions.mute_for.side_effect = PortalUnavailable("timed out")
 
-    change_thread(
-        ack,
-        pressed_on_a_message(),
-        client,
-        respond,
-        change=actions.mute_for,
-        done=MUTED,
-        home=Mock(spec=Home),
-    )
+    ack, client, respond = press(actions.mute_for, done=MUTED)
 
     assert "could not be changed right now" in respond.call_args.kwargs["text"]
     client.chat_update.assert_not_called()
