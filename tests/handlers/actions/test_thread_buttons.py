@@ -64,7 +64,7 @@ def test_nexudus_down_is_said_and_the_buttons_stay() -> None:
     actions = Mock(spec=ThreadActions)
     actions.mute_for.side_effect = PortalUnavailable("timed out")
 
-    ack, client, respond = press(actions.mute_for, done=MUTED)
+    _ack, client, respond = press(actions.mute_for, done=MUTED)
 
     assert "could not be changed right now" in respond.call_args.kwargs["text"]
     client.chat_update.assert_not_called()
