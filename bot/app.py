@@ -28,6 +28,7 @@ from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
+from bot.relay.delivery import CHANNEL_PACE
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
@@ -91,7 +92,9 @@ def create_app(
     client: WebClient | None = None,
     token_verification: bool = False,
     clock: Clock = utc_now,
+    channel_pace: float = CHANNEL_PACE,
 ) -> BotApp:
+    """The Bolt app with every listener bound; ``clock`` and ``channel_pace`` are for tests."""
     client = client or slack_client(settings)
     secret = settings.slack_signing_secret
     app = LoggedApp(
@@ -103,7 +106,7 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     app.error(_log_error)
-    bot = _services(app, settings, store, portal, clock)
+    bot = _services(app, settings, store, portal, clock, channel_pace)
     _register(bot, settings, portal)
     return bot
 
@@ -139,7 +142,9 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
     )
 
 
-def _services(app: App, settings: Settings, store: Store, portal: NexudusClient, clock: Clock) -> BotApp:
+def _services(
+    app: App, settings: Settings, store: Store, portal: NexudusClient, clock: Clock, channel_pace: float
+) -> BotApp:
     client = app.client
     slack_users = SlackUsers(client)
     identities = IdentityService(
@@ -173,6 +178,7 @@ def _services(app: App, settings: Settings, store: Store, portal: NexudusClient,
         client=client,
         renderer=SlackRelayRenderer(),
         clock=clock,
+        channel_pace=channel_pace,
     )
     home = Home(
         identities=identities,

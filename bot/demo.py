@@ -10,6 +10,8 @@ import json
 import time
 from typing import Any, TextIO
 
+from bot.portal.ratelimit import RateLimiter
+from bot.relay.delivery import CHANNEL_PACE
 from emulators import seed
 from emulators.slack import SlackCall
 from emulators.stack import LocalStack
@@ -19,7 +21,8 @@ COMMUNITY = "CCOMMUNITY"
 
 
 def run_demo(out: TextIO) -> int:
-    with LocalStack() as stack:
+    # Paced as the real bot is: one post a second per channel, Nexudus calls 100 ms apart.
+    with LocalStack(channel_pace=CHANNEL_PACE, limiter=RateLimiter()) as stack:
         out.write("Started local emulators of Slack and Nexudus, and the bot in HTTP mode.\n\n")
         stack.bot.directory.refresh()
         stack.bot.relay.run_once()  # the relay starts watching the board from now

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +78,7 @@ class FakeNexudus:
         self._ids = IdBlocks(90000001)
         self._lock = threading.RLock()
         self._server = LoopbackServer(self._route)
+        self._stopping = threading.Event()  # wakes requests held by faults.delay
 
     @property
     def url(self) -> str:
@@ -89,6 +89,7 @@ class FakeNexudus:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         self._server.stop()
 
     # --- seeding and inspection -------------------------------------------------------
@@ -181,7 +182,7 @@ class FakeNexudus:
         if page:
             return self._portal_page(int(page.group(1)))
         if self.faults.delay:
-            time.sleep(self.faults.delay)
+            self._stopping.wait(self.faults.delay)
         if self.faults.down:
             return Reply(503, {"Message": "Service Unavailable"})
         if self._take_throttle():

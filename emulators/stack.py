@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -12,7 +13,7 @@ from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer
 from bot.portal import NexudusClient
-from bot.portal.ratelimit import RateLimiter
+from bot.portal.ratelimit import RateLimiter, Window
 from bot.scopes import BOT_SCOPES
 from emulators.nexudus import FakeNexudus
 from emulators.seed import seed_portal, seed_slack
@@ -21,6 +22,13 @@ from emulators.slack_driver import SlackDriver
 from store import Store
 
 SIGNING_SECRET = "local-signing-secret"
+# Sends to one channel keep their order without Slack's one-a-second pace, which has a
+# test of its own on a fake clock (tests/bot/relay/test_delivery.py).
+FAST_PACE = 0.01
+# Nexudus's minute budget without the 100 ms spacing, which is tested on a fake clock
+# (tests/bot/portal/test_ratelimit.py) and would add a tenth of a second to every call.
+BUDGET_ONLY = (Window(120, 60.0),)
+BACK_OFF_SCALE = 0.1
 
 
 class LocalStack:
@@ -31,6 +39,7 @@ class LocalStack:
         seed: bool = True,
         limiter: RateLimiter | None = None,
         clock: Clock = utc_now,
+        channel_pace: float = FAST_PACE,
         **settings: Any,
     ) -> None:
         self._tmp = None if directory else tempfile.TemporaryDirectory()
@@ -50,7 +59,8 @@ class LocalStack:
             database=str(self.directory / "bot.db"),
             **settings,
         )
-        self.limiter = limiter or RateLimiter()
+        self.limiter = limiter or RateLimiter(all_calls=BUDGET_ONLY)
+        self._closing = threading.Event()
         self.store = Store(self.settings.database)
         self.portal = NexudusClient.for_account(
             self.settings.nexudus_url,
@@ -58,8 +68,11 @@ class LocalStack:
             password=self.settings.nexudus_password,
             sessions=self.store.portal_session,
             limiter=self.limiter,
+            sleep=self._back_off,
         )
-        self.bot: BotApp = create_app(self.settings, store=self.store, portal=self.portal, clock=clock)
+        self.bot: BotApp = create_app(
+            self.settings, store=self.store, portal=self.portal, clock=clock, channel_pace=channel_pace
+        )
         self.server = SlackHttpServer(self.bot.app, host="127.0.0.1", port=0).start_in_background()
         self.driver = SlackDriver(
             f"http://127.0.0.1:{self.server.port}{EVENTS_PATH}", SIGNING_SECRET, self.slack
@@ -73,13 +86,21 @@ class LocalStack:
     ) -> None:
         self.close()
 
+    def _back_off(self, seconds: float) -> None:
+        # A tenth of the client's back-off (its schedule has tests of its own on a fake clock):
+        # scenarios with Nexudus down see the same retries and outcome, sooner.
+        self._closing.wait(seconds * BACK_OFF_SCALE)
+
     def close(self) -> None:
+        # Nexudus first: calls it holds (faults.delay) or the client backs off from end at
+        # once, so the bot's background work finishes instead of being waited out.
+        self._closing.set()
+        self.nexudus.stop()
         self.server.stop()
         self.bot.background.shutdown(wait=True, cancel_futures=True)
         self.driver.http.close()
         self.portal.close()
         self.slack.stop()
-        self.nexudus.stop()
         self.store.close()
         if self._tmp:
             self._tmp.cleanup()

@@ -6,7 +6,8 @@ Build one with ``NexudusClient.for_account(...)``; tests pass their own ``httpx.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -68,11 +69,12 @@ class NexudusClient:
         sessions: PortalSessionRepository,
         http: httpx.Client | None = None,
         limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> NexudusClient:
         http = http or httpx.Client(base_url=base_url, timeout=DEFAULT_TIMEOUT)
         limiter = limiter or RateLimiter()
         tokens = TokenKeeper(http, username=username, password=password, sessions=sessions)
-        return cls(PortalTransport(http, tokens, limiter), limiter, http)
+        return cls(PortalTransport(http, tokens, limiter, sleep=sleep), limiter, http)
 
     def businesses(self) -> list[Business]:
         return _valid(Business, self._pages("/api/sys/businesses"))

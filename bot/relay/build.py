@@ -10,7 +10,7 @@ from bot.config import Settings
 from bot.directory import Directory
 from bot.portal import NexudusClient
 from bot.relay.cycle import Relay
-from bot.relay.delivery import OutboxSender
+from bot.relay.delivery import CHANNEL_PACE, OutboxSender
 from bot.relay.digests import DigestSender
 from bot.relay.items import RelayRenderer
 from bot.relay.people import PortalPeople
@@ -31,6 +31,7 @@ def build_relay(
     client: WebClient,
     renderer: RelayRenderer,
     clock: Clock,
+    channel_pace: float = CHANNEL_PACE,
 ) -> Relay:
     portal_people = PortalPeople(
         portal=portal,
@@ -72,7 +73,7 @@ def build_relay(
         store=store,
         watcher=watcher,
         planner=planner,
-        sender=OutboxSender(client, store.outbox, slack_users, clock=clock),
+        sender=OutboxSender(client, store.outbox, slack_users, clock=clock, channel_pace=channel_pace),
         digests=digests,
         clock=clock,
     )

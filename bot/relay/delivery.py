@@ -82,6 +82,7 @@ class OutboxSender:
         sleep: Callable[[float], None] = time.sleep,
         owner: str | None = None,
         claim_seconds: float = CLAIM_SECONDS,
+        channel_pace: float = CHANNEL_PACE,
     ) -> None:
         self._client = _bounded_retries(client)
         self._outbox = outbox
@@ -90,6 +91,7 @@ class OutboxSender:
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
+        self._channel_pace = channel_pace
         self._slack_users = slack_users
         self._last_post: dict[OutboxTarget, float] = {}
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
@@ -190,7 +192,7 @@ class OutboxSender:
         # sending to one channel at the same time may each post at this pace.
         last = self._last_post.get(target)
         if last is not None:
-            wait = CHANNEL_PACE - (self._monotonic() - last)
+            wait = self._channel_pace - (self._monotonic() - last)
             if wait > 0:
                 self._sleep(wait)
 

@@ -11,8 +11,9 @@ import pytest
 
 from bot.app import BotApp, create_app
 from bot.portal import NexudusClient
+from bot.portal.ratelimit import RateLimiter
 from emulators import seed
-from emulators.stack import LocalStack
+from emulators.stack import BUDGET_ONLY, FAST_PACE, LocalStack
 from store import Store
 
 THREAD, REPLY = "CommunityThread", "CommunityMessage"
@@ -85,9 +86,10 @@ def restarted(stack: LocalStack) -> Iterator[BotApp]:
         username=stack.settings.nexudus_username,
         password=stack.settings.nexudus_password,
         sessions=store.portal_session,
+        limiter=RateLimiter(all_calls=BUDGET_ONLY),
     )
     try:
-        yield create_app(stack.settings, store=store, portal=portal)
+        yield create_app(stack.settings, store=store, portal=portal, channel_pace=FAST_PACE)
     finally:
         portal.close()
         store.close()

@@ -161,6 +161,7 @@ def test_a_failed_slack_lookup_postpones_the_poll_without_losing_it(
     board.follow(thread, seed.OMAR_USER_ID)
     board.reply(thread, author=seed.LEE_USER_ID)
     relay_stack.slack.rate_limited["users.lookupByEmail"] = 10  # beyond the client's own retries
+    relay_stack.slack.retry_after = 0  # honouring Retry-After has its own test
 
     postponed = relay_stack.bot.relay.run_once()
     relay_stack.slack.rate_limited.clear()
