@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [serve|check|demo]``."""
+"""Command line: ``python -m bot [serve|check|demo|relay|digest|backup]``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, environment_with_dotenv
 from bot.http_server import quiet_queue_warnings
+from bot.logs import configure_logging, settings_secrets
+from store.schema_guard import NewerDatabase
 
 MISSING_CONFIG_HINT = (
     "Set them in the environment or in a .env file here (see README.md, 'Configuration').\n"
@@ -23,23 +25,25 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="serve",
-        choices=["serve", "check", "demo", "relay", "digest"],
+        choices=["serve", "check", "demo", "relay", "digest", "backup"],
         help="serve (default): run the bot; check: test configuration and connections; "
         "demo: the whole flow against built-in emulators; relay --once: one poll and "
-        "delivery; digest --now: send every digest that has something in it",
+        "delivery; digest --now: send every digest that has something in it; backup PATH: "
+        "copy the database to PATH, safely while the bot runs",
     )
+    parser.add_argument("path", nargs="?", help="with backup: the file to write")
+    parser.add_argument("--force", action="store_true", help="with backup: overwrite PATH")
     parser.add_argument("--once", action="store_true", help="with relay: one cycle, then exit")
     parser.add_argument("--now", action="store_true", help="with digest: do not wait for digest time")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     if (args.command == "relay" and not args.once) or (args.command == "digest" and not args.now):
         parser.error("use 'relay --once' or 'digest --now'; 'serve' runs both on schedule")
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every URL at INFO; ours are enough.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if (args.command == "backup") != (args.path is not None):
+        parser.error("use 'backup PATH' to copy the database; PATH goes with backup only")
+    level = logging.DEBUG if args.verbose else logging.INFO
+    # Text until the settings name the format and the secrets to redact.
+    configure_logging("text", (), level=level)
     quiet_queue_warnings()
     if args.command == "demo":
         from bot.demo import run_demo
@@ -55,6 +59,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  - {problem}", file=sys.stderr)
         print(MISSING_CONFIG_HINT, file=sys.stderr)
         return 2
+    configure_logging(settings.log_format, settings_secrets(settings), level=level)
+    try:
+        return run_command(args, settings)
+    except NewerDatabase as error:
+        print(f"The bot cannot start: {error}", file=sys.stderr)
+        return 2
+
+
+def run_command(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "backup":
+        from store.backup import BackupRefused, back_up
+
+        try:
+            print(back_up(settings.database, args.path, force=args.force).summary())
+        except BackupRefused as refusal:
+            print(f"backup: {refusal}", file=sys.stderr)
+            return 1
+        return 0
     if args.command == "check":
         from bot.check import run_checks
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from bot.logs import LOG_FORMATS, LogFormat
 from bot.thread_links import default_template, template_problem
 from bot.timekeeping import is_time_zone, parse_clock_time
 
@@ -41,6 +42,7 @@ class Settings(BaseModel):
     poll_seconds: int = 60
     digest_time: str = "08:00"
     time_zone: str | None = None  # None: the Nexudus account's default location, else UTC
+    log_format: LogFormat = "text"
 
     @property
     def socket_mode(self) -> bool:
@@ -78,6 +80,7 @@ class Settings(BaseModel):
             "poll_seconds": reader.number("BOT_POLL_SECONDS", 60, low=10, high=86400),
             "digest_time": reader.clock_time("BOT_DIGEST_TIME", "08:00"),
             "time_zone": reader.zone("BOT_TIMEZONE"),
+            "log_format": reader.choice("BOT_LOG_FORMAT", LOG_FORMATS, "text"),
         }
         if reader.problems:
             raise ConfigError(reader.problems)
@@ -151,6 +154,13 @@ class _EnvReader:
         if value is not None and not is_time_zone(value):
             self.problems.append(f"{name} must be an IANA time zone such as Europe/London, got {value!r}")
             return None
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(name) or default
+        if value not in choices:
+            self.problems.append(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+            return default
         return value
 
     def port(self, name: str, default: int) -> int:

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError, Table
 
 from store.migrations import migrations
+from store.schema_guard import NewerDatabase, refuse_newer
 
 OWNER_ONLY = 0o600
 # How long a write waits for another process's write transaction: ours last milliseconds
@@ -42,8 +43,13 @@ class SqliteFile:
         if self.path != ":memory:":
             self._db.enable_wal()
         # One transaction: two processes starting together apply each step once.
-        with self.transaction():
-            migrations.apply(self._db)
+        try:
+            with self.transaction():
+                refuse_newer(self._db, migrations, self.path)
+                migrations.apply(self._db)
+        except NewerDatabase:
+            conn.close()
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Database]:
