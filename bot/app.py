@@ -32,6 +32,8 @@ from bot.relay.delivery import CHANNEL_PACE
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
+from bot.webhooks.receiver import WebhookReceiver
+from bot.webhooks.wiring import webhook_receiver
 from handlers import register_handlers
 from handlers.blocks.relay_messages import SlackRelayRenderer
 from handlers.commands.table import SubcommandDeps
@@ -63,6 +65,8 @@ class BotApp:
     # Work that must not hold up an ack: Nexudus calls, cache refreshes.
     background: ThreadPoolExecutor
     clock: Clock
+    # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
+    webhooks: WebhookReceiver | None = None
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -107,6 +111,7 @@ def create_app(
     )
     app.error(_log_error)
     bot = _services(app, settings, store, portal, clock, channel_pace)
+    bot.webhooks = webhook_receiver(settings, relay=bot.relay, portal=portal, background=bot.background)
     _register(bot, settings, portal)
     return bot
 

@@ -42,6 +42,8 @@ class Settings(BaseModel):
     poll_seconds: int = 60
     digest_time: str = "08:00"
     time_zone: str | None = None  # None: the Nexudus account's default location, else UTC
+    nexudus_webhook_secret: SecretStr | None = None  # None: no webhook receiver, polling only
+    public_url: str | None = None  # where Nexudus reaches the bot (``webhooks install``)
     log_format: LogFormat = "text"
 
     @property
@@ -80,6 +82,8 @@ class Settings(BaseModel):
             "poll_seconds": reader.number("BOT_POLL_SECONDS", 60, low=10, high=86400),
             "digest_time": reader.clock_time("BOT_DIGEST_TIME", "08:00"),
             "time_zone": reader.zone("BOT_TIMEZONE"),
+            "nexudus_webhook_secret": reader.secret("NEXUDUS_WEBHOOK_SECRET"),
+            "public_url": reader.url("BOT_PUBLIC_URL", None),
             "log_format": reader.choice("BOT_LOG_FORMAT", LOG_FORMATS, "text"),
         }
         if reader.problems:

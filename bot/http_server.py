@@ -24,6 +24,7 @@ from waitress.server import TcpWSGIServer
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+WEBHOOKS_PATH = "/nexudus/webhooks"
 MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB; anything near this is not Slack.
 STOP_GRACE = 5  # seconds a request being answered gets to finish when the server stops
 FILE_HEADROOM = 100  # descriptors kept for the bot's own files and outgoing connections
@@ -36,12 +37,19 @@ log = logging.getLogger(__name__)
 Route = tuple[str, str]  # (method, path)
 
 
-def slack_routes(app: App) -> dict[Route, WSGIApplication]:
-    """Every address the bot answers; anything else is 404."""
-    return {
-        ("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH),
-        ("GET", HEALTH_PATH): _plain(200, "ok"),
-    }
+def slack_routes(app: App, webhooks: WSGIApplication | None = None) -> dict[Route, WSGIApplication]:
+    """Every address the bot answers; anything else is 404. ``webhooks``: Nexudus's pushes,
+    answered only when a shared secret is set."""
+    routes = {("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH), **webhook_routes(webhooks)}
+    return routes
+
+
+def webhook_routes(webhooks: WSGIApplication | None) -> dict[Route, WSGIApplication]:
+    """Socket Mode's listener: Nexudus's pushes (when set up) and the health check only."""
+    routes: dict[Route, WSGIApplication] = {("GET", HEALTH_PATH): _plain(200, "ok")}
+    if webhooks is not None:
+        routes[("POST", WEBHOOKS_PATH)] = webhooks
+    return routes
 
 
 def route_requests(routes: Mapping[Route, WSGIApplication]) -> WSGIApplication:
@@ -110,7 +118,7 @@ class SlackHttpServer:
 
     def __init__(
         self,
-        app: App,
+        app: App | Mapping[Route, WSGIApplication],
         *,
         host: str = "0.0.0.0",
         port: int = 3000,
@@ -125,7 +133,8 @@ class SlackHttpServer:
         self.connection_limit = fit_open_files(connection_limit)
         self._map: dict[int, Any] = {}
         self._server = TcpWSGIServer(
-            route_requests(slack_routes(app)),
+            # An App: Slack's routes; a table: those routes only (Socket Mode's webhook listener).
+            route_requests(slack_routes(app) if isinstance(app, App) else app),
             map=self._map,
             host=host,
             port=port,

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackClientError
 
 from bot.app import create_app, portal_client
 from bot.config import Settings
-from bot.http_server import EVENTS_PATH, SlackHttpServer
+from bot.http_server import EVENTS_PATH, SlackHttpServer, slack_routes
 from bot.scheduler import BackgroundJobs, build_scheduler
 from store import Store
 
@@ -63,7 +63,7 @@ def serve(settings: Settings) -> int:
             close_within(handler, SOCKET_CLOSE_WAIT)
         else:
             try:
-                server = SlackHttpServer(bot.app, port=settings.port)
+                server = SlackHttpServer(slack_routes(bot.app, bot.webhooks), port=settings.port)
             except OSError as error:
                 log.error("cannot listen on port %s (%s): set PORT to a free port", settings.port, error)
                 return 1

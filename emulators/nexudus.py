@@ -26,6 +26,8 @@ from emulators.nexudus_data import (
     write_result,
 )
 from emulators.nexudus_live import IdBlocks, LiveAccount
+from emulators.nexudus_webhooks import PATH as WEBHOOKS_PATH
+from emulators.nexudus_webhooks import WebhookDesk
 
 # Board records whose timestamps follow their location's clock when ``local_times`` is on.
 BOARD = ("CommunityThread", "CommunityMessage", "CommunityThreadFollow", "CommunityThreadMute")
@@ -79,6 +81,12 @@ class FakeNexudus:
         self._lock = threading.RLock()
         self._server = LoopbackServer(self._route)
         self._stopping = threading.Event()  # wakes requests held by faults.delay
+        self.webhook_secret: str | None = None  # signs pushes when set (Settings > Integrations)
+        self.webhooks = WebhookDesk(
+            lock=self._lock,
+            next_id=lambda: self._ids.next(self.live.interleaved_ids),
+            secret=lambda: self.webhook_secret,
+        )
 
     @property
     def url(self) -> str:
@@ -104,6 +112,7 @@ class FakeNexudus:
                 if thread is not None:
                     thread["LastMessageDate"] = record["CreatedOn"]
             self.records[entity].append(record)
+            self.webhooks.created(entity, record, self._business_of(entity, record))
             return record
 
     def update(self, entity: str, record_id: int, **fields: Any) -> dict[str, Any]:
@@ -251,6 +260,8 @@ class FakeNexudus:
             if not self.live.has_auth_me:
                 return Reply(404, {"Message": "No HTTP resource was found that matches the request URI."})
             return Reply(200, self.me)
+        if request.path.startswith(WEBHOOKS_PATH):
+            return self.webhooks.route(request)
         base, _, tail = request.path.rstrip("/").rpartition("/")
         if request.path.rstrip("/") in ENTITIES:
             entity = ENTITIES[request.path.rstrip("/")]

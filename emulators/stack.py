@@ -11,7 +11,7 @@ from typing import Any
 from bot.app import BotApp, create_app
 from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.http_server import EVENTS_PATH, SlackHttpServer
+from bot.http_server import EVENTS_PATH, SlackHttpServer, slack_routes
 from bot.portal import NexudusClient
 from bot.portal.ratelimit import RateLimiter, Window
 from bot.scopes import BOT_SCOPES
@@ -73,7 +73,8 @@ class LocalStack:
         self.bot: BotApp = create_app(
             self.settings, store=self.store, portal=self.portal, clock=clock, channel_pace=channel_pace
         )
-        self.server = SlackHttpServer(self.bot.app, host="127.0.0.1", port=0).start_in_background()
+        routes = slack_routes(self.bot.app, self.bot.webhooks)
+        self.server = SlackHttpServer(routes, host="127.0.0.1", port=0).start_in_background()
         self.driver = SlackDriver(
             f"http://127.0.0.1:{self.server.port}{EVENTS_PATH}", SIGNING_SECRET, self.slack
         )

@@ -28,6 +28,7 @@ from bot.portal.models import (
     ThreadFollow,
     ThreadMute,
     ThreadSummary,
+    Webhook,
 )
 from bot.portal.ratelimit import RateLimiter
 from bot.portal.responses import write_result_id
@@ -45,6 +46,7 @@ THREADS = "/api/community/communitythreads"
 MESSAGES = "/api/community/communitymessages"
 FOLLOWS = "/api/community/communitythreadfollows"
 MUTES = "/api/community/communitythreadmutes"
+WEBHOOKS = "/api/sys/webhooks"
 
 
 class NexudusClient:
@@ -151,6 +153,21 @@ class NexudusClient:
         params = {"from_CommunityMessage_CreatedOn": since, "orderBy": "CreatedOn"}
         rows = self._pages(MESSAGES, params, size=WINDOW_PAGE_SIZE)
         return [r for r in _valid(Reply, rows) if at_or_after(r.created_on, since)]
+
+    def reply(self, reply_id: int) -> Reply:
+        return Reply.model_validate(self._transport.read(f"{MESSAGES}/{reply_id}"))
+
+    def webhooks(self) -> list[Webhook]:
+        return _valid(Webhook, self._pages(WEBHOOKS))
+
+    def create_webhook(self, webhook: Webhook) -> int:
+        body = webhook.model_dump(
+            by_alias=True, include={"business_id", "name", "action", "url", "description", "active"}
+        )
+        return write_result_id(self._transport.write("POST", WEBHOOKS, body))
+
+    def delete_webhook(self, webhook_id: int) -> None:
+        write_result_id(self._transport.write("DELETE", f"{WEBHOOKS}/{webhook_id}"))
 
     def followers(self, thread_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_Thread": thread_id})

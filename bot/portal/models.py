@@ -132,3 +132,26 @@ class ThreadMute(PortalModel):
     id: int
     thread_id: int
     user_id: int
+
+
+class WebhookAction:
+    """``eWebhookAction`` values the bot registers (reference §9)."""
+
+    NEW_THREAD = 39  # CommunityBoardNewThread
+    NEW_REPLY = 40  # CommunityBoardNewReply
+
+
+class Webhook(PortalModel):
+    """A row of ``/api/sys/webhooks``; ``LastTrigger``, ``LastError`` and ``ErrorCount`` are
+    Nexudus's own record of its deliveries."""
+
+    id: int = 0
+    business_id: int
+    name: str
+    action: int
+    url: str = Field(alias="URL")  # not "Url", as the alias generator would write it
+    description: str | None = None
+    active: bool = True
+    last_trigger: str | None = None
+    last_error: str | None = None
+    error_count: int = 0

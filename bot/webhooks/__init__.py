@@ -1,0 +1,1 @@
+"""Nexudus webhooks: the receiver of its pushes, their registration and their health."""
