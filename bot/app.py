@@ -36,6 +36,7 @@ from bot.thread_actions import ThreadActions
 from bot.webhooks.receiver import WebhookReceiver
 from bot.webhooks.wiring import webhook_receiver
 from handlers import register_handlers
+from handlers.blocks.relay_changes import SlackChangeMarks
 from handlers.blocks.relay_messages import SlackRelayRenderer
 from handlers.commands.table import SubcommandDeps
 from handlers.notices import SlackNotices
@@ -185,6 +186,7 @@ def _services(
         renderer=SlackRelayRenderer(),
         clock=clock,
         channel_pace=channel_pace,
+        marks=SlackChangeMarks(),
     )
     home = Home(
         identities=identities,

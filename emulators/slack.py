@@ -47,6 +47,8 @@ class FakeSlack:
         self.abandoned: list[SlackCall] = []  # delayed calls whose caller hung up: not acted on
         self._triggers: dict[str, float] = {}
         self.home_hashes: dict[str, str] = {}  # user → the hash of their published Home tab
+        # (channel, message ts) or (source, unfurl id) → urls a link_shared event named
+        self.shared_links: dict[tuple[str, str], set[str]] = {}
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._route)
@@ -192,7 +194,31 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        # The stored message changes, so tests read a post's current text; messages this
+        # emulator never posted (modal notices) are updated blindly, as before.
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        with self._lock:
+            for message in self.messages:
+                if message.get("channel") == channel and message["ts"] == ts:
+                    message.update({k: v for k, v in args.items() if k in ("text", "blocks")}, edited=True)
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+
+    def share_links(self, channel: str, ts: str, urls: list[str]) -> None:
+        """A ``link_shared`` event Slack sent for these urls (only those may be unfurled)."""
+        with self._lock:
+            self.shared_links.setdefault((channel, ts), set()).update(urls)
+
+    def _chat_unfurl(self, args: dict[str, Any]) -> dict[str, Any]:
+        where = (str(args.get("channel") or args.get("source")), str(args.get("ts") or args.get("unfurl_id")))
+        unfurls = args.get("unfurls")
+        if isinstance(unfurls, str):
+            unfurls = _maybe_json(unfurls)
+        with self._lock:
+            shared = self.shared_links.get(where, set())
+        if not isinstance(unfurls, dict) or not unfurls or not set(unfurls) <= shared:
+            return {"ok": False, "error": "cannot_unfurl_url"}
+        return {"ok": True}
+
 
     def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": f"{int(time.time())}.000001"}

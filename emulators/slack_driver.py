@@ -72,6 +72,25 @@ class SlackDriver:
         )
         return self.post(body, "application/json")
 
+    def link_shared(
+        self, user_id: str, channel: str, urls: list[str], *, message_ts: str = "1700000000.000200"
+    ) -> httpx.Response:
+        """Slack's ``link_shared`` for links a member posted (in a message, or the composer)."""
+        self.slack.share_links(channel, message_ts, urls)
+        return self.event(
+            {
+                "type": "link_shared",
+                "channel": channel,
+                "user": user_id,
+                "message_ts": message_ts,
+                "unfurl_id": f"U{message_ts}",
+                "source": "conversations_history",
+                "is_bot_user_member": True,
+                "links": [{"domain": httpx.URL(url).host, "url": url} for url in urls],
+                "event_ts": message_ts,
+            }
+        )
+
     def interact(self, payload: dict[str, Any]) -> httpx.Response:
         body = "payload=" + quote(json.dumps(payload))
         return self.post(body, "application/x-www-form-urlencoded")

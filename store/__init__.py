@@ -15,6 +15,7 @@ from store.portal_people import PortalPeopleRepository
 from store.portal_session import PortalSessionRepository
 from store.preferences import PreferenceRepository
 from store.relay_state import RelayStateRepository
+from store.relayed_changes import RelayedChangeRepository
 from store.subscriptions import SubscriptionRepository
 from store.thread_subjects import ThreadSubjectRepository
 
@@ -34,6 +35,7 @@ class Store:
         self.preferences = PreferenceRepository(self.file)
         self.portal_people = PortalPeopleRepository(self.file)
         self.thread_subjects = ThreadSubjectRepository(self.file)
+        self.relayed_changes = RelayedChangeRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

@@ -151,3 +151,34 @@ def m007_thread_subjects(db: Database) -> None:
         {"thread_id": int, "subject": str, "business_id": int, "updated_on": str, "fetched_at": str},
         pk="thread_id",
     )
+
+
+@migrations()
+def m010_relayed_changes(db: Database) -> None:
+    # A portal edit or removal carried to a Slack message the relay sent (chat.update): one
+    # row per (message, change), claimed before the call as outbox rows are, so two
+    # processes, a restart or the next poll never repeat one.
+    db.table("relayed_changes").create(
+        {
+            "key": str,  # the outbox key of the Slack message changed
+            "change": str,  # "withdrawn", or "edit:<thread UpdatedOn>"
+            "channel": str,
+            "ts": str,
+            "text": str,
+            "blocks_json": str,
+            "fingerprint": str,  # the edited post's rendering without its "(edited)" mark
+            "state": str,  # pending, done, failed
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "claimed_by": str,
+            "claim_until": str,
+            "created_at": str,
+            "done_at": str,
+        },
+        pk=("key", "change"),
+        defaults={"attempts": 0},
+    )
+    db.table("relayed_changes").create_index(["state", "next_attempt_at"])
+    # When the relay last looked for portal changes (the bot's clock).
+    db.table("change_scans").create({"name": str, "at": str}, pk="name")

@@ -109,6 +109,25 @@ class OutboxRepository:
             )
             return [_message(row) for row in rows]
 
+    def sent_since(self, key_prefix: str, since: datetime) -> list[OutboxMessage]:
+        """Sent messages whose key starts with ``key_prefix`` (built by ``bot.relay.keys``),
+        recorded at or after ``since``, oldest first."""
+        with self._file.read() as db:
+            rows = db.table("outbox").rows_where(
+                "state = 'sent' AND substr(key, 1, length(:prefix)) = :prefix AND created_at >= :since",
+                {"prefix": key_prefix, "since": to_text(since)},
+                order_by="created_at, rowid",
+            )
+            return [_message(row) for row in rows]
+
+    def sent_under(self, parent_key: str) -> list[OutboxMessage]:
+        """Sent messages threaded under another one (a channel post's relayed replies)."""
+        with self._file.read() as db:
+            rows = db.table("outbox").rows_where(
+                "state = 'sent' AND parent_key = ?", [parent_key], order_by="created_at, rowid"
+            )
+            return [_message(row) for row in rows]
+
     def count(self, state: str) -> int:
         with self._file.read() as db:
             return db.table("outbox").count_where("state = ?", [state])

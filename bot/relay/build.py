@@ -9,6 +9,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
 from bot.portal import NexudusClient
+from bot.relay.change_delivery import ChangeSender
+from bot.relay.changes import ChangeMarks, PortalChanges
 from bot.relay.cycle import Relay
 from bot.relay.delivery import CHANNEL_PACE, OutboxSender
 from bot.relay.digests import DigestSender
@@ -32,6 +34,7 @@ def build_relay(
     renderer: RelayRenderer,
     clock: Clock,
     channel_pace: float = CHANNEL_PACE,
+    marks: ChangeMarks | None = None,
 ) -> Relay:
     portal_people = PortalPeople(
         portal=portal,
@@ -49,6 +52,7 @@ def build_relay(
         outbox=store.outbox,
         renderer=renderer,
         thread_url_template=settings.thread_url_template,
+        slack_replies=store.slack_replies,
     )
     default_time = parse_clock_time(settings.digest_time)
     assert default_time is not None  # validated with the settings
@@ -63,12 +67,23 @@ def build_relay(
         default_zone=bot_time_zone(settings.time_zone, portal, settings.nexudus_username),
         clock=clock,
     )
-    watcher = BoardWatcher(
-        portal,
-        store.relay_state,
-        zones=lambda: [loc.time_zone for loc in directory.locations()],
-        subjects=store.thread_subjects,
-    )
+
+    def zones() -> list[str | None]:
+        return [loc.time_zone for loc in directory.locations()]
+
+    watcher = BoardWatcher(portal, store.relay_state, zones=zones, subjects=store.thread_subjects)
+    changes = None
+    if marks is not None:
+        changes = PortalChanges(
+            portal=portal,
+            outbox=store.outbox,
+            changes=store.relayed_changes,
+            planner=planner,
+            renderer=renderer,
+            marks=marks,
+            directory=directory,
+            zones=zones,
+        )
     return Relay(
         store=store,
         watcher=watcher,
@@ -76,4 +91,6 @@ def build_relay(
         sender=OutboxSender(client, store.outbox, slack_users, clock=clock, channel_pace=channel_pace),
         digests=digests,
         clock=clock,
+        changes=changes,
+        change_sender=ChangeSender(client, store.relayed_changes, clock=clock),
     )

@@ -19,6 +19,8 @@ from bot.clock import Clock, utc_now
 from bot.job_runs import RELAY_DIGESTS, RELAY_POLL, JobOutcome, Skipped, run_recorded
 from bot.leases import LeaseKeeper
 from bot.portal import PortalAuthError, PortalError
+from bot.relay.change_delivery import ChangeSender
+from bot.relay.changes import PortalChanges
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
 from bot.relay.plan import Plan, RelayPlanner
@@ -44,6 +46,9 @@ class Relay:
     sender: OutboxSender
     digests: DigestSender
     clock: Clock = utc_now  # the app's clock, as every other service has
+    # Portal edits and removals carried to channel posts, after the poll (issue 8).
+    changes: PortalChanges | None = None
+    change_sender: ChangeSender | None = None
     leases: LeaseKeeper = field(init=False)
 
     def __post_init__(self) -> None:
@@ -85,7 +90,20 @@ class Relay:
             f"{'first run: started watching; ' if activity.first_run else ''}"
             f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
             f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
+            f"{self._portal_changes(started)}"
         )
+
+    def _portal_changes(self, now: datetime) -> str:
+        """Find portal edits and removals (one list call), then update Slack; under the
+        poll lease, so one process looks at a time. A failure waits for the next poll."""
+        if self.changes is None or self.change_sender is None:
+            return ""
+        try:
+            found = self.changes.find(now)
+        except PortalError as error:
+            log.warning("relay: portal changes not checked: %s", error)
+            found = 0
+        return f", portal changes: {found} found, {self.change_sender.send_due()} applied"
 
     def poll_and_record(self, now: datetime) -> tuple[Activity, Plan]:
         """The first half of a cycle: find what is new and record every delivery it needs."""

@@ -121,6 +121,11 @@ class RepliesDmKey:
     def text(self) -> str:
         return f"replies:{self.thread_id}:{self.first_reply_id}:user:{self.user_id}"
 
+    @staticmethod
+    def prefix_of_thread(thread_id: int) -> str:
+        """What every such key about ``thread_id`` starts with (to find them in the outbox)."""
+        return f"replies:{thread_id}:"
+
 
 @dataclass(frozen=True)
 class ChannelPostKey:
@@ -131,6 +136,11 @@ class ChannelPostKey:
 
     def text(self) -> str:
         return f"thread:{self.thread_id}:channel:{self.channel_id}"
+
+    @staticmethod
+    def prefix() -> str:
+        """What every channel post's key starts with (to find them in the outbox)."""
+        return "thread:"
 
 
 @dataclass(frozen=True)
