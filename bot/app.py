@@ -33,8 +33,9 @@ from bot.relay.delivery import CHANNEL_PACE
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
+from bot.webhooks.health import WebhookMonitor
 from bot.webhooks.receiver import WebhookReceiver
-from bot.webhooks.wiring import webhook_receiver
+from bot.webhooks.wiring import webhook_monitor, webhook_receiver
 from handlers import register_handlers
 from handlers.blocks.relay_changes import SlackChangeMarks
 from handlers.blocks.relay_messages import SlackRelayRenderer
@@ -69,6 +70,7 @@ class BotApp:
     clock: Clock
     # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
     webhooks: WebhookReceiver | None = None
+    webhook_health: WebhookMonitor | None = None
 
 
 def slack_client(settings: Settings) -> WebClient:
@@ -114,6 +116,9 @@ def create_app(
     app.error(_log_error)
     bot = _services(app, settings, store, portal, clock, channel_pace)
     bot.webhooks = webhook_receiver(settings, relay=bot.relay, portal=portal, background=bot.background)
+    bot.webhook_health = webhook_monitor(
+        settings, store=store, portal=portal, directory=bot.directory, clock=clock
+    )
     _register(bot, settings, portal)
     return bot
 

@@ -40,8 +40,8 @@ Route = tuple[str, str]  # (method, path)
 def slack_routes(app: App, webhooks: WSGIApplication | None = None) -> dict[Route, WSGIApplication]:
     """Every address the bot answers; anything else is 404. ``webhooks``: Nexudus's pushes,
     answered only when a shared secret is set."""
-    routes = {("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH), **webhook_routes(webhooks)}
-    return routes
+    routes: dict[Route, WSGIApplication] = {("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH)}
+    return routes | webhook_routes(webhooks)
 
 
 def webhook_routes(webhooks: WSGIApplication | None) -> dict[Route, WSGIApplication]:

@@ -29,7 +29,9 @@ from bot.job_runs import (
 )
 from bot.posting import ThreadPoster
 from bot.relay.cycle import Relay
+from bot.relay.watch import WINDOW
 from bot.retry import DraftNotifier, retry_drafts_exclusively
+from bot.webhooks.health import WebhookMonitor
 from store.drafts import DraftRepository
 from store.relay_state import RelayStateRepository
 
@@ -59,7 +61,9 @@ class BackgroundJobs:
         relay: Relay,
         stop: threading.Event,
         clock: Clock = utc_now,
+        webhooks: WebhookMonitor | None = None,
     ) -> None:
+        self._webhooks = webhooks  # healthy webhooks slow the poll to a catch-up
         self._poster = poster
         self._drafts = drafts
         self._directory = directory
@@ -69,6 +73,11 @@ class BackgroundJobs:
         self._stop = stop
 
     def poll_relay(self) -> JobOutcome:
+        if self._webhooks is not None:
+            last_poll = self._relay.store.relay_state.cursor_recorded_at(WINDOW)
+            held_back = self._webhooks.poll_held_back(last_poll)
+            if held_back is not None:
+                return Skipped(held_back)
         return self._relay.cycle(self._stop)
 
     def deliver(self) -> JobOutcome:

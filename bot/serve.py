@@ -44,6 +44,7 @@ def serve(settings: Settings) -> int:
         relay=bot.relay,
         stop=stop,
         clock=bot.clock,
+        webhooks=bot.webhook_health,
     )
     scheduler = build_scheduler(jobs, store.relay_state, poll_seconds=settings.poll_seconds, clock=bot.clock)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from store.alerts import AlertRepository
 from store.database import SqliteFile
 from store.digests import DigestRepository
 from store.directory import DirectoryRepository
@@ -35,6 +36,7 @@ class Store:
         self.preferences = PreferenceRepository(self.file)
         self.portal_people = PortalPeopleRepository(self.file)
         self.thread_subjects = ThreadSubjectRepository(self.file)
+        self.alerts = AlertRepository(self.file)
         self.relayed_changes = RelayedChangeRepository(self.file)
 
     def close(self) -> None:

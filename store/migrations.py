@@ -154,6 +154,12 @@ def m007_thread_subjects(db: Database) -> None:
 
 
 @migrations()
+def m008_alerts(db: Database) -> None:
+    # Trouble admins are told of once (webhooks failing…): raised while cleared_at is empty.
+    db.table("alerts").create({"key": str, "raised_at": str, "cleared_at": str, "text": str}, pk="key")
+
+
+@migrations()
 def m010_relayed_changes(db: Database) -> None:
     # A portal edit or removal carried to a Slack message the relay sent (chat.update): one
     # row per (message, change), claimed before the call as outbox rows are, so two

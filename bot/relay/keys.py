@@ -164,7 +164,21 @@ class DigestKey:
         return f"digest:{self.target.text()}:{self.at.strftime(_STAMP)}:{self.part}"
 
 
-OutboxKey = RepliesDmKey | ChannelPostKey | ChannelReplyKey | DigestKey
+@dataclass(frozen=True)
+class AlertNoticeKey:
+    """An admin told that alert ``name`` (no ":") was raised or cleared at ``at`` (UTC)."""
+
+    name: str
+    at: datetime
+    cleared: bool
+    user_id: str
+
+    def text(self) -> str:
+        event = "cleared" if self.cleared else "raised"
+        return f"alert:{self.name}:{self.at.strftime(_STAMP)}:{event}:user:{self.user_id}"
+
+
+OutboxKey = RepliesDmKey | ChannelPostKey | ChannelReplyKey | DigestKey | AlertNoticeKey
 
 
 def parse_outbox_key(text: str) -> OutboxKey:
@@ -176,6 +190,9 @@ def parse_outbox_key(text: str) -> OutboxKey:
             return ChannelPostKey(_number(thread, text), channel_id)
         case ["reply", reply, "channel", channel_id] if channel_id:
             return ChannelReplyKey(_number(reply, text), channel_id)
+        case ["alert", name, stamp, ("raised" | "cleared") as event, "user", user_id] if name and user_id:
+            at = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
+            return AlertNoticeKey(name, at, event == "cleared", user_id)
         case ["digest", kind, target, stamp, part]:
             at = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
             return DigestKey(parse_digest_target(f"{kind}:{target}"), at, _number(part, text))

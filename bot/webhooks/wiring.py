@@ -1,15 +1,21 @@
-"""The webhook receiver for these settings: a nudge of the relay, drained in the background."""
+"""The webhook receiver and health monitor for these settings."""
 
 from __future__ import annotations
 
 from concurrent.futures import Executor
 
+from bot.admin_alerts import AdminAlerts
+from bot.clock import Clock
 from bot.config import Settings
+from bot.directory import Directory
 from bot.portal import NexudusClient
 from bot.relay.cycle import Relay
 from bot.relay.nudge import Nudger
+from bot.webhooks.health import WebhookMonitor
 from bot.webhooks.inbox import PushInbox
 from bot.webhooks.receiver import WebhookReceiver
+from bot.webhooks.registry import WebhookRegistry, receiver_url
+from store import Store
 
 
 def webhook_receiver(
@@ -20,3 +26,19 @@ def webhook_receiver(
         return None
     inbox = PushInbox(Nudger(relay, portal).nudge, background)
     return WebhookReceiver(settings.nexudus_webhook_secret, inbox.add)
+
+
+def webhook_monitor(
+    settings: Settings, *, store: Store, portal: NexudusClient, directory: Directory, clock: Clock
+) -> WebhookMonitor:
+    """Reads "off" (and calls nothing) while no shared secret is set."""
+    url = receiver_url(settings.public_url) if settings.public_url else None
+    return WebhookMonitor(
+        registry=WebhookRegistry(portal, url),
+        portal=portal,
+        directory=directory,
+        alerts=AdminAlerts(store.alerts, settings.admins, clock=clock),
+        enabled=settings.nexudus_webhook_secret is not None,
+        poll_seconds=settings.poll_seconds,
+        clock=clock,
+    )

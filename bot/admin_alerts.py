@@ -1,0 +1,57 @@
+"""Telling admins of trouble once: ``raise_once`` DMs every admin in ``BOT_ADMINS`` when an
+alert is raised (not again while it stays raised), ``clear`` tells them it recovered.
+
+Once across processes and restarts: the alert's state and the admins' DMs are recorded in
+one transaction (``store.alerts``), and the DMs go out through the outbox, which sends
+each once. Workspace admins who are not in ``BOT_ADMINS`` are not told: Slack offers no
+cheap list of them, and ``BOT_ADMINS`` is who runs the bot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from bot.clock import Clock, utc_now
+from bot.relay.keys import AlertNoticeKey, DmTarget
+from store.alerts import Alert, AlertRepository
+from store.relay_models import OutboxMessage
+
+
+class AdminAlerts:
+    def __init__(self, alerts: AlertRepository, admins: Iterable[str], *, clock: Clock = utc_now) -> None:
+        self._alerts = alerts
+        self._admins = sorted(admins)
+        self._clock = clock
+
+    def raise_once(self, name: str, text: str) -> bool:
+        """Raise ``name`` (no ":") and DM admins ``text``, unless raised already; True if now."""
+        now = self._clock()
+        return self._alerts.raise_once(name, text, now, self._notices(name, text, now, cleared=False))
+
+    def clear(self, name: str, text: str) -> bool:
+        """Clear ``name`` if raised, DMing admins ``text``; True if cleared now."""
+        now = self._clock()
+        return self._alerts.clear(name, now, self._notices(name, text, now, cleared=True))
+
+    def get(self, name: str) -> Alert | None:
+        return self._alerts.get(name)
+
+    def _notices(self, name: str, text: str, now: datetime, *, cleared: bool) -> list[OutboxMessage]:
+        shown = _escaped(text)
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": shown}}]
+        return [
+            OutboxMessage(
+                key=AlertNoticeKey(name, now, cleared, admin).text(),
+                target=DmTarget(admin).text(),
+                text=shown,
+                blocks=blocks,
+                created_at=now,
+            )
+            for admin in self._admins
+        ]
+
+
+def _escaped(text: str) -> str:
+    # Alert texts may quote Nexudus (a webhook's LastError): Slack's three control characters.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,140 @@
+"""Webhook health sets the poll's pace: healthy, a 10-minute catch-up; failing, back to
+BOT_POLL_SECONDS, and admins told once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import utc_now
+from bot.job_runs import Skipped
+from bot.scheduler import BackgroundJobs
+from bot.webhooks.registry import WebhookRegistry, receiver_url
+from emulators import seed
+from emulators.stack import LocalStack
+from tests.bot.relay.conftest import Board
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def hooked(tmp_path: Path, clock: FakeClock) -> Iterator[LocalStack]:
+    """Webhooks installed for every location, the relay watching, one admin in BOT_ADMINS."""
+    with LocalStack(
+        directory=tmp_path, clock=clock, nexudus_webhook_secret="s", admins=frozenset({seed.ADMIN})
+    ) as stack:
+        stack.nexudus.webhook_secret = "s"
+        stack.bot.directory.refresh()
+        stack.bot.relay.run_once()
+        WebhookRegistry(stack.portal, receiver_url(f"http://127.0.0.1:{stack.server.port}")).install()
+        yield stack
+
+
+def jobs(stack: LocalStack) -> BackgroundJobs:
+    return BackgroundJobs(
+        poster=stack.bot.poster,
+        drafts=stack.store.drafts,
+        directory=stack.bot.directory,
+        notifier=stack.bot.notices,
+        relay=stack.bot.relay,
+        stop=threading.Event(),
+        clock=stack.bot.clock,
+        webhooks=stack.bot.webhook_health,
+    )
+
+
+def push_a_reply(stack: LocalStack) -> None:
+    """A reply at Canal Street pushed (its thread is not: no nudge runs beside the test)."""
+    board = Board(stack)
+    stack.nexudus.webhooks.paused = True
+    thread = board.thread()
+    stack.nexudus.webhooks.paused = False
+    board.reply(thread)
+    stack.nexudus.webhooks.settle()
+
+
+def break_one_webhook(stack: LocalStack) -> None:
+    """The new-reply webhook of Canal Street fails once (its URL answers an error)."""
+    [hook] = [
+        h for h in stack.nexudus.webhooks.hooks if h["BusinessId"] == seed.CANAL_STREET and h["Action"] == 40
+    ]
+    stack.nexudus.webhooks.broken.add(hook["Id"])
+    push_a_reply(stack)
+
+
+def admin_dms(stack: LocalStack) -> list[str]:
+    return [m["text"] for m in stack.slack.posts(f"D{seed.ADMIN}")]
+
+
+def test_healthy_webhooks_slow_the_poll_to_a_catch_up(hooked: LocalStack, clock: FakeClock) -> None:
+    scheduled = jobs(hooked)
+
+    held = scheduled.poll_relay()
+    clock.advance(minutes=10)
+    ran = scheduled.poll_relay()
+
+    assert isinstance(held, Skipped) and "catch-up" in held.summary
+    assert isinstance(ran, str) and "new threads" in ran
+    assert hooked.bot.webhook_health is not None
+    assert hooked.bot.webhook_health.health().state == "healthy"
+
+
+def test_a_failing_webhook_brings_the_poll_back_and_admins_are_told_once(
+    hooked: LocalStack, clock: FakeClock
+) -> None:
+    scheduled = jobs(hooked)
+    assert isinstance(scheduled.poll_relay(), Skipped)  # healthy: held back
+    break_one_webhook(hooked)
+    clock.advance(seconds=61)  # the cached reading is older than BOT_POLL_SECONDS
+
+    first = scheduled.poll_relay()
+    clock.advance(seconds=61)
+    second = scheduled.poll_relay()
+
+    assert isinstance(first, str) and isinstance(second, str)  # polled at normal speed
+    [told] = admin_dms(hooked)
+    assert "Canal Street: the new reply webhook is failing (1 errors, last: HTTP 599)" in told
+    assert hooked.bot.webhook_health is not None
+    assert hooked.bot.webhook_health.health().state == "failing"
+
+
+def test_admins_are_told_once_when_webhooks_recover(hooked: LocalStack, clock: FakeClock) -> None:
+    monitor = hooked.bot.webhook_health
+    assert monitor is not None
+    break_one_webhook(hooked)
+    clock.advance(seconds=61)
+    assert monitor.health().state == "failing"
+    hooked.nexudus.webhooks.broken.clear()
+    push_a_reply(hooked)
+
+    for _ in range(2):
+        clock.advance(seconds=61)
+        assert monitor.health().state == "healthy"
+    hooked.bot.relay.sender.deliver_due()
+
+    assert len(admin_dms(hooked)) == 2 and "work again" in admin_dms(hooked)[1]
+
+
+def test_no_secret_means_no_webhook_calls(tmp_path: Path) -> None:
+    with LocalStack(directory=tmp_path) as stack:
+        assert stack.bot.webhook_health is not None
+        assert stack.bot.webhook_health.health().state == "off"
+        assert not stack.nexudus.calls(path_prefix="/api/sys/webhooks")
