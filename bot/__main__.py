@@ -25,13 +25,16 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="serve",
-        choices=["serve", "check", "demo", "relay", "digest", "backup"],
+        choices=["serve", "check", "demo", "relay", "digest", "backup", "webhooks"],
         help="serve (default): run the bot; check: test configuration and connections; "
         "demo: the whole flow against built-in emulators; relay --once: one poll and "
         "delivery; digest --now: send every digest that has something in it; backup PATH: "
-        "copy the database to PATH, safely while the bot runs",
+        "copy the database to PATH, safely while the bot runs; webhooks install|status|remove: "
+        "the bot's Nexudus webhooks",
     )
-    parser.add_argument("path", nargs="?", help="with backup: the file to write")
+    parser.add_argument(
+        "path", nargs="?", help="with backup: the file to write; with webhooks: install, status or remove"
+    )
     parser.add_argument("--force", action="store_true", help="with backup: overwrite PATH")
     parser.add_argument("--once", action="store_true", help="with relay: one cycle, then exit")
     parser.add_argument("--now", action="store_true", help="with digest: do not wait for digest time")
@@ -39,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.command == "relay" and not args.once) or (args.command == "digest" and not args.now):
         parser.error("use 'relay --once' or 'digest --now'; 'serve' runs both on schedule")
-    if (args.command == "backup") != (args.path is not None):
+    if args.command != "webhooks" and (args.command == "backup") != (args.path is not None):
         parser.error("use 'backup PATH' to copy the database; PATH goes with backup only")
     level = logging.DEBUG if args.verbose else logging.INFO
     # Text until the settings name the format and the secrets to redact.
@@ -77,6 +80,10 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
             print(f"backup: {refusal}", file=sys.stderr)
             return 1
         return 0
+    if args.command == "webhooks":
+        from bot.webhooks.cli import run_webhooks
+
+        return run_webhooks(settings, args.path, sys.stdout)
     if args.command == "check":
         from bot.check import run_checks
 

@@ -30,9 +30,11 @@ from bot.posting import ThreadPoster
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
 from bot.relay.delivery import CHANNEL_PACE
+from bot.relay.people import PortalPeople
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
+from bot.unfurls import ThreadUnfurls
 from bot.webhooks.health import WebhookMonitor
 from bot.webhooks.receiver import WebhookReceiver
 from bot.webhooks.wiring import webhook_monitor, webhook_receiver
@@ -135,6 +137,18 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
         notices=bot.notices,
         home=bot.home,
         thread_actions=ThreadActions(identities=bot.identities, portal=portal),
+        unfurls=ThreadUnfurls(
+            portal=portal,
+            people=PortalPeople(
+                portal=portal,
+                slack_users=bot.slack_users,
+                identities=store.identities,
+                cache=store.portal_people,
+                clock=clock,
+            ),
+            directory=bot.directory,
+            thread_url_template=settings.thread_url_template,
+        ),
         admins=Admins(settings.admins, bot.slack_users),
         subcommands=SubcommandDeps(
             identities=bot.identities,

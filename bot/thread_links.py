@@ -6,6 +6,8 @@ setting; the default mirrors the portal API's ``/community/board/threads/{id}`` 
 
 from __future__ import annotations
 
+import re
+
 PLACEHOLDER = "{id}"
 DEFAULT_PATH = "/community/board/threads/" + PLACEHOLDER
 
@@ -32,3 +34,15 @@ def thread_url(template: str | None, thread_id: int) -> str | None:
         return None
     # replace, not str.format: other braces in a URL must stay as they are.
     return template.replace(PLACEHOLDER, str(thread_id))
+
+
+def thread_id_in(template: str | None, url: str) -> int | None:
+    """The thread a portal link points to (the inverse of ``thread_url``), or None for any
+    other page. Scheme and host match in any case; a trailing slash, query or fragment is
+    ignored, as a browser's address bar adds them."""
+    if not template or PLACEHOLDER not in template:
+        return None
+    before, _, after = template.partition(PLACEHOLDER)
+    pattern = re.escape(before) + r"(\d{1,18})" + re.escape(after.rstrip("/")) + r"/?(?:[?#].*)?"
+    found = re.fullmatch(pattern, url.strip(), flags=re.IGNORECASE)
+    return int(found.group(1)) if found else None

@@ -17,6 +17,7 @@ from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
 from bot.thread_actions import ThreadActions
+from bot.unfurls import ThreadUnfurls
 from handlers import ids
 from handlers.actions.draft_buttons import edit_draft, retry_draft
 from handlers.actions.modal_updates import refresh_form
@@ -26,6 +27,7 @@ from handlers.actions.thread_buttons import MUTED, UNFOLLOWED, change_thread
 from handlers.commands.newthread import new_thread_command
 from handlers.commands.table import SubcommandDeps
 from handlers.events.app_home import home_opened
+from handlers.events.link_shared import unfurl_links
 from handlers.notices import SlackNotices
 from handlers.options.location_options import suggest_locations
 from handlers.shortcuts.post_to_board import post_message_to_board
@@ -45,6 +47,7 @@ def register_handlers(
     notices: SlackNotices,
     home: Home,
     thread_actions: ThreadActions,
+    unfurls: ThreadUnfurls,
     admins: Admins,
     subcommands: SubcommandDeps,
 ) -> None:
@@ -66,6 +69,7 @@ def register_handlers(
     app.action(ids.DIGEST_TIME_ACTION)(bind(choose_digest_time, home=home))
     app.action(ids.REPLAY_FAILED_ACTION)(bind(replay_failed, admins=admins, status=subcommands.status))
     app.event(ids.HOME_OPENED_EVENT)(bind(home_opened, home=home))
+    app.event(ids.LINK_SHARED_EVENT)(bind(unfurl_links, unfurls=unfurls))
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)
 

@@ -56,3 +56,4 @@ DIGEST_TIME_ACTION = "pref_digest_time"
 # /newthread status
 REPLAY_FAILED_ACTION = "outbox_replay_failed"
 HOME_OPENED_EVENT = "app_home_opened"
+LINK_SHARED_EVENT = "link_shared"  # a portal thread link pasted in Slack: unfurled

@@ -43,6 +43,7 @@ def registered() -> set[tuple[str, str]]:
         notices=Mock(spec=SlackNotices),
         home=Mock(),
         thread_actions=Mock(),
+        unfurls=Mock(),
         admins=Mock(),
         subcommands=Mock(),
     )
@@ -83,7 +84,7 @@ def test_events_match_the_code() -> None:
     in_manifest = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     in_code = {name for kind, name in registered() if kind == "event"}
 
-    assert in_manifest == in_code == {ids.HOME_OPENED_EVENT}
+    assert in_manifest == in_code == {ids.HOME_OPENED_EVENT, ids.LINK_SHARED_EVENT}
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
 
 

@@ -169,6 +169,12 @@ class NexudusClient:
     def delete_webhook(self, webhook_id: int) -> None:
         write_result_id(self._transport.write("DELETE", f"{WEBHOOKS}/{webhook_id}"))
 
+    def replies_on(self, thread_id: int) -> list[Reply]:
+        """Every reply of one thread (to count them)."""
+        params = {"CommunityMessage_CommunityThread": thread_id}
+        rows = self._pages(MESSAGES, params, size=WINDOW_PAGE_SIZE)
+        return [r for r in _valid(Reply, rows) if r.community_thread_id == thread_id]
+
     def followers(self, thread_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_Thread": thread_id})
         return [f for f in _valid(ThreadFollow, rows) if f.thread_id == thread_id]

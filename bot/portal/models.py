@@ -105,6 +105,7 @@ class Thread(PortalModel):
     instant_delivery: bool = False
     created_on: str | None = None  # Nexudus's own text, compared only with itself
     updated_on: str | None = None
+    last_message_date: str | None = None  # the latest reply's stamp (reference §5.1)
 
     def tag_list(self) -> list[str]:
         return [t.strip() for t in (self.tags or "").split(",") if t.strip()]

@@ -1,0 +1,93 @@
+"""What a pasted portal thread link unfurls to, if anything.
+
+An unfurl is shown to everyone in the conversation (externals included), so only threads
+everyone on the board can see are unfurled: not private, not in a Private group, and
+still there. Each is read fresh: the thread, its group's access, its replies (to count).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.directory import Directory
+from bot.portal import NexudusClient, PortalError, PortalNotFound
+from bot.portal.models import CommunityGroup, GroupAccess, Thread
+from bot.relay.people import PortalPeople
+from bot.thread_links import thread_id_in, thread_url
+
+log = logging.getLogger(__name__)
+
+
+class ThreadCard(BaseModel):
+    """A thread as its unfurl shows it; text is portal text, to be escaped by the builder."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    subject: str
+    location: str
+    group: str | None = None
+    author: str
+    replies: int
+    last_activity: str | None = None  # Nexudus's own stamp text
+    url: str | None = None
+
+
+class ThreadUnfurls:
+    def __init__(
+        self,
+        *,
+        portal: NexudusClient,
+        people: PortalPeople,
+        directory: Directory,
+        thread_url_template: str | None,
+    ) -> None:
+        self._portal = portal
+        self._people = people
+        self._directory = directory
+        self._template = thread_url_template
+
+    def thread_id(self, url: str) -> int | None:
+        """The thread a link points to; None for any other page."""
+        return thread_id_in(self._template, url)
+
+    def card(self, thread_id: int) -> ThreadCard | None:
+        """The card for a thread everyone may see; None for any other (or when Nexudus fails:
+        no unfurl is better than a wrong one)."""
+        try:
+            thread = self._portal.thread(thread_id)
+            group = self._group(thread)
+            if thread.private or (thread.community_group_id is not None and group is None):
+                return None
+            replies = self._portal.replies_on(thread_id)
+        except PortalNotFound:
+            return None  # deleted, or hidden from the bot
+        except PortalError as error:
+            log.warning("no unfurl for thread %s: %s", thread_id, error)
+            return None
+        return self._card(thread, group, len(replies))
+
+    def _group(self, thread: Thread) -> CommunityGroup | None:
+        """The thread's group if everyone may see it; None for none, or a Private one."""
+        if thread.community_group_id is None:
+            return None
+        try:
+            group = self._portal.group(thread.community_group_id)
+        except PortalNotFound:
+            return None  # a group we cannot see counts as Private
+        return None if group.group_access == GroupAccess.PRIVATE else group
+
+    def _card(self, thread: Thread, group: CommunityGroup | None, replies: int) -> ThreadCard:
+        location = self._directory.location(thread.business_id)
+        return ThreadCard(
+            id=thread.id,
+            subject=thread.subject,
+            location=location.name if location else f"Location {thread.business_id}",
+            group=group.name if group else None,
+            author=self._people.name(thread.user_id),
+            replies=replies,
+            last_activity=thread.last_message_date or thread.updated_on or thread.created_on,
+            url=thread_url(self._template, thread.id),
+        )
