@@ -34,6 +34,7 @@ from bot.relay.people import PortalPeople
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
+from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
 from bot.webhooks.health import WebhookMonitor
 from bot.webhooks.receiver import WebhookReceiver
@@ -148,6 +149,14 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
             ),
             directory=bot.directory,
             thread_url_template=settings.thread_url_template,
+        ),
+        slack_replies=SlackReplies(
+            outbox=store.outbox,
+            replies=store.slack_replies,
+            identities=bot.identities,
+            portal=portal,
+            name_of=bot.slack_users.name,
+            clock=clock,
         ),
         admins=Admins(settings.admins, bot.slack_users),
         subcommands=SubcommandDeps(
