@@ -34,6 +34,9 @@ from bot.relay.people import PortalPeople
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
+from bot.webhooks.health import WebhookMonitor
+from bot.webhooks.receiver import WebhookReceiver
+from bot.webhooks.wiring import webhook_monitor, webhook_receiver
 from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
 from bot.webhooks.health import WebhookMonitor
@@ -172,6 +175,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 runs=store.relay_state,
                 deliver=bot.relay.sender.deliver_due,
                 background=bot.background,
+                webhooks=bot.webhook_health.latest if bot.webhook_health else lambda: None,
             ),
         ),
     )

@@ -15,6 +15,7 @@ from bot.app import create_app, portal_client
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer, slack_routes
 from bot.scheduler import BackgroundJobs, build_scheduler
+from bot.webhooks.wiring import webhook_listener
 from store import Store
 
 log = logging.getLogger(__name__)
@@ -57,11 +58,22 @@ def serve(settings: Settings) -> int:
     scheduler.start()
     try:
         if settings.slack_app_token is not None:
+            try:
+                listener = webhook_listener(bot.webhooks, port=settings.port)
+            except OSError as error:
+                log.error(
+                    "cannot listen on port %s for webhooks (%s): set PORT to a free port",
+                    settings.port,
+                    error,
+                )
+                return 1
             handler = SocketModeHandler(bot.app, settings.slack_app_token.get_secret_value())
             handler.connect()  # type: ignore[no-untyped-call]
             log.info("connected to Slack in Socket Mode")
             stop.wait()
             close_within(handler, SOCKET_CLOSE_WAIT)
+            if listener is not None:
+                listener.stop()
         else:
             try:
                 server = SlackHttpServer(slack_routes(bot.app, bot.webhooks), port=settings.port)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+from bot.webhooks.health import WebhookHealth
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 from store.relay_state import JobRun, RelayStateRepository
@@ -29,7 +30,9 @@ class BotStatus:
         runs: RelayStateRepository,
         deliver: Callable[[], object],
         background: Executor,
+        webhooks: Callable[[], WebhookHealth | None] = lambda: None,
     ) -> None:
+        self.webhook_health = webhooks  # the last reading; never calls Nexudus
         self._outbox = outbox
         self._runs = runs
         self._deliver = deliver

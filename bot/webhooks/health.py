@@ -80,6 +80,13 @@ class WebhookMonitor:
         self._lock = threading.Lock()
         self._last: WebhookHealth | None = None
 
+    def latest(self) -> WebhookHealth | None:
+        """The last reading, without calling Nexudus (for ``/newthread status``); None before one."""
+        if not self._enabled:
+            return WebhookHealth("off")
+        with self._lock:
+            return self._last
+
     def health(self) -> WebhookHealth:
         """The latest reading, checked again when older than ``BOT_POLL_SECONDS``."""
         if not self._enabled:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.job_runs import DIRECTORY_REFRESH, DRAFTS_RETRY, JOB_IDS, RELAY_DELIVER, RELAY_DIGESTS, RELAY_POLL
 from bot.status import Deliveries
+from bot.webhooks.health import WebhookHealth
 from handlers import ids
 from handlers.blocks.text import escape, mrkdwn, plain
 from store.relay_state import JobRun
@@ -21,10 +22,13 @@ JOB_LABELS = {
 }
 
 
-def status_message(runs: Sequence[JobRun], deliveries: Deliveries) -> tuple[str, list[dict[str, Any]]]:
+def status_message(
+    runs: Sequence[JobRun], deliveries: Deliveries, webhooks: WebhookHealth | None = None
+) -> tuple[str, list[dict[str, Any]]]:
     """Every job in ``JOB_IDS`` order (runs of jobs no longer scheduled are left out)."""
     latest = {run.name: run for run in runs}
     lines = [job_line(job_id, latest.get(job_id)) for job_id in JOB_IDS]
+    lines += webhook_lines(webhooks)
     lines.append(f"Deliveries waiting: {deliveries.waiting}. Failed: {deliveries.failed}.")
     lines += [
         f"• retrying `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or '')}"
@@ -39,6 +43,20 @@ def status_message(runs: Sequence[JobRun], deliveries: Deliveries) -> tuple[str,
     if deliveries.failed:
         blocks.append({"type": "actions", "elements": [_replay_button(deliveries.failed)]})
     return text, blocks
+
+
+def webhook_lines(health: WebhookHealth | None) -> list[str]:
+    """Nexudus webhooks: off, healthy (slow poll) or failing (which, and the poll's pace)."""
+    if health is None:
+        return ["Nexudus webhooks: not checked yet."]
+    if health.state == "off":
+        return ["Nexudus webhooks: off (no NEXUDUS_WEBHOOK_SECRET): the relay polls on its own."]
+    if health.state == "healthy":
+        return ["Nexudus webhooks: :white_check_mark: healthy: the relay polls every 10 minutes to catch up."]
+    word = "failing" if health.state == "failing" else "unknown"
+    return [f"Nexudus webhooks: :warning: {word}: the relay polls at its normal pace."] + [
+        f"• {escape(problem)}" for problem in health.problems
+    ]
 
 
 def job_line(job_id: str, run: JobRun | None) -> str:

@@ -12,5 +12,7 @@ if TYPE_CHECKING:
 
 
 def show_status(invocation: Invocation, deps: SubcommandDeps) -> Reply:
-    text, blocks = status_message(deps.status.job_runs(), deps.status.deliveries())
+    text, blocks = status_message(
+        deps.status.job_runs(), deps.status.deliveries(), deps.status.webhook_health()
+    )
     return Reply(text, blocks)

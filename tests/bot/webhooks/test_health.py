@@ -13,9 +13,11 @@ import pytest
 from bot.clock import utc_now
 from bot.job_runs import Skipped
 from bot.scheduler import BackgroundJobs
+from bot.webhooks.health import WebhookHealth
 from bot.webhooks.registry import WebhookRegistry, receiver_url
 from emulators import seed
 from emulators.stack import LocalStack
+from handlers.blocks.status import webhook_lines
 from tests.bot.relay.conftest import Board
 
 
@@ -138,3 +140,16 @@ def test_no_secret_means_no_webhook_calls(tmp_path: Path) -> None:
         assert stack.bot.webhook_health is not None
         assert stack.bot.webhook_health.health().state == "off"
         assert not stack.nexudus.calls(path_prefix="/api/sys/webhooks")
+
+
+@pytest.mark.parametrize(
+    ("health", "shown"),
+    [
+        (None, "not checked yet"),  # before the first poll
+        (WebhookHealth("off"), "off (no NEXUDUS_WEBHOOK_SECRET)"),
+        (WebhookHealth("healthy"), "healthy: the relay polls every 10 minutes"),
+        (WebhookHealth("failing", ("Canal Street: no new reply webhook",)), "• Canal Street: no new reply"),
+    ],
+)
+def test_status_shows_webhook_health(health: WebhookHealth | None, shown: str) -> None:
+    assert shown in "\n".join(webhook_lines(health))
