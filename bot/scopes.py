@@ -11,5 +11,10 @@ BOT_SCOPES = frozenset(
         "users:read.email",  # users.info profile email, the key to the portal account
         "links:read",  # link_shared: portal thread links pasted in Slack
         "links:write",  # chat.unfurl for those links
+        # Replies typed in Slack threads under the bot's posts become portal replies.
+        "channels:history",  # message.channels: replies in public channels
+        "groups:history",  # message.groups: replies in private channels
+        "im:history",  # message.im: replies under the bot's DMs
+        "reactions:write",  # a check mark on a reply once the board has it
     }
 )

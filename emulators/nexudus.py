@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from emulators import nexudus_replies
 from emulators.http import LoopbackServer, Reply, Request
 from emulators.nexudus_data import (
     DETAIL_ONLY,
@@ -57,6 +58,7 @@ class Faults:
     lose_create_replies: int = 0  # apply this many creates, then answer ``lost_reply_status``
     lost_reply_status: int = 500
     reject_creates: list[tuple[str, str]] = field(default_factory=list)
+    reject_replies: list[tuple[str, str]] = field(default_factory=list)  # 400s for reply writes
 
 
 class FakeNexudus:
@@ -265,6 +267,8 @@ class FakeNexudus:
         base, _, tail = request.path.rstrip("/").rpartition("/")
         if request.path.rstrip("/") in ENTITIES:
             entity = ENTITIES[request.path.rstrip("/")]
+            if entity == nexudus_replies.ENTITY and request.method == "PUT":
+                return nexudus_replies.update(self, request.json() or {})
             if request.method == "POST":
                 return self._create(entity, request.json() or {})
             with self._lock:
@@ -303,6 +307,9 @@ class FakeNexudus:
             return Reply(200, _public(record))
 
     def _create(self, entity: str, body: dict[str, Any]) -> Reply:
+        refused = nexudus_replies.refuse_create(self, body) if entity == nexudus_replies.ENTITY else None
+        if refused is not None:
+            return refused
         missing = [
             (name, "is a required field")
             for name in REQUIRED_ON_CREATE.get(entity, ())
@@ -311,7 +318,7 @@ class FakeNexudus:
         errors = missing or (self.faults.reject_creates if entity == "CommunityThread" else [])
         if errors:
             return Reply(400, validation_failure(errors))
-        if self.live.missing_is_401 and self._names_a_missing_record(entity, body):
+        if self.live.missing_is_401 and self.names_a_missing_record(entity, body):
             return Reply(401, {"Message": "Access Denied."})
         if not self.live.keeps_system_id:
             body = {**body, "SystemId": None}
@@ -325,7 +332,7 @@ class FakeNexudus:
                 )
         return Reply(200, write_result(entity, _public(record), datetime.now(UTC)))
 
-    def _names_a_missing_record(self, entity: str, body: dict[str, Any]) -> bool:
+    def names_a_missing_record(self, entity: str, body: dict[str, Any]) -> bool:
         for name, target in REFERENCES.get(entity, ()):
             value = body.get(name)
             wanted = value if isinstance(value, list) else [] if value is None else [value]

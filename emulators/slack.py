@@ -49,6 +49,7 @@ class FakeSlack:
         self.home_hashes: dict[str, str] = {}  # user → the hash of their published Home tab
         # (channel, message ts) or (source, unfurl id) → urls a link_shared event named
         self.shared_links: dict[tuple[str, str], set[str]] = {}
+        self.reactions: set[tuple[str, str, str]] = set()  # (channel, ts, name) from reactions.add
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._route)
@@ -219,9 +220,16 @@ class FakeSlack:
             return {"ok": False, "error": "cannot_unfurl_url"}
         return {"ok": True}
 
-
     def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": f"{int(time.time())}.000001"}
+
+    def _reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        reaction = (str(args.get("channel")), str(args.get("timestamp")), str(args.get("name")))
+        with self._lock:
+            if reaction in self.reactions:
+                return {"ok": False, "error": "already_reacted"}
+            self.reactions.add(reaction)
+        return {"ok": True}
 
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = str(args.get("message_ts", "")).replace(".", "")

@@ -6,6 +6,7 @@ emulator's record of ``views.open``/``views.update``; answers are filled in by b
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from typing import Any
@@ -34,10 +35,16 @@ class SlackDriver:
         self.http = httpx.Client(timeout=30)
 
     def post(
-        self, body: str, content_type: str, *, signed: bool = True, timestamp: int | None = None
+        self,
+        body: str,
+        content_type: str,
+        *,
+        signed: bool = True,
+        timestamp: int | None = None,
+        extra_headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp}
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": stamp, **(extra_headers or {})}
         if signed:
             headers["X-Slack-Signature"] = sign(self.secret, stamp, body)
         return self.http.post(self.events_url, content=body, headers=headers)
@@ -58,19 +65,64 @@ class SlackDriver:
         }
         return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any]) -> httpx.Response:
-        """An Events API callback, sent as JSON like Slack sends it."""
+    def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, retry: int | None = None
+    ) -> httpx.Response:
+        """An Events API callback, sent as JSON like Slack sends it; ``retry`` (1–3) sends it
+        as Slack's retry of an earlier delivery (``X-Slack-Retry-Num``), with that event id."""
         body = json.dumps(
             {
                 "type": "event_callback",
                 "team_id": TEAM["id"],
                 "api_app_id": "A1",
-                "event_id": f"Ev{time.monotonic_ns()}",
+                "event_id": event_id or f"Ev{time.monotonic_ns()}",
                 "event_time": int(time.time()),
                 "event": event,
             }
         )
-        return self.post(body, "application/json")
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        return self.post(body, "application/json", extra_headers=headers)
+
+    def message(
+        self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None, **fields: Any
+    ) -> tuple[str, httpx.Response]:
+        """A member's message (a reply when ``thread_ts`` names its parent); returns its ts."""
+        ts = fields.pop("ts", None) or next_ts()
+        event = {"type": "message", "user": user_id, "channel": channel, "text": text, "ts": ts, **fields}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        event.setdefault("channel_type", "im" if channel.startswith("D") else "channel")
+        return ts, self.event(event)
+
+    def message_changed(
+        self, user_id: str, channel: str, ts: str, text: str, *, thread_ts: str, previous: str = ""
+    ) -> httpx.Response:
+        """A member edited their message ``ts``: Slack's hidden ``message_changed`` event."""
+        edited = {"type": "message", "user": user_id, "text": text, "ts": ts, "thread_ts": thread_ts}
+        return self.event(
+            {
+                "type": "message",
+                "subtype": "message_changed",
+                "hidden": True,
+                "channel": channel,
+                "ts": next_ts(),
+                "message": {**edited, "edited": {"user": user_id, "ts": next_ts()}},
+                "previous_message": {**edited, "text": previous},
+            }
+        )
+
+    def message_deleted(self, user_id: str, channel: str, ts: str, *, thread_ts: str) -> httpx.Response:
+        return self.event(
+            {
+                "type": "message",
+                "subtype": "message_deleted",
+                "hidden": True,
+                "channel": channel,
+                "ts": next_ts(),
+                "deleted_ts": ts,
+                "previous_message": {"type": "message", "user": user_id, "ts": ts, "thread_ts": thread_ts},
+            }
+        )
 
     def link_shared(
         self, user_id: str, channel: str, urls: list[str], *, message_ts: str = "1700000000.000200"
@@ -189,6 +241,15 @@ class SlackDriver:
                 "view": view,
             }
         )
+
+
+# Members' messages count from 500000, apart from the ones FakeSlack hands the bot.
+_ts_counter = itertools.count(500_001)
+
+
+def next_ts() -> str:
+    """A fresh message ts, unique in this process, as Slack's are unique per channel."""
+    return f"{int(time.time())}.{next(_ts_counter):06d}"
 
 
 def fill(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[str, Any]]:

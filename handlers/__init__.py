@@ -17,17 +17,20 @@ from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
 from bot.thread_actions import ThreadActions
+from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
 from handlers import ids
 from handlers.actions.draft_buttons import edit_draft, retry_draft
 from handlers.actions.modal_updates import refresh_form
 from handlers.actions.preferences import choose_digest_time, choose_replies
 from handlers.actions.replay import replay_failed
+from handlers.actions.reply_retry import retry_reply
 from handlers.actions.thread_buttons import MUTED, UNFOLLOWED, change_thread
 from handlers.commands.newthread import new_thread_command
 from handlers.commands.table import SubcommandDeps
 from handlers.events.app_home import home_opened
 from handlers.events.link_shared import unfurl_links
+from handlers.events.messages import on_message
 from handlers.notices import SlackNotices
 from handlers.options.location_options import suggest_locations
 from handlers.shortcuts.post_to_board import post_message_to_board
@@ -48,6 +51,7 @@ def register_handlers(
     home: Home,
     thread_actions: ThreadActions,
     unfurls: ThreadUnfurls,
+    slack_replies: SlackReplies,
     admins: Admins,
     subcommands: SubcommandDeps,
 ) -> None:
@@ -72,6 +76,9 @@ def register_handlers(
     app.event(ids.LINK_SHARED_EVENT)(bind(unfurl_links, unfurls=unfurls))
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)
+    app.action(ids.RETRY_REPLY_ACTION)(bind(retry_reply, replies=slack_replies))
+    # Last: it matches every message subtype, so none goes unacknowledged (Slack would retry).
+    app.event(ids.MESSAGE_EVENT)(bind(on_message, replies=slack_replies))
 
 
 def _acknowledge(ack: Any) -> None:

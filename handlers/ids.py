@@ -57,3 +57,6 @@ DIGEST_TIME_ACTION = "pref_digest_time"
 REPLAY_FAILED_ACTION = "outbox_replay_failed"
 HOME_OPENED_EVENT = "app_home_opened"
 LINK_SHARED_EVENT = "link_shared"  # a portal thread link pasted in Slack: unfurled
+# The Retry button on the ephemeral about a Slack reply the board did not take.
+RETRY_REPLY_ACTION = "slack_reply_retry"
+MESSAGE_EVENT = "message"

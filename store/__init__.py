@@ -17,6 +17,7 @@ from store.portal_session import PortalSessionRepository
 from store.preferences import PreferenceRepository
 from store.relay_state import RelayStateRepository
 from store.relayed_changes import RelayedChangeRepository
+from store.slack_replies import SlackReplyRepository
 from store.subscriptions import SubscriptionRepository
 from store.thread_subjects import ThreadSubjectRepository
 
@@ -38,6 +39,7 @@ class Store:
         self.thread_subjects = ThreadSubjectRepository(self.file)
         self.alerts = AlertRepository(self.file)
         self.relayed_changes = RelayedChangeRepository(self.file)
+        self.slack_replies = SlackReplyRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

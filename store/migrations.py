@@ -160,6 +160,30 @@ def m008_alerts(db: Database) -> None:
 
 
 @migrations()
+def m009_slack_replies(db: Database) -> None:
+    # Replies members typed in Slack threads, keyed on where Slack put them: the key is
+    # claimed before Nexudus is called, so a retried or duplicate event posts once.
+    db.table("slack_replies").create(
+        {
+            "channel": str,
+            "ts": str,
+            "slack_user_id": str,
+            "thread_id": int,
+            "text": str,  # kept, so a refusal never loses what the member typed
+            "state": str,  # posting, posted, failed, deleted
+            "reply_id": int,  # the CommunityMessage it became
+            "error": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("channel", "ts"),
+    )
+    db.table("slack_replies").create_index(["reply_id"])
+    # Which portal thread a Slack thread is: the relay's sent message with that (channel, ts).
+    db.table("outbox").create_index(["channel", "ts"])
+
+
+@migrations()
 def m010_relayed_changes(db: Database) -> None:
     # A portal edit or removal carried to a Slack message the relay sent (chat.update): one
     # row per (message, change), claimed before the call as outbox rows are, so two

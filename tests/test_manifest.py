@@ -44,6 +44,7 @@ def registered() -> set[tuple[str, str]]:
         home=Mock(),
         thread_actions=Mock(),
         unfurls=Mock(),
+        slack_replies=Mock(),
         admins=Mock(),
         subcommands=Mock(),
     )
@@ -83,8 +84,12 @@ def test_scopes_are_exactly_those_the_code_uses() -> None:
 def test_events_match_the_code() -> None:
     in_manifest = set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
     in_code = {name for kind, name in registered() if kind == "event"}
+    # One "message" listener hears the message events of every kind of conversation.
+    message_events = {"message.channels", "message.groups", "message.im"}
+    heard = (in_manifest - message_events) | {ids.MESSAGE_EVENT}
 
-    assert in_manifest == in_code == {ids.HOME_OPENED_EVENT, ids.LINK_SHARED_EVENT}
+    assert message_events <= in_manifest
+    assert heard == in_code and {ids.HOME_OPENED_EVENT, ids.MESSAGE_EVENT} <= in_code
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
 
 
@@ -94,5 +99,6 @@ def test_interactivity_socket_mode_and_escaping() -> None:
     command = MANIFEST["features"]["slash_commands"][0]
     # Mentions must arrive as <@U…> for /newthread link to know who is meant.
     assert command["should_escape"] is True and command["usage_hint"]
-    # DMs about drafts need the Messages tab.
+    # DMs about drafts need the Messages tab, and members reply under the bot's DMs there.
     assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True
+    assert MANIFEST["features"]["app_home"]["messages_tab_read_only_enabled"] is False

@@ -15,10 +15,12 @@ import httpx
 from pydantic import SecretStr, ValidationError
 
 from bot.portal.auth import TokenKeeper
+from bot.portal.errors import PortalNotFound
 from bot.portal.models import (
     Business,
     CommunityGroup,
     Coworker,
+    NewReply,
     NewThread,
     PortalModel,
     PortalUser,
@@ -168,6 +170,31 @@ class NexudusClient:
 
     def delete_webhook(self, webhook_id: int) -> None:
         write_result_id(self._transport.write("DELETE", f"{WEBHOOKS}/{webhook_id}"))
+
+    def create_reply(self, reply: NewReply) -> int:
+        """POST a CommunityMessage (as ``reply.user_id``); returns its id. Never retried here."""
+        body = reply.model_dump(by_alias=True, exclude_none=True)
+        return write_result_id(self._transport.write("POST", MESSAGES, body))
+
+    def update_reply(self, reply: NewReply) -> None:
+        """PUT a CommunityMessage: ``reply.id`` names it, and every required field is sent."""
+        assert reply.id is not None, "an update names the reply"
+        body = reply.model_dump(by_alias=True, exclude_none=True)
+        write_result_id(self._transport.write("PUT", MESSAGES, body))
+
+    def delete_reply(self, reply_id: int) -> bool:
+        """DELETE a CommunityMessage; False if it was already gone (live accounts: 401 "Not found")."""
+        try:
+            write_result_id(self._transport.write("DELETE", f"{MESSAGES}/{reply_id}"))
+        except PortalNotFound:
+            return False
+        return True
+
+    def replies_by(self, thread_id: int, user_id: int) -> list[Reply]:
+        """One member's replies on one thread: how we find out whether a create landed."""
+        params = {"CommunityMessage_CommunityThread": thread_id, "CommunityMessage_User": user_id}
+        rows = _valid(Reply, self._pages(MESSAGES, params))
+        return [r for r in rows if r.community_thread_id == thread_id and r.user_id == user_id]
 
     def replies_on(self, thread_id: int) -> list[Reply]:
         """Every reply of one thread (to count them)."""

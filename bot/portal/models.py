@@ -122,6 +122,16 @@ class Reply(PortalModel):
     created_on: str | None = None
 
 
+class NewReply(PortalModel):
+    """The create body of a CommunityMessage (reference §6); with ``id`` set, an update body."""
+
+    id: int | None = None
+    community_thread_id: int
+    user_id: int
+    coworker_id: int | None = None
+    message: str
+
+
 class ThreadFollow(PortalModel):
     id: int
     thread_id: int

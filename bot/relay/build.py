@@ -52,6 +52,7 @@ def build_relay(
         outbox=store.outbox,
         renderer=renderer,
         thread_url_template=settings.thread_url_template,
+        slack_replies=store.slack_replies,
     )
     default_time = parse_clock_time(settings.digest_time)
     assert default_time is not None  # validated with the settings

@@ -34,6 +34,7 @@ from bot.thread_links import thread_url
 from store.outbox import OutboxRepository
 from store.preferences import PreferenceRepository
 from store.relay_models import DigestItem, OutboxMessage, Subscription
+from store.slack_replies import SlackReplyRepository
 from store.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class RelayPlanner:
         outbox: OutboxRepository,
         renderer: RelayRenderer,
         thread_url_template: str | None,
+        slack_replies: SlackReplyRepository | None = None,
     ) -> None:
         self._portal = portal
         self._people = people
@@ -92,6 +94,7 @@ class RelayPlanner:
         self._outbox = outbox
         self._render = renderer
         self._thread_url_template = thread_url_template
+        self._slack_replies = slack_replies
 
     def plan(self, activity: Activity, now: datetime) -> Plan:
         plan = Plan()
@@ -180,6 +183,8 @@ class RelayPlanner:
         plan: Plan,
         now: datetime,
     ) -> None:
+        # Replies members typed in a Slack thread, by the channel they typed them in.
+        typed_in = self._slack_replies.channels_of(r.id for r in replies) if self._slack_replies else {}
         for subscription in audience:
             if subscription.mode == "digest":
                 plan.digest_items.extend(
@@ -198,6 +203,8 @@ class RelayPlanner:
                 continue  # posted before this channel subscribed: nothing to thread under
             channel = ChannelTarget(subscription.channel_id)
             for reply in replies:
+                if typed_in.get(reply.id) == subscription.channel_id:
+                    continue  # typed in this channel's Slack thread: it is there already
                 key = ChannelReplyKey(reply.id, subscription.channel_id)
                 message = self._render.channel_reply(reply)
                 plan.messages.append(_message(key, channel, message, now, parent=parent))

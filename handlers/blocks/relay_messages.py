@@ -13,6 +13,7 @@ from typing import Any
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message
 from handlers import ids
 from handlers.blocks.portal_html import portal_inline, portal_mrkdwn
+from handlers.blocks.reply_notices import REPLY_HERE_HINT
 from handlers.blocks.text import escape, mrkdwn, plain, shorten, shorten_mrkdwn
 
 BLOCKS_PER_MESSAGE = 50
@@ -69,10 +70,14 @@ class SlackRelayRenderer:
                 }
             )
         blocks.append({"type": "actions", "elements": thread_buttons(thread.id, thread.url)})
+        blocks.append(_reply_here())
         return f"{count} on {portal_inline(thread.subject)}", blocks
 
     def channel_thread(self, thread: BoardThread) -> Message:
-        return new_thread_card(thread, excerpt=thread.message)
+        # Only the relay's post says so: a Slack reply under it reaches the board (the card
+        # an author shares from the form is not one the bot hears replies to).
+        text, blocks = new_thread_card(thread, excerpt=thread.message)
+        return text, [*blocks, _reply_here()]
 
     def channel_reply(self, reply: BoardReply) -> Message:
         line = reply_line(reply, DM_REPLY_CHARS)
@@ -117,6 +122,10 @@ def new_thread_card(thread: BoardThread, *, excerpt: str | None = None, typed: b
         {"type": "context", "elements": [mrkdwn(f"{portal_inline(thread.author)} · {where(thread)}")]}
     )
     return f"New thread: {subject_line(thread, typed=typed)}", blocks
+
+
+def _reply_here() -> Block:
+    return {"type": "context", "elements": [mrkdwn(f":leftwards_arrow_with_hook: {REPLY_HERE_HINT}")]}
 
 
 def thread_buttons(thread_id: int, url: str | None) -> list[Block]:

@@ -1,0 +1,125 @@
+"""Replies members typed in a Slack thread, on their way to the portal thread it mirrors.
+
+Keyed on where Slack put the member's message (``channel``, ``ts``: unique per channel).
+A reply moves posting → posted (or failed, kept for the member's Retry) → deleted. ``claim``
+(an INSERT OR IGNORE) and ``take_over`` (a conditional UPDATE) are the only ways into
+"posting", so a retried or duplicate event, or a second bot process, never posts twice; a
+"posting" row older than ``STALE_CLAIM`` was left by a process that died mid-call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from store.database import SqliteFile
+from store.models import Record, from_text, to_text
+
+# Longer than one create (the client's write timeout is 10 s, plus rate-limit waits).
+STALE_CLAIM = timedelta(minutes=2)
+
+SlackReplyState = Literal["posting", "posted", "failed", "deleted"]
+
+
+class SlackReply(Record):
+    channel: str
+    ts: str
+    slack_user_id: str
+    thread_id: int
+    text: str
+    state: SlackReplyState
+    reply_id: int | None = None
+    error: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class SlackReplyRepository:
+    def __init__(self, file: SqliteFile) -> None:
+        self._file = file
+
+    def get(self, channel: str, ts: str) -> SlackReply | None:
+        row = self._file.get("slack_replies", (channel, ts))
+        return _reply(row) if row else None
+
+    def claim(
+        self, *, channel: str, ts: str, slack_user_id: str, thread_id: int, text: str, now: datetime
+    ) -> bool:
+        """Record a new reply as "posting"; False if this Slack message is already known."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO slack_replies (channel, ts, slack_user_id, thread_id, text,"
+                " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'posting', ?, ?)",
+                [channel, ts, slack_user_id, thread_id, text, to_text(now), to_text(now)],
+            )
+            return cursor.rowcount == 1
+
+    def take_over(self, channel: str, ts: str, now: datetime) -> SlackReply | None:
+        """Take a failed reply, or one a dead process left "posting", for another attempt;
+        None if it is posted, deleted, or another attempt is running."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                "UPDATE slack_replies SET state = 'posting', updated_at = :now"
+                " WHERE channel = :channel AND ts = :ts"
+                " AND (state = 'failed' OR (state = 'posting' AND updated_at < :stale))",
+                {"now": to_text(now), "channel": channel, "ts": ts, "stale": to_text(now - STALE_CLAIM)},
+            )
+        return self.get(channel, ts) if cursor.rowcount == 1 else None
+
+    def stuck(self, now: datetime) -> list[SlackReply]:
+        """Replies a dead process left "posting"."""
+        with self._file.read() as db:
+            rows = db.table("slack_replies").rows_where(
+                "state = 'posting' AND updated_at < ?", [to_text(now - STALE_CLAIM)]
+            )
+            return [_reply(row) for row in rows]
+
+    def mark_posted(self, channel: str, ts: str, reply_id: int, now: datetime) -> None:
+        self._set(channel, ts, state="posted", reply_id=reply_id, error=None, updated_at=to_text(now))
+
+    def mark_failed(self, channel: str, ts: str, error: str, now: datetime) -> None:
+        self._set(channel, ts, state="failed", error=error, updated_at=to_text(now))
+
+    def mark_deleted(self, channel: str, ts: str, now: datetime) -> None:
+        self._set(channel, ts, state="deleted", updated_at=to_text(now))
+
+    def set_text(self, channel: str, ts: str, text: str, now: datetime) -> None:
+        self._set(channel, ts, text=text, updated_at=to_text(now))
+
+    def recorded_reply_ids(self, reply_ids: Iterable[int]) -> set[int]:
+        """Those of ``reply_ids`` some Slack message is recorded as having become."""
+        return set(self.channels_of(reply_ids))
+
+    def channels_of(self, reply_ids: Iterable[int]) -> dict[int, str]:
+        """Portal reply id → the Slack channel it was typed in, for those that came from Slack."""
+        wanted = list(dict.fromkeys(reply_ids))
+        if not wanted:
+            return {}
+        marks = ", ".join("?" for _ in wanted)
+        with self._file.read() as db:
+            rows = db.execute(
+                f"SELECT reply_id, channel FROM slack_replies WHERE reply_id IN ({marks})", wanted
+            ).fetchall()
+        return {int(reply_id): str(channel) for reply_id, channel in rows}
+
+    def _set(self, channel: str, ts: str, **fields: Any) -> None:
+        with self._file.transaction() as db:
+            db.table("slack_replies").update((channel, ts), fields)
+
+
+def _reply(row: dict[str, Any]) -> SlackReply:
+    created, updated = from_text(row["created_at"]), from_text(row["updated_at"])
+    assert created is not None and updated is not None
+    return SlackReply(
+        channel=row["channel"],
+        ts=row["ts"],
+        slack_user_id=row["slack_user_id"],
+        thread_id=row["thread_id"],
+        text=row["text"],
+        state=row["state"],
+        reply_id=row["reply_id"],
+        error=row["error"],
+        created_at=created,
+        updated_at=updated,
+    )
