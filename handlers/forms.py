@@ -62,6 +62,10 @@ class ModalState:
     source: SlackSource | None = None
     fixed_business_id: int | None = None  # the only location: no select shown
     notice: str | None = None
+    # The input blocks of the view as submitted (None when not read from a view). Post may be
+    # pressed before the app's views.update for a location or Zoom change lands: errors must
+    # name blocks this view has, or Slack shows none of them.
+    shown_blocks: frozenset[str] | None = field(default=None, compare=False)
 
     def metadata(self) -> str:
         meta: dict[str, Any] = {"key": self.key, "channel": self.channel_id}
@@ -109,6 +113,7 @@ def read_view(view: dict[str, Any]) -> ModalState:
         zoom_start=element(ids.ZOOM_START_BLOCK).get("selected_date_time"),
         source=SlackSource.model_validate(source) if source else None,
         fixed_business_id=meta.get("biz"),
+        shown_blocks=_input_blocks(view, values),
     )
 
 
@@ -151,6 +156,8 @@ def blocks_for(field_errors: Mapping[FormField, str], state: ModalState) -> dict
             block = ids.TITLE_BLOCK
         if block == ids.GROUP_BLOCK:
             block = group_block_id(state.chosen_business_id())
+        if state.shown_blocks is not None and block not in state.shown_blocks:
+            block = ids.TITLE_BLOCK  # every build of the modal shows the title
         errors.setdefault(block, message)
     return errors
 
@@ -181,6 +188,11 @@ def state_from_form(form: NewThreadForm, *, key: str, channel_id: str | None) ->
 
 def group_block_id(business_id: int | None) -> str:
     return f"{ids.GROUP_BLOCK}@{business_id or 0}"
+
+
+def _input_blocks(view: dict[str, Any], values: dict[str, Any]) -> frozenset[str]:
+    shown = [b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input" and "block_id" in b]
+    return frozenset(shown or values)
 
 
 def _selected_int(element: dict[str, Any]) -> int | None:

@@ -411,12 +411,7 @@ def test_the_group_block_is_named_after_its_location() -> None:
 
 
 # Post pressed before the app's views.update for a location or Zoom change reaches Slack:
-# the submitted view still has the blocks of the previous build.
-RACED = pytest.mark.xfail(
-    strict=True,
-    reason="blocks_for names blocks of the modal rebuilt for the state, not of the view submitted; "
-    "Slack cannot show an error keyed to a block the user's view does not have",
-)
+# the submitted view still has the blocks of the previous build, and errors must name those.
 
 
 def submitted_with(built: ModalState, typed: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -429,7 +424,6 @@ def submitted_with(built: ModalState, typed: dict[str, dict[str, Any]]) -> dict[
     return view
 
 
-@RACED
 def test_a_group_of_the_previous_location_is_an_error_on_the_group_shown() -> None:
     built = replace(FILLED, zoom_on=False)  # Canal Street, its group chosen
     view = submitted_with(built, {ids.LOCATION_BLOCK: chosen(str(HARBOUR.id))})
@@ -441,7 +435,6 @@ def test_a_group_of_the_previous_location_is_an_error_on_the_group_shown() -> No
     assert set(errors) <= input_blocks(view)
 
 
-@RACED
 def test_zoom_ticked_before_its_fields_are_shown_is_an_error_the_user_sees() -> None:
     built = replace(FILLED, zoom_on=False)
     view = submitted_with(built, {ids.OPTIONS_BLOCK: ticked(ids.OPTION_ZOOM)})
