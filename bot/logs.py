@@ -48,7 +48,13 @@ class Redactor(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         # Formatting here folds the args into the message, so a secret passed as an
         # argument is caught as well as one written into the format string.
-        record.msg = self.redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # A filter runs outside the handler's error handling: a malformed call
+            # (too few args) must still log, not raise into the code that logged.
+            message = f"{record.msg} {record.args!r}"
+        record.msg = self.redact(message)
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)

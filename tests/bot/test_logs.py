@@ -44,6 +44,8 @@ def output() -> Iterator[io.StringIO]:
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
+    not_json = [line for line in text.splitlines() if not line.startswith("{")]
+    assert not_json == [], text  # every line, whoever wrote it
     return [json.loads(line) for line in text.splitlines()]
 
 
@@ -117,6 +119,16 @@ def test_tokens_and_configured_secrets_never_reach_the_output(
         assert secret not in written
     assert written.count("[redacted]") >= 6
     assert "bot@example.com" in written  # the rest of the line is kept
+
+
+def test_a_malformed_log_call_still_logs_redacted_instead_of_raising(output: io.StringIO) -> None:
+    handler = configure_logging("text", [PASSWORD], stream=output)
+    # Straight to our handler: pytest's own capture handler would raise on this record first.
+    record = logging.LogRecord("bot", logging.INFO, __file__, 1, "two values: %s %s", (PASSWORD,), None)
+
+    handler.handle(record)
+
+    assert "two values" in output.getvalue() and PASSWORD not in output.getvalue()
 
 
 def test_settings_secrets_are_every_secret_set(output: io.StringIO) -> None:
