@@ -43,9 +43,7 @@ class OutboxRepository:
     def sent_at(self, channel: str, ts: str) -> list[OutboxMessage]:
         """The sent messages Slack put at ``ts`` in ``channel`` (a Slack thread's parent)."""
         with self._file.read() as db:
-            rows = db.table("outbox").rows_where(
-                "channel = ? AND ts = ? AND state = 'sent'", [channel, ts]
-            )
+            rows = db.table("outbox").rows_where("channel = ? AND ts = ? AND state = 'sent'", [channel, ts])
             return [_message(row) for row in rows]
 
     def due(self, now: datetime, limit: int = 500, *, owner: str | None = None) -> list[OutboxMessage]:
