@@ -10,8 +10,9 @@ tell "deleted or hidden from the bot" (401 "Not found") from a stamp outside the
   it are replaced by a "no longer available" notice;
 * turned private, or in a Private group → the post and its relayed replies are (followers
   may still see the thread, so their DMs stay);
-* subject or opening message edited (``UpdatedOn`` inside the window) → the post is
-  re-rendered and updated in place, marked edited, if it differs from what it shows.
+* subject, opening message or group no longer what the post shows (kept when it was
+  planned; for older posts, when first looked at) → the post is re-rendered and updated
+  in place, marked edited. The rendering itself is not compared: it also follows caches.
 
 Group access comes fresh (one ``groups()`` call) only when an updated thread has a group
 or a group is unknown; otherwise from the directory cache (at most 15 minutes old), so a
@@ -57,9 +58,11 @@ class ChangeMarks(Protocol):
     def edited(self, message: Message) -> Message: ...
 
 
-def fingerprint(message: Message) -> str:
-    text, blocks = message
-    return hashlib.sha256(json.dumps([text, blocks], sort_keys=True).encode()).hexdigest()
+def fingerprint(thread: Thread) -> str:
+    """What a portal edit changes on a channel post: subject, opening message, group. The
+    rendering is not compared: it also follows caches (a location's name) and versions."""
+    shown = [thread.subject, thread.message, thread.community_group_id]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
 
 
 class PortalChanges:
@@ -83,6 +86,11 @@ class PortalChanges:
         self._marks = marks
         self._directory = directory
         self._zones = zones
+
+    def remember_posted(self, posted: Iterable[tuple[str, Thread]], now: datetime) -> None:
+        """Keep what each channel post about to be sent shows (its outbox key and the thread
+        as planned), so an edit made before the next look is still seen as one."""
+        self._changes.add([_shown(key, thread, now) for key, thread in posted])
 
     def find(self, now: datetime) -> int:
         """Record what changed on the portal since the last look; returns how many changes
@@ -166,12 +174,15 @@ class PortalChanges:
             return self._withdraw([m for _, post in posts for m in self._with_replies(post)] + dms, now)
         if not self._open(thread, groups):
             return self._withdraw([m for _, post in posts for m in self._with_replies(post)], now)
-        if not at_or_after(thread.updated_on, edits_since):
-            return []
-        rendered = self._render.channel_thread(self._planner.board_thread(thread, groups or {}))
-        return [
-            change for _, post in posts if (change := self._edit(post, thread, rendered, now)) is not None
-        ]
+        found: list[RelayedChange] = []
+        for _, post in posts:
+            shown = self._changes.latest_fingerprint(post.key)
+            if shown is None:
+                # Posted before this version (or by a webhook): what it shows is taken as is.
+                found.append(_shown(post.key, thread, now))
+            elif shown != fingerprint(thread) and post.channel and post.ts:
+                found.append(self._edit(post, thread, groups, now))
+        return found
 
     def _with_replies(self, post: OutboxMessage) -> list[OutboxMessage]:
         return [post, *self._outbox.sent_under(post.key)]
@@ -193,22 +204,35 @@ class PortalChanges:
         ]
 
     def _edit(
-        self, post: OutboxMessage, thread: Thread, rendered: Message, now: datetime
-    ) -> RelayedChange | None:
-        """The post re-rendered, if that differs from what it shows now."""
-        new = fingerprint(rendered)
-        shown = self._changes.latest_fingerprint(post.key) or fingerprint((post.text, post.blocks))
-        if new == shown or not post.channel or not post.ts:
-            return None
+        self, post: OutboxMessage, thread: Thread, groups: dict[int, CommunityGroup] | None, now: datetime
+    ) -> RelayedChange:
+        """The post re-rendered as the thread is now, marked edited."""
+        rendered = self._render.channel_thread(self._planner.board_thread(thread, groups or {}))
         text, blocks = self._marks.edited(rendered)
+        new = fingerprint(thread)
         return RelayedChange(
             key=post.key,
             # One change per portal edit: two processes (or polls) seeing it record one row.
-            change=f"edit:{thread.updated_on}",
-            channel=post.channel,
-            ts=post.ts,
+            change=f"edit:{thread.updated_on}:{new[:12]}",
+            channel=str(post.channel),
+            ts=str(post.ts),
             text=text,
             blocks=blocks,
             fingerprint=new,
             created_at=now,
         )
+
+
+def _shown(key: str, thread: Thread, now: datetime) -> RelayedChange:
+    """A record of what a post shows, with nothing to send (done from the start)."""
+    return RelayedChange(
+        key=key,
+        change=f"shown:{thread.updated_on}",
+        channel="",
+        ts="",
+        text="",
+        blocks=[],
+        fingerprint=fingerprint(thread),
+        state="done",
+        created_at=now,
+    )

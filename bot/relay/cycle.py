@@ -23,6 +23,7 @@ from bot.relay.change_delivery import ChangeSender
 from bot.relay.changes import PortalChanges
 from bot.relay.delivery import OutboxSender
 from bot.relay.digests import DigestSender
+from bot.relay.keys import ChannelPostKey, parse_outbox_key
 from bot.relay.plan import Plan, RelayPlanner
 from bot.relay.watch import Activity, BoardWatcher
 from store import Store
@@ -90,14 +91,18 @@ class Relay:
             f"{'first run: started watching; ' if activity.first_run else ''}"
             f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
             f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
-            f"{self._portal_changes(started)}"
+            f"{self._portal_changes(started, activity, plan)}"
         )
 
-    def _portal_changes(self, now: datetime) -> str:
+    def _portal_changes(self, now: datetime, activity: Activity, plan: Plan) -> str:
         """Find portal edits and removals (one list call), then update Slack; under the
         poll lease, so one process looks at a time. A failure waits for the next poll."""
         if self.changes is None or self.change_sender is None:
             return ""
+        new = {t.id: t for t in activity.threads}
+        keys = [(m.key, parse_outbox_key(m.key)) for m in plan.messages]
+        posted = [(text, new.get(k.thread_id)) for text, k in keys if isinstance(k, ChannelPostKey)]
+        self.changes.remember_posted([(text, t) for text, t in posted if t is not None], now)
         try:
             found = self.changes.find(now)
         except PortalError as error:
