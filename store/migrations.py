@@ -191,12 +191,12 @@ def m010_relayed_changes(db: Database) -> None:
     db.table("relayed_changes").create(
         {
             "key": str,  # the outbox key of the Slack message changed
-            "change": str,  # "withdrawn", or "edit:<thread UpdatedOn>"
+            "change": str,  # "withdrawn", "edit:…" (sent), or "shown:…" (what a post shows)
             "channel": str,
             "ts": str,
             "text": str,
             "blocks_json": str,
-            "fingerprint": str,  # the edited post's rendering without its "(edited)" mark
+            "fingerprint": str,  # the subject, message and group the post shows
             "state": str,  # pending, done, failed
             "attempts": int,
             "next_attempt_at": str,

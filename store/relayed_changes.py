@@ -26,7 +26,7 @@ _UNCLAIMED = "claimed_by = NULL, claim_until = NULL"
 
 class RelayedChange(Record):
     key: str  # the outbox key of the Slack message (bot.relay.keys)
-    change: str  # WITHDRAWN, or "edit:" and the thread's UpdatedOn text
+    change: str  # WITHDRAWN, "edit:…" (to send), or "shown:…" (a record, done from the start)
     channel: str
     ts: str
     text: str
