@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.admins import Admins
+from bot.audit import AuditTrail
 from bot.channel_subscriptions import ChannelSubscriptions
 from bot.clock import Clock, utc_now
 from bot.config import Settings
@@ -132,6 +133,7 @@ def create_app(
 def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
     """Each listener gets the domain objects it needs; these are made for listeners only."""
     store, clock = bot.store, bot.clock
+    audit = AuditTrail(store.audit, clock=clock)  # stateless: IdentityService holds another
     register_handlers(
         bot.app,
         choices=FormChoices(
@@ -169,12 +171,14 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 directory=bot.directory,
                 default_digest_time=settings.digest_time,
                 clock=clock,
+                audit=audit,
             ),
             status=BotStatus(
                 outbox=store.outbox,
                 runs=store.relay_state,
                 deliver=bot.relay.sender.deliver_due,
                 background=bot.background,
+                audit=audit,
                 webhooks=bot.webhook_health.latest if bot.webhook_health else lambda: None,
             ),
         ),
@@ -187,7 +191,11 @@ def _services(
     client = app.client
     slack_users = SlackUsers(client)
     identities = IdentityService(
-        portal=portal, slack_users=slack_users, identities=store.identities, clock=clock
+        portal=portal,
+        slack_users=slack_users,
+        identities=store.identities,
+        clock=clock,
+        audit=AuditTrail(store.audit, clock=clock),
     )
     directory = Directory(portal=portal, cache=store.directory)
     notices = SlackNotices(client, directory=directory, drafts=store.drafts, slack_users=slack_users)

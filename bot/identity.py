@@ -1,7 +1,9 @@
 """Slack user → Nexudus account: by Slack-verified email, or by an admin's manual link.
 
 Automatic results are cached (a day when found, minutes when not); manual links win
-and never expire. Nobody can claim an account themselves.
+and never expire. Nobody can claim an account themselves. An automatic link goes only to an
+active portal account: once it is deactivated, the next lookup finds no account (with the
+reason). Admins' links and unlinks go to the audit trail.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from bot.audit import AuditTrail
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import Coworker, PortalUser
@@ -32,7 +35,9 @@ class IdentityService:
         slack_users: SlackUsers,
         identities: IdentityRepository,
         clock: Callable[[], datetime] = utc_now,
+        audit: AuditTrail | None = None,  # None: nothing recorded (unit tests, the demo)
     ) -> None:
+        self._audit = audit
         self._portal = portal
         self._slack_users = slack_users
         self._identities = identities
@@ -62,21 +67,28 @@ class IdentityService:
         self._identities.remember(identity)
         return self._identities.get(slack_user_id) or identity
 
-    def link(self, slack_user_id: str, reference: str) -> Identity:
-        """Admin-only: link to the portal account with this email or user id."""
+    def link(self, slack_user_id: str, reference: str, *, by: str | None = None) -> Identity:
+        """Admin-only: link to the portal account with this email or user id; ``by`` is the admin."""
         now = self._clock()
         reference = reference.strip()
         if reference.isdigit():
             identity = self._by_user_id(slack_user_id, int(reference), now)
         else:
             identity = self._by_email(slack_user_id, reference, "manual", now)
-        if identity is None:
+        if identity is None or identity.state != "linked":
             raise LinkTargetNotFound(reference)
+        identity = identity.model_copy(update={"linked_by": by, "linked_at": now})
         self._identities.remember(identity)
+        if self._audit is not None and by is not None:
+            self._audit.record(by, "link", slack_user_id, _describe(identity))
         return identity
 
-    def unlink(self, slack_user_id: str) -> bool:
-        return self._identities.forget(slack_user_id)
+    def unlink(self, slack_user_id: str, *, by: str | None = None) -> bool:
+        before = self._identities.get(slack_user_id)
+        removed = self._identities.forget(slack_user_id)
+        if removed and before is not None and self._audit is not None and by is not None:
+            self._audit.record(by, "unlink", slack_user_id, f"was {_describe(before)}")
+        return removed
 
     def forget_lookups(self, slack_user_ids: list[str]) -> None:
         """Look these people up afresh next time (their cached records may be gone from
@@ -87,18 +99,36 @@ class IdentityService:
     def _by_email(
         self, slack_user_id: str, email: str, source: IdentitySource, now: datetime
     ) -> Identity | None:
-        coworker = _preferred(self._portal.coworkers_by_email(email))
+        """The account with this email; for an automatic lookup, an active one only (else a
+        "missing" identity saying why), and any other users the email matched."""
+        automatic = source == "email"
+        coworkers = self._portal.coworkers_by_email(email)
+        coworker = _preferred([c for c in coworkers if c.active or not automatic])
         if coworker is not None and coworker.user_id is None:
             # List rows may leave UserId out (reference §11): the single GET has it.
             coworker = self._portal.coworker(coworker.id)
         user_id = coworker.user_id if coworker else None
         user: PortalUser | None = None
+        users: list[PortalUser] = []
         if user_id is None:
             users = sorted(self._portal.users_by_email(email), key=lambda u: not u.active)
-            user = users[0] if users else None
+            user = next((u for u in users if u.active or not automatic), None)
             user_id = user.id if user else None
+        matched = {c.user_id for c in coworkers if c.user_id} | {u.id for u in users}
         if user_id is None:
-            return None
+            if not (automatic and (coworkers or users)):
+                return None
+            gone = ", ".join(str(i) for i in sorted(matched)) or f"coworker {coworkers[0].id}"
+            return Identity(
+                slack_user_id=slack_user_id,
+                state="missing",
+                source=source,
+                email=email,
+                reason=f"the portal account with this email is deactivated ({gone})",
+                checked_at=now,
+                expires_at=now + MISSING_TTL,
+            )
+        others = tuple(sorted(matched - {user_id}))
         return Identity(
             slack_user_id=slack_user_id,
             state="linked",
@@ -108,6 +138,8 @@ class IdentityService:
             full_name=(coworker.full_name if coworker else None) or (user.full_name if user else None),
             email=email,
             home_business_id=coworker.invoicing_business_id if coworker else None,
+            other_user_ids=others,
+            reason=_why_picked(coworker, user) if others else None,
             checked_at=now,
             expires_at=None if source == "manual" else now + FOUND_TTL,
         )
@@ -139,3 +171,21 @@ def _preferred(coworkers: list[Coworker]) -> Coworker | None:
         key=lambda c: (not c.active, not c.is_default_profile, c.user_id is None, c.id),
     )
     return ranked[0] if ranked else None
+
+
+def _why_picked(coworker: Coworker | None, user: PortalUser | None) -> str:
+    if coworker is not None:
+        traits = [
+            t for t, has in (("active", coworker.active), ("default", coworker.is_default_profile)) if has
+        ]
+        return (
+            f"{' '.join([*traits, 'profile']).capitalize()} (coworker {coworker.id}) ranks first: "
+            "active profiles, then default ones, then those with a portal login"
+        )
+    active = "active " if user is not None and user.active else ""
+    return f"The {active}portal user ranks first: active accounts before deactivated ones"
+
+
+def _describe(identity: Identity) -> str:
+    name = identity.full_name or identity.email
+    return f"portal user {identity.portal_user_id}" + (f" ({name})" if name else "")

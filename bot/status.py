@@ -1,4 +1,5 @@
-"""What ``/newthread status`` reports, and its "Replay failed" button."""
+"""What ``/newthread status`` reports (with the audit trail's last entries), and its
+"Replay failed" button, which the audit trail records."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+from bot.audit import AuditTrail
 from bot.webhooks.health import WebhookHealth
+from store.audit import AuditEntry
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 from store.relay_state import JobRun, RelayStateRepository
@@ -30,6 +33,7 @@ class BotStatus:
         runs: RelayStateRepository,
         deliver: Callable[[], object],
         background: Executor,
+        audit: AuditTrail,
         webhooks: Callable[[], WebhookHealth | None] = lambda: None,
     ) -> None:
         self.webhook_health = webhooks  # the last reading; never calls Nexudus
@@ -37,6 +41,7 @@ class BotStatus:
         self._runs = runs
         self._deliver = deliver
         self._background = background
+        self._audit = audit
 
     def job_runs(self) -> list[JobRun]:
         return self._runs.all_runs()
@@ -49,8 +54,13 @@ class BotStatus:
             failures=self._outbox.in_state("failed", SHOWN),
         )
 
-    def replay_failed(self) -> int:
+    def audit_entries(self) -> list[AuditEntry]:
+        """The audit trail's last entries, oldest first."""
+        return self._audit.recent()
+
+    def replay_failed(self, *, by: str) -> int:
         """Queues every failed delivery again and starts sending in the background; how many."""
         count = self._outbox.replay_failed()
+        self._audit.record(by, "replay", "outbox", f"{count} failed deliveries queued again")
         self._background.submit(self._deliver)
         return count

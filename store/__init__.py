@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store.alerts import AlertRepository
+from store.audit import AuditRepository
 from store.database import SqliteFile
 from store.digests import DigestRepository
 from store.directory import DirectoryRepository
@@ -40,6 +41,7 @@ class Store:
         self.alerts = AlertRepository(self.file)
         self.relayed_changes = RelayedChangeRepository(self.file)
         self.slack_replies = SlackReplyRepository(self.file)
+        self.audit = AuditRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

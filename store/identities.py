@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from store.database import SqliteFile, delete_counted
@@ -24,6 +25,12 @@ class IdentityRepository:
                 [portal_user_id],
                 order_by="source = 'manual' DESC",
             )
+            return [_identity(row) for row in rows]
+
+    def manual_links(self) -> list[Identity]:
+        """Every link an admin made by hand, oldest first."""
+        with self._file.read() as db:
+            rows = db.table("identities").rows_where("source = 'manual'", order_by="linked_at, checked_at")
             return [_identity(row) for row in rows]
 
     def remember(self, identity: Identity) -> None:
@@ -51,6 +58,8 @@ def _row(identity: Identity) -> dict[str, Any]:
     row = identity.model_dump()
     row["checked_at"] = to_text(identity.checked_at)
     row["expires_at"] = to_text(identity.expires_at)
+    row["linked_at"] = to_text(identity.linked_at)
+    row["other_user_ids"] = json.dumps(list(identity.other_user_ids)) if identity.other_user_ids else None
     return row
 
 
@@ -60,5 +69,7 @@ def _identity(row: dict[str, Any]) -> Identity:
             **row,
             "checked_at": from_text(row["checked_at"]),
             "expires_at": from_text(row["expires_at"]),
+            "linked_at": from_text(row.get("linked_at")),
+            "other_user_ids": tuple(json.loads(row.get("other_user_ids") or "[]")),
         }
     )

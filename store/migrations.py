@@ -212,3 +212,23 @@ def m010_relayed_changes(db: Database) -> None:
     db.table("relayed_changes").create_index(["state", "next_attempt_at"])
     # When the relay last looked for portal changes (the bot's clock).
     db.table("change_scans").create({"name": str, "at": str}, pk="name")
+
+
+@migrations()
+def m011_identity_audit(db: Database) -> None:
+    # Who made a manual link and when (the reconciliation report lists them for review);
+    # the other portal users an email also matched, and why a lookup found no account.
+    table = db.table("identities")
+    table.add_column("linked_by", str)
+    table.add_column("linked_at", str)
+    table.add_column("other_user_ids", str)  # JSON list of portal user ids
+    table.add_column("reason", str)
+
+
+@migrations()
+def m012_audit(db: Database) -> None:
+    # What admins did (link, unlink, subscribe, unsubscribe, replay): who, when, to what.
+    db.table("audit").create(
+        {"id": int, "at": str, "actor": str, "action": str, "target": str, "detail": str}, pk="id"
+    )
+    db.table("audit").create_index(["at"])

@@ -36,6 +36,10 @@ class Identity(Record):
     home_business_id: int | None = None
     checked_at: datetime
     expires_at: datetime | None = None
+    linked_by: str | None = None  # manual links: the admin's Slack user id
+    linked_at: datetime | None = None  # manual links: when
+    other_user_ids: tuple[int, ...] = ()  # other portal users the email also matched
+    reason: str | None = None  # why this result, when it needs saying: the pick among several, or why none
 
     def is_fresh(self, now: datetime) -> bool:
         return self.expires_at is None or now < self.expires_at

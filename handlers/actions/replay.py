@@ -14,8 +14,9 @@ def replay_failed(
     ack: Ack, body: dict[str, Any], respond: Respond, *, admins: Admins, status: BotStatus
 ) -> None:
     ack()
-    if not admins.is_admin(body["user"]["id"]):
+    admin = body["user"]["id"]
+    if not admins.is_admin(admin):
         respond(text="Only admins can replay deliveries.", replace_original=False)
         return
-    count = status.replay_failed()
+    count = status.replay_failed(by=admin)
     respond(text=f"{count} failed deliveries are queued again; sending now.", replace_original=True)

@@ -10,6 +10,7 @@ from bot.status import Deliveries
 from bot.webhooks.health import WebhookHealth
 from handlers import ids
 from handlers.blocks.text import escape, mrkdwn, plain
+from store.audit import AuditEntry
 from store.relay_state import JobRun
 
 # What each job is, in words; a test checks that every job has one.
@@ -23,7 +24,10 @@ JOB_LABELS = {
 
 
 def status_message(
-    runs: Sequence[JobRun], deliveries: Deliveries, webhooks: WebhookHealth | None = None
+    runs: Sequence[JobRun],
+    deliveries: Deliveries,
+    webhooks: WebhookHealth | None = None,
+    audit: Sequence[AuditEntry] = (),
 ) -> tuple[str, list[dict[str, Any]]]:
     """Every job in ``JOB_IDS`` order (runs of jobs no longer scheduled are left out)."""
     latest = {run.name: run for run in runs}
@@ -42,7 +46,30 @@ def status_message(
     blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(text)}]
     if deliveries.failed:
         blocks.append({"type": "actions", "elements": [_replay_button(deliveries.failed)]})
-    return text, blocks
+    trail = audit_text(audit)
+    blocks.append({"type": "section", "text": mrkdwn(trail)})
+    return f"{text}\n{trail}", blocks
+
+
+def audit_text(entries: Sequence[AuditEntry]) -> str:
+    """The audit trail's last entries, newest last; all of it: ``python -m bot audit``."""
+    if not entries:
+        return "*Admin actions*: none recorded yet."
+    lines = [
+        f"• {e.at:%Y-%m-%d %H:%M} UTC <@{e.actor}> {e.action} {_audit_target(e.target)}"
+        + (f": {escape(e.detail)}" if e.detail else "")
+        for e in entries
+    ]
+    return "\n".join(["*Admin actions* (the last few; all: `python -m bot audit`)", *lines])
+
+
+def _audit_target(target: str) -> str:
+    # Targets are Slack ids (users U…/W…, channels C…/G…) or a word such as "outbox".
+    if target[:1] in ("U", "W"):
+        return f"<@{target}>"
+    if target[:1] in ("C", "G"):
+        return f"<#{target}>"
+    return escape(target)
 
 
 def webhook_lines(health: WebhookHealth | None) -> list[str]:

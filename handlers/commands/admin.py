@@ -22,7 +22,7 @@ def link(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     if subcommand.user_id is None or not reference:
         return Reply(LINK_USAGE)
     try:
-        identity = deps.identities.link(subcommand.user_id, reference)
+        identity = deps.identities.link(subcommand.user_id, reference, by=invocation.caller)
     except LinkTargetNotFound:
         return Reply(f"No portal account has the email or user id `{escape(reference)}`. Nothing changed.")
     except PortalError as error:
@@ -38,6 +38,6 @@ def unlink(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     user_id = invocation.subcommand.user_id
     if user_id is None:
         return Reply(UNLINK_USAGE)
-    if deps.identities.unlink(user_id):
+    if deps.identities.unlink(user_id, by=invocation.caller):
         return Reply(f"<@{user_id}> is no longer linked; their email decides again from now on.")
     return Reply(f"<@{user_id}> had no link to remove.")

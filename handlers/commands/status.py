@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 def show_status(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     text, blocks = status_message(
-        deps.status.job_runs(), deps.status.deliveries(), deps.status.webhook_health()
+        deps.status.job_runs(),
+        deps.status.deliveries(),
+        deps.status.webhook_health(),
+        deps.status.audit_entries(),
     )
     return Reply(text, blocks)

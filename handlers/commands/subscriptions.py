@@ -75,7 +75,12 @@ def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
         # Posting the announcement is also how we learn whether we may post here at all.
         invocation.client.chat_postMessage(channel=channel_id, text=announcement)
     except SlackApiError as error:
-        deps.channels.unsubscribe(channel_id, subscription.id)
+        deps.channels.unsubscribe(
+            channel_id,
+            subscription.id,
+            by=invocation.caller,
+            why=f"(Slack refused the announcement: {error.response.get('error')})",
+        )
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
             return Reply(INVITE_FIRST)
         return Reply(f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed.")
@@ -84,7 +89,9 @@ def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
 
 def unsubscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     argument = invocation.subcommand.argument
-    removed = deps.channels.unsubscribe(invocation.channel_id, int(argument) if argument else None)
+    removed = deps.channels.unsubscribe(
+        invocation.channel_id, int(argument) if argument else None, by=invocation.caller
+    )
     if not removed:
         return Reply("Nothing to remove: see `/newthread list` for this channel's subscriptions.")
     return Reply(f"Removed {removed} subscription(s) from this channel.")
