@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot [serve|check|demo|relay|digest|backup]``."""
+"""Command line: ``python -m bot [serve|check|demo|relay|digest|backup|webhooks|people|audit]``."""
 
 from __future__ import annotations
 
@@ -25,12 +25,13 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="serve",
-        choices=["serve", "check", "demo", "relay", "digest", "backup", "webhooks"],
+        choices=["serve", "check", "demo", "relay", "digest", "backup", "webhooks", "people", "audit"],
         help="serve (default): run the bot; check: test configuration and connections; "
         "demo: the whole flow against built-in emulators; relay --once: one poll and "
         "delivery; digest --now: send every digest that has something in it; backup PATH: "
         "copy the database to PATH, safely while the bot runs; webhooks install|status|remove: "
-        "the bot's Nexudus webhooks",
+        "the bot's Nexudus webhooks; people: Slack members and portal accounts that do not line up, "
+        "with what to do; audit [--limit N]: the admins' last actions",
     )
     parser.add_argument(
         "path", nargs="?", help="with backup: the file to write; with webhooks: install, status or remove"
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="with backup: overwrite PATH")
     parser.add_argument("--once", action="store_true", help="with relay: one cycle, then exit")
     parser.add_argument("--now", action="store_true", help="with digest: do not wait for digest time")
+    parser.add_argument("--limit", type=int, default=50, help="with audit: how many entries (default 50)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
     if (args.command == "relay" and not args.once) or (args.command == "digest" and not args.now):
@@ -84,6 +86,14 @@ def run_command(args: argparse.Namespace, settings: Settings) -> int:
         from bot.webhooks.cli import run_webhooks
 
         return run_webhooks(settings, args.path, sys.stdout)
+    if args.command == "people":
+        from bot.reconciliation import run_people
+
+        return run_people(settings, sys.stdout)
+    if args.command == "audit":
+        from bot.audit import run_audit
+
+        return run_audit(settings, args.limit, sys.stdout)
     if args.command == "check":
         from bot.check import run_checks
 

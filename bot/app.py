@@ -28,6 +28,7 @@ from bot.home import Home
 from bot.identity import IdentityService
 from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
+from bot.reconciliation import Reconciler
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
 from bot.relay.delivery import CHANNEL_PACE
@@ -237,6 +238,10 @@ def _services(
         default_digest_time=settings.digest_time,
         thread_url_template=settings.thread_url_template,
         clock=clock,
+        reconciler=Reconciler(
+            slack_users=slack_users, identities=identities, links=store.identities, portal=portal, clock=clock
+        ),
+        admins=Admins(settings.admins, slack_users),
     )
     return BotApp(
         app, store, slack_users, identities, directory, poster, drafts, home, notices, relay,

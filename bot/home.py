@@ -1,5 +1,5 @@
 """What the Home tab shows a member: who they post as, their preferences, the threads they
-follow; and the preference verbs pressed on it.
+follow (and to admins, the reconciliation report); and the preference verbs pressed on it.
 
 Following is read from Nexudus on every open (one list call), subjects from a cache the
 relay also fills, so an open GETs only threads not read within ``SUBJECT_TTL``.
@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.admins import Admins
 from bot.clock import Clock
 from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError, PortalNotFound
 from bot.portal.models import Thread
 from bot.portal.timestamps import wall_clock
+from bot.reconciliation import Reconciler, ReconciliationReport
 from bot.slack_users import SlackUsers
 from bot.thread_links import thread_url
 from store.models import Identity
@@ -25,6 +27,9 @@ from store.thread_subjects import ThreadSubject, ThreadSubjectRepository
 FOLLOWED_SHOWN = 10
 # A subject rarely changes; an hour-old one on the Home tab is good enough.
 SUBJECT_TTL = timedelta(hours=1)
+# Nexudus lookups an admin's Home open may make for the report; the rest wait for the next
+# open (each lookup is cached) or for `python -m bot people`.
+HOME_LOOKUPS = 20
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,7 @@ class HomePage:
     preferences: Preferences
     default_digest_time: str
     tz: str | None  # the member's Slack time zone, which their digest follows
+    admin: ReconciliationReport | None = None  # admins only, once read
 
 
 def subject_of(thread: Thread, now: datetime) -> ThreadSubject:
@@ -65,7 +71,11 @@ class Home:
         default_digest_time: str,
         thread_url_template: str | None,
         clock: Clock,
+        reconciler: Reconciler | None = None,
+        admins: Admins | None = None,
     ) -> None:
+        self._reconciler = reconciler
+        self._admins = admins
         self._identities = identities
         self._slack_users = slack_users
         self._portal = portal
@@ -94,7 +104,15 @@ class Home:
             followed = self._followed(identity.portal_user_id) if identity.portal_user_id else []
         except PortalError:
             return None
-        return HomePage(identity, followed, known.preferences, known.default_digest_time, known.tz)
+        return HomePage(
+            identity, followed, known.preferences, known.default_digest_time, known.tz,
+            self._admin_report(slack_user_id),
+        )  # fmt: skip
+
+    def _admin_report(self, slack_user_id: str) -> ReconciliationReport | None:
+        if self._reconciler is None or self._admins is None or not self._admins.is_admin(slack_user_id):
+            return None
+        return self._reconciler.report(lookup_budget=HOME_LOOKUPS)
 
     def choose_replies(self, slack_user_id: str, choice: RepliesChoice | None) -> None:
         """None: as Nexudus does."""

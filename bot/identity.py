@@ -110,7 +110,8 @@ class IdentityService:
         user_id = coworker.user_id if coworker else None
         user: PortalUser | None = None
         users: list[PortalUser] = []
-        if user_id is None:
+        # A customer whose every profile is deactivated is deactivated, whatever their login.
+        if user_id is None and not (automatic and coworkers):
             users = sorted(self._portal.users_by_email(email), key=lambda u: not u.active)
             user = next((u for u in users if u.active or not automatic), None)
             user_id = user.id if user else None

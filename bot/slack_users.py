@@ -1,10 +1,12 @@
-"""Who a Slack user is: profile email (Slack-verified), name, time zone, admin rights."""
+"""Who a Slack user is: profile email (Slack-verified), name, time zone, admin rights,
+whether the account is deactivated; and the workspace's members, for admins' reports."""
 
 from __future__ import annotations
 
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from slack_sdk import WebClient
@@ -12,6 +14,8 @@ from slack_sdk.errors import SlackApiError
 
 # Profiles change rarely; a short cache spares users.info on every click.
 PROFILE_TTL = 300.0
+# users.list pages: Slack advises about 200 a page (as conversations.members, slack-platform.md).
+MEMBERS_PAGE = 200
 
 
 class SlackProfile(BaseModel):
@@ -22,6 +26,8 @@ class SlackProfile(BaseModel):
     email: str | None = None
     tz: str | None = None
     is_admin: bool = False
+    deleted: bool = False  # deactivated in Slack: gets no DMs
+    is_bot: bool = False
 
 
 class SlackUsers:
@@ -44,6 +50,22 @@ class SlackUsers:
             if error.response.get("error") == "user_not_found":
                 return None
             raise
+        return self._remember(user)
+
+    def members(self) -> list[SlackProfile]:
+        """Everyone in the workspace, bots and deactivated accounts included: one walk of
+        ``users.list`` pages, which also fills the profile cache."""
+        found: list[SlackProfile] = []
+        cursor = ""
+        while True:
+            page = self._client.users_list(limit=MEMBERS_PAGE, cursor=cursor or None)
+            found += [self._remember(user) for user in page.get("members") or []]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return found
+
+    def _remember(self, user: dict[str, Any]) -> SlackProfile:
+        user_id = str(user["id"])
         profile = user.get("profile") or {}
         found = SlackProfile(
             user_id=user_id,
@@ -52,6 +74,9 @@ class SlackUsers:
             email=profile.get("email") or None,
             tz=user.get("tz") or None,
             is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+            deleted=bool(user.get("deleted")),
+            # Slackbot is no bot by its flags; its id says it.
+            is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user_id == "USLACKBOT",
         )
         with self._lock:
             self._cache[user_id] = (self._clock(), found)

@@ -76,6 +76,8 @@ class FakeSlack:
             "tz": extra.pop("tz", "Europe/London"),
             "is_admin": False,
             "is_owner": False,
+            "is_bot": False,
+            "deleted": False,  # set True to deactivate them
             "profile": profile,
             **extra,
         }
@@ -146,6 +148,17 @@ class FakeSlack:
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(args.get("user")))
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Every user and the bot itself, ``limit`` a page, the next page's start in
+        ``response_metadata.next_cursor`` ("" on the last), as Slack pages."""
+        bot = {"id": BOT_USER_ID, "name": "nexudus_board", "is_bot": True, "deleted": False, "profile": {}}
+        everyone = [*self.users.values(), bot]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 0) or len(everyone)
+        end = start + limit
+        more = str(end) if end < len(everyone) else ""
+        return {"ok": True, "members": everyone[start:end], "response_metadata": {"next_cursor": more}}
 
     def _users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
         email = str(args.get("email", "")).casefold()

@@ -1,7 +1,8 @@
 """Portal users as the relay needs them: a name to show and, if any, their Slack user.
 
 Manual links from ``/newthread link`` apply in this direction too. Lookups go by the
-portal user's email (``users.lookupByEmail``), cached with negative results.
+portal user's email (``users.lookupByEmail``), cached with negative results. A Slack account
+deactivated since is no one's: nothing is sent to it.
 """
 
 from __future__ import annotations
@@ -45,8 +46,15 @@ class PortalPeople:
         if cached is None or (cached.expires_at is not None and cached.expires_at <= now):
             cached = self._look_up(portal_user_id, linked[0].slack_user_id if linked else None, now)
         if linked and linked[0].source == "manual":
-            return cached.model_copy(update={"slack_user_id": linked[0].slack_user_id})
+            cached = cached.model_copy(update={"slack_user_id": linked[0].slack_user_id})
+        if cached.slack_user_id and self._deactivated(cached.slack_user_id):
+            return cached.model_copy(update={"slack_user_id": None})
         return cached
+
+    def _deactivated(self, slack_user_id: str) -> bool:
+        # SlackUsers caches profiles for minutes, so a poll asks Slack once per person.
+        profile = self._slack_users.profile(slack_user_id)
+        return profile is None or profile.deleted
 
     def name(self, portal_user_id: int | None) -> str:
         if portal_user_id is None:

@@ -8,6 +8,7 @@ from bot.home import HomePage
 from handlers import ids
 from handlers.blocks.messages import whoami_text
 from handlers.blocks.portal_html import portal_inline
+from handlers.blocks.reconciliation import admin_section
 from handlers.blocks.relay_messages import thread_buttons
 from handlers.blocks.text import escape, mrkdwn, plain, shorten_mrkdwn
 from store.relay_models import Preferences, RepliesChoice
@@ -45,6 +46,8 @@ def home_view(page: HomePage, *, notice: str | None = None) -> dict[str, Any]:
         url = thread.url
         blocks.append({"type": "section", "text": mrkdwn(f"<{url}|{title}>" if url else f"*{title}*")})
         blocks.append({"type": "actions", "elements": thread_buttons(thread.thread_id, None)})
+    if page.admin is not None:
+        blocks += admin_section(page.admin)
     return {"type": "home", "blocks": blocks}
 
 
