@@ -6,6 +6,7 @@ from pathlib import Path
 
 from store.alerts import AlertRepository
 from store.audit import AuditRepository
+from store.channel_audience import ChannelAudienceRepository
 from store.database import SqliteFile
 from store.digests import DigestRepository
 from store.directory import DirectoryRepository
@@ -42,6 +43,7 @@ class Store:
         self.relayed_changes = RelayedChangeRepository(self.file)
         self.slack_replies = SlackReplyRepository(self.file)
         self.audit = AuditRepository(self.file)
+        self.channel_audience = ChannelAudienceRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

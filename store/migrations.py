@@ -232,3 +232,33 @@ def m012_audit(db: Database) -> None:
         {"id": int, "at": str, "actor": str, "action": str, "target": str, "detail": str}, pk="id"
     )
     db.table("audit").create_index(["at"])
+
+
+@migrations()
+def m013_channel_audience(db: Database) -> None:
+    # Who is in a channel, as Slack last said (refreshed hourly and on join/leave events):
+    # the relay decides from this cache, never calling Slack while it plans.
+    db.table("channel_audiences").create(
+        {
+            "channel_id": str,
+            "is_private": int,
+            "shared": int,  # any of Slack's shared flags: people of other organisations may read
+            "members_json": str,  # [{user_id, guest, external, bot, deleted}]
+            "refreshed_at": str,
+        },
+        pk="channel_id",
+    )
+    # A channel the bot cannot post in (removed, archived, deleted): its subscriptions and
+    # its queued messages wait, kept, until the bot is invited back or it is unarchived.
+    db.table("channel_pauses").create(
+        {"channel_id": str, "cause": str, "reason": str, "paused_at": str}, pk="channel_id"
+    )
+    # A Private-group subscription whose channel's audience no longer fits the group. A
+    # table of its own, not columns on subscriptions: a pause is state the audience check
+    # owns, and readers of subscriptions need not know of it.
+    db.table("subscription_pauses").create(
+        {"subscription_id": int, "reason": str, "paused_at": str}, pk="subscription_id"
+    )
+    # A channel message showing a Private group's thread goes only while the channel's
+    # subscription to that group is not paused (checked again when it is claimed).
+    db.table("outbox").add_column("needs_group", int)

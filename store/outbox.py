@@ -21,7 +21,14 @@ from store.database import SqliteFile
 from store.models import from_text, to_text
 from store.relay_models import OutboxMessage
 
-_DUE = "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)"
+# A paused channel's messages wait (kept, not failed), as do a Private group's posts while
+# that channel's subscription to the group is paused (store.channel_audience).
+_NOT_HELD = (
+    "target NOT IN (SELECT channel_id FROM channel_pauses) AND (needs_group IS NULL OR EXISTS"
+    " (SELECT 1 FROM subscriptions s WHERE s.channel_id = outbox.target AND s.group_id = outbox.needs_group"
+    " AND s.id NOT IN (SELECT subscription_id FROM subscription_pauses)))"
+)
+_DUE = f"state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now) AND {_NOT_HELD}"
 # Unclaimed, claimed by the asker, or claimed by a sender whose claim has run out.
 _CLAIMABLE = "(claimed_by IS NULL OR claimed_by = :owner OR claim_until <= :now)"
 _UNCLAIMED = "claimed_by = NULL, claim_until = NULL"
@@ -108,6 +115,11 @@ class OutboxRepository:
             {"key": key, "owner": owner, "reason": reason},
         )
 
+    def hold(self, key: str, reason: str, *, owner: str) -> bool:
+        """Give back a message ``owner`` holds, still pending, with the reason it waits (its
+        channel was just paused); False as for ``retry_later``."""
+        return self._settle("last_error = :reason", {"key": key, "owner": owner, "reason": reason})
+
     def in_state(self, state: str, limit: int = 20) -> list[OutboxMessage]:
         with self._file.read() as db:
             rows = db.table("outbox").rows_where(
@@ -169,7 +181,7 @@ def insert_new(db: Database, messages: Sequence[OutboxMessage]) -> int:
     for message in messages:
         cursor = db.execute(
             "INSERT OR IGNORE INTO outbox (key, target, parent_key, text, blocks_json, state,"
-            " attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
+            " attempts, created_at, needs_group) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
             [
                 message.key,
                 message.target,
@@ -177,6 +189,7 @@ def insert_new(db: Database, messages: Sequence[OutboxMessage]) -> int:
                 message.text,
                 json.dumps(message.blocks),
                 to_text(message.created_at),
+                message.needs_group,
             ],
         )
         added += cursor.rowcount
@@ -198,4 +211,5 @@ def _message(row: dict[str, Any]) -> OutboxMessage:
         sent_at=from_text(row["sent_at"]),
         channel=row["channel"],
         ts=row["ts"],
+        needs_group=row.get("needs_group"),
     )

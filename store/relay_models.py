@@ -27,6 +27,7 @@ class OutboxMessage(Record):
     sent_at: datetime | None = None
     channel: str | None = None
     ts: str | None = None
+    needs_group: int | None = None  # a Private group's post: sent only while the channel fits it
 
 
 class DigestItem(Record):
