@@ -36,9 +36,6 @@ from bot.relay.people import PortalPeople
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
-from bot.webhooks.health import WebhookMonitor
-from bot.webhooks.receiver import WebhookReceiver
-from bot.webhooks.wiring import webhook_monitor, webhook_receiver
 from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
 from bot.webhooks.health import WebhookMonitor
