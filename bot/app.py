@@ -16,6 +16,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.admin_alerts import AdminAlerts
 from bot.admins import Admins
 from bot.audit import AuditTrail
 from bot.channel_subscriptions import ChannelSubscriptions
@@ -26,6 +27,7 @@ from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
 from bot.identity import IdentityService
+from bot.nexudus_login import NexudusLogin
 from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
 from bot.reconciliation import Reconciler
@@ -33,6 +35,7 @@ from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
 from bot.relay.delivery import CHANNEL_PACE
 from bot.relay.people import PortalPeople
+from bot.slack_health import SlackHealth
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
@@ -73,6 +76,9 @@ class BotApp:
     # Work that must not hold up an ack: Nexudus calls, cache refreshes.
     background: ThreadPoolExecutor
     clock: Clock
+    # Credentials that broke: Slack's token (sending paused), Nexudus's login (admins told).
+    slack_health: SlackHealth
+    nexudus_login: NexudusLogin
     # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
     webhooks: WebhookReceiver | None = None
     webhook_health: WebhookMonitor | None = None
@@ -162,6 +168,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
             clock=clock,
         ),
         admins=Admins(settings.admins, bot.slack_users),
+        slack_health=bot.slack_health,
         subcommands=SubcommandDeps(
             identities=bot.identities,
             channels=ChannelSubscriptions(
@@ -178,6 +185,8 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 background=bot.background,
                 audit=audit,
                 webhooks=bot.webhook_health.latest if bot.webhook_health else lambda: None,
+                slack=bot.slack_health,
+                nexudus=bot.nexudus_login,
             ),
         ),
     )
@@ -197,6 +206,11 @@ def _services(
     )
     directory = Directory(portal=portal, cache=store.directory)
     notices = SlackNotices(client, directory=directory, drafts=store.drafts, slack_users=slack_users)
+    admin_alerts = AdminAlerts(store.alerts, settings.admins, clock=clock)
+    slack_health = SlackHealth(
+        client, alerts=store.alerts, leases=store.leases, admins=admin_alerts, clock=clock
+    )
+    nexudus_login = NexudusLogin(admin_alerts)
     poster = ThreadPoster(
         portal=portal,
         identities=identities,
@@ -205,6 +219,7 @@ def _services(
         sharer=notices,
         thread_url_template=settings.thread_url_template,
         clock=clock,
+        login=nexudus_login,
     )
     background = ThreadPoolExecutor(max_workers=8, thread_name_prefix="portal")
     drafts = DraftsDesk(
@@ -225,6 +240,8 @@ def _services(
         clock=clock,
         channel_pace=channel_pace,
         marks=SlackChangeMarks(),
+        slack_health=slack_health,
+        nexudus_login=nexudus_login,
     )
     home = Home(
         identities=identities,
@@ -242,7 +259,7 @@ def _services(
     )
     return BotApp(
         app, store, slack_users, identities, directory, poster, drafts, home, notices, relay,
-        background, clock,
+        background, clock, slack_health=slack_health, nexudus_login=nexudus_login,
     )  # fmt: skip
 
 

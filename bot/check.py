@@ -20,10 +20,12 @@ from bot.account_zone import find_account_zone
 from bot.app import portal_client, slack_client
 from bot.clock import utc_now
 from bot.config import Settings
+from bot.nexudus_login import nexudus_refused
 from bot.portal import NexudusClient, PortalError
 from bot.portal.models import Thread
 from bot.portal.timestamps import minute_text, wall_clock
 from bot.scopes import BOT_SCOPES
+from bot.slack_health import AUTH_ERRORS, slack_paused
 from bot.thread_links import thread_url
 from store import Store
 
@@ -74,6 +76,7 @@ def run_checks(settings: Settings, out: TextIO, *, client: WebClient | None = No
     check("slack scopes", lambda: _slack_scopes(client))
     if store is not None:
         _nexudus_checks(settings, store, check)
+        check("paused", lambda: _paused(store))
         store.close()
     if failures:
         out.write(f"{failures} check(s) failed\n")
@@ -95,6 +98,16 @@ def _nexudus_checks(settings: Settings, store: Store, check: Check) -> None:
             check("thread links", lambda: _thread_link(settings.thread_url_template, portal))
     finally:
         portal.close()
+
+
+def _paused(store: Store | None) -> str:
+    """What the running bot paused because credentials broke (shared through the database)."""
+    found = [text for text in (slack_paused(store), nexudus_refused(store)) if text] if store else []
+    if found:
+        # The lines above say whether the credentials work now; the bot notices by itself.
+        resumes = "once the checks above pass, the bot resumes by itself within minutes"
+        raise CheckWarning(f"{' / '.join(found)} ({resumes})")
+    return "nothing is paused"
 
 
 def _slack_identity(client: WebClient) -> str:
@@ -157,7 +170,10 @@ def newest_thread(threads: list[Thread]) -> Thread | None:
 
 def _reason(error: Exception) -> str:
     if isinstance(error, SlackApiError):
-        return f"Slack said {error.response.get('error')}"
+        code = error.response.get("error")
+        if code in AUTH_ERRORS:
+            return f"Slack said {code}: revoked token or app removed: reinstall it, set SLACK_BOT_TOKEN"
+        return f"Slack said {code}"
     if isinstance(error, SlackClientError):
         return f"cannot reach Slack: {type(error).__name__}"
     if isinstance(error, OSError | sqlite3.Error):

@@ -14,8 +14,9 @@ from typing import Protocol
 
 from bot.clock import utc_now
 from bot.identity import IdentityService
+from bot.nexudus_login import NexudusLogin
 from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rejected
-from bot.portal import NexudusClient, PortalError, PortalNotFound, PortalRejected
+from bot.portal import NexudusClient, PortalAuthError, PortalError, PortalNotFound, PortalRejected
 from bot.portal.bodies import to_portal_html
 from bot.portal.models import GroupAccess, NewThread
 from bot.refusals import (
@@ -60,7 +61,9 @@ class ThreadPoster:
         sharer: ChannelSharer,
         thread_url_template: str | None,
         clock: Callable[[], datetime] = utc_now,
+        login: NexudusLogin | None = None,
     ) -> None:
+        self._login = login  # told when Nexudus refuses the bot, and when it works again
         self._portal = portal
         self._identities = identities
         self._slack_users = slack_users
@@ -68,6 +71,10 @@ class ThreadPoster:
         self._sharer = sharer
         self._thread_url_template = thread_url_template
         self._clock = clock
+
+    def paused(self) -> str | None:
+        """Why retries wait (Nexudus refuses the bot's login), or None."""
+        return self._login.refusal() if self._login is not None else None
 
     def post(self, key: str) -> Outcome:
         draft = self._drafts.get(key)
@@ -81,9 +88,14 @@ class ThreadPoster:
         if not self._drafts.claim(key, self._clock()):
             return Busy()
         try:
-            return self._attempt(self._drafts.get(key) or draft)
+            outcome = self._attempt(self._drafts.get(key) or draft)
         except TRY_AGAIN_LATER as error:
+            if isinstance(error, PortalAuthError) and self._login is not None:
+                self._login.refused(error)
             return self._postpone(draft, error)
+        if isinstance(outcome, Posted) and self._login is not None:
+            self._login.works()
+        return outcome
 
     def _attempt(self, draft: Draft) -> Outcome:
         form = NewThreadForm.model_validate(draft.form)
@@ -192,7 +204,9 @@ class ThreadPoster:
     def _postpone(self, draft: Draft, error: Exception) -> Outcome:
         now = self._clock()
         reason = postpone_reason(error)
-        if now - draft.created_at >= RETRY_WINDOW:
+        # A refused login is the bot's trouble, not the draft's: it waits however long an
+        # admin takes (they are told), and is posted once the login works again.
+        if now - draft.created_at >= RETRY_WINDOW and not isinstance(error, PortalAuthError):
             self._drafts.fail(draft.key, reason, now)
             return GaveUp(reason)
         current = self._drafts.get(draft.key) or draft

@@ -29,7 +29,12 @@ class DraftNotifier(Protocol):
 def retry_due_drafts(
     *, poster: ThreadPoster, drafts: DraftRepository, notifier: DraftNotifier, now: datetime
 ) -> int:
-    """One pass over due drafts; returns how many were attempted."""
+    """One pass over due drafts; returns how many were attempted.
+
+    None are attempted while Nexudus refuses the bot's login: each would fail the same way,
+    and the relay's poll finds when it works again (``bot.nexudus_login``); drafts wait."""
+    if poster.paused() is not None:
+        return 0
     due = drafts.due(now)
     for draft in due:
         outcome = poster.post(draft.key)

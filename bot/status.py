@@ -8,6 +8,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from bot.audit import AuditTrail
+from bot.nexudus_login import NexudusLogin
+from bot.slack_health import SlackHealth
 from bot.webhooks.health import WebhookHealth
 from store.audit import AuditEntry
 from store.outbox import OutboxRepository
@@ -35,8 +37,12 @@ class BotStatus:
         background: Executor,
         audit: AuditTrail,
         webhooks: Callable[[], WebhookHealth | None] = lambda: None,
+        slack: SlackHealth | None = None,
+        nexudus: NexudusLogin | None = None,
     ) -> None:
         self.webhook_health = webhooks  # the last reading; never calls Nexudus
+        self._slack = slack
+        self._nexudus = nexudus
         self._outbox = outbox
         self._runs = runs
         self._deliver = deliver
@@ -53,6 +59,14 @@ class BotStatus:
             retrying=[m for m in self._outbox.in_state("pending", SHOWN) if m.last_error],
             failures=self._outbox.in_state("failed", SHOWN),
         )
+
+    def paused(self) -> list[str]:
+        """What is paused because credentials broke, each with what to do (read from SQLite)."""
+        found = [
+            self._slack.paused() if self._slack else None,
+            self._nexudus.refusal() if self._nexudus else None,
+        ]
+        return [text for text in found if text]
 
     def audit_entries(self) -> list[AuditEntry]:
         """The audit trail's last entries, oldest first."""

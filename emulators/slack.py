@@ -50,6 +50,8 @@ class FakeSlack:
         # (channel, message ts) or (source, unfurl id) → urls a link_shared event named
         self.shared_links: dict[tuple[str, str], set[str]] = {}
         self.reactions: set[tuple[str, str, str]] = set()  # (channel, ts, name) from reactions.add
+        # While set, every Web API call answers this error, as Slack does for a dead token.
+        self.token_error: str | None = None
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._route)
@@ -95,6 +97,14 @@ class FakeSlack:
         with self._lock:
             return [m for m in self.messages if channel is None or m.get("channel") == channel]
 
+    def revoke_token(self, error: str = "token_revoked") -> None:
+        """The bot's token stops working (revoked, app uninstalled): every call answers ``error``."""
+        self.token_error = error
+
+    def restore_token(self) -> None:
+        """The token works again (the app reinstalled with it)."""
+        self.token_error = None
+
     def calls_to(self, method: str) -> list[SlackCall]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
@@ -118,6 +128,9 @@ class FakeSlack:
                 return Reply(
                     429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(self.retry_after)}
                 )
+            if self.token_error is not None:
+                # Slack answers a refused token with HTTP 200 and ok: false, like any error.
+                return Reply(200, {"ok": False, "error": self.token_error})
         if method in self.delays:
             time.sleep(self.delays[method])
             if request.hung_up():

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from emulators.slack import FakeSlack
+from emulators.slack import BOT_USER_ID, FakeSlack
 
 TEAM = {"id": "T1", "domain": "example"}
 
@@ -142,6 +142,17 @@ class SlackDriver:
                 "event_ts": message_ts,
             }
         )
+
+    def tokens_revoked(
+        self, *, bot: list[str] | None = None, oauth: list[str] | None = None
+    ) -> httpx.Response:
+        """Slack's ``tokens_revoked``: the user ids whose tokens were revoked, by kind."""
+        tokens = {"oauth": oauth or [], "bot": [BOT_USER_ID] if bot is None else bot}
+        return self.event({"type": "tokens_revoked", "tokens": tokens, "event_ts": next_ts()})
+
+    def app_uninstalled(self) -> httpx.Response:
+        """Slack's ``app_uninstalled``: the last event before the app's tokens stop working."""
+        return self.event({"type": "app_uninstalled", "event_ts": next_ts()})
 
     def interact(self, payload: dict[str, Any]) -> httpx.Response:
         body = "payload=" + quote(json.dumps(payload))

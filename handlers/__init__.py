@@ -16,6 +16,7 @@ from bot.admins import Admins
 from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
+from bot.slack_health import SlackHealth
 from bot.thread_actions import ThreadActions
 from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
@@ -29,6 +30,7 @@ from handlers.actions.thread_buttons import MUTED, UNFOLLOWED, change_thread
 from handlers.commands.newthread import new_thread_command
 from handlers.commands.table import SubcommandDeps
 from handlers.events.app_home import home_opened
+from handlers.events.app_lifecycle import token_lost
 from handlers.events.link_shared import unfurl_links
 from handlers.events.messages import on_message
 from handlers.notices import SlackNotices
@@ -54,6 +56,7 @@ def register_handlers(
     slack_replies: SlackReplies,
     admins: Admins,
     subcommands: SubcommandDeps,
+    slack_health: SlackHealth,
 ) -> None:
     app.command(ids.COMMAND)(
         bind(new_thread_command, choices=choices, admins=admins, subcommands=subcommands)
@@ -74,6 +77,8 @@ def register_handlers(
     app.action(ids.REPLAY_FAILED_ACTION)(bind(replay_failed, admins=admins, status=subcommands.status))
     app.event(ids.HOME_OPENED_EVENT)(bind(home_opened, home=home))
     app.event(ids.LINK_SHARED_EVENT)(bind(unfurl_links, unfurls=unfurls))
+    app.event(ids.TOKENS_REVOKED_EVENT)(bind(token_lost, health=slack_health))
+    app.event(ids.APP_UNINSTALLED_EVENT)(bind(token_lost, health=slack_health))
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)
     app.action(ids.RETRY_REPLY_ACTION)(bind(retry_reply, replies=slack_replies))

@@ -60,3 +60,6 @@ LINK_SHARED_EVENT = "link_shared"  # a portal thread link pasted in Slack: unfur
 # The Retry button on the ephemeral about a Slack reply the board did not take.
 RETRY_REPLY_ACTION = "slack_reply_retry"
 MESSAGE_EVENT = "message"
+# The app's token revoked, or the app removed: the relay pauses (bot.slack_health).
+TOKENS_REVOKED_EVENT = "tokens_revoked"
+APP_UNINSTALLED_EVENT = "app_uninstalled"

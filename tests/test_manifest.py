@@ -47,6 +47,7 @@ def registered() -> set[tuple[str, str]]:
         slack_replies=Mock(),
         admins=Mock(),
         subcommands=Mock(),
+        slack_health=Mock(),
     )
     return app.registered
 

@@ -8,6 +8,7 @@ from bot.account_zone import bot_time_zone
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
+from bot.nexudus_login import NexudusLogin
 from bot.portal import NexudusClient
 from bot.relay.change_delivery import ChangeSender
 from bot.relay.changes import ChangeMarks, PortalChanges
@@ -18,6 +19,7 @@ from bot.relay.items import RelayRenderer
 from bot.relay.people import PortalPeople
 from bot.relay.plan import RelayPlanner
 from bot.relay.watch import BoardWatcher
+from bot.slack_health import SlackHealth
 from bot.slack_users import SlackUsers
 from bot.timekeeping import parse_clock_time
 from store import Store
@@ -35,6 +37,8 @@ def build_relay(
     clock: Clock,
     channel_pace: float = CHANNEL_PACE,
     marks: ChangeMarks | None = None,
+    slack_health: SlackHealth | None = None,
+    nexudus_login: NexudusLogin | None = None,
 ) -> Relay:
     portal_people = PortalPeople(
         portal=portal,
@@ -88,9 +92,13 @@ def build_relay(
         store=store,
         watcher=watcher,
         planner=planner,
-        sender=OutboxSender(client, store.outbox, slack_users, clock=clock, channel_pace=channel_pace),
+        sender=OutboxSender(
+            client, store.outbox, slack_users, clock=clock, channel_pace=channel_pace, health=slack_health
+        ),
         digests=digests,
         clock=clock,
         changes=changes,
         change_sender=ChangeSender(client, store.relayed_changes, clock=clock),
+        slack_health=slack_health,
+        nexudus_login=nexudus_login,
     )

@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import Clock, utc_now
 from bot.job_runs import RELAY_DIGESTS, RELAY_POLL, JobOutcome, Skipped, run_recorded
 from bot.leases import LeaseKeeper
+from bot.nexudus_login import NexudusLogin
 from bot.portal import PortalAuthError, PortalError
 from bot.relay.change_delivery import ChangeSender
 from bot.relay.changes import PortalChanges
@@ -26,6 +27,7 @@ from bot.relay.digests import DigestSender
 from bot.relay.keys import ChannelPostKey, parse_outbox_key
 from bot.relay.plan import Plan, RelayPlanner
 from bot.relay.watch import Activity, BoardWatcher
+from bot.slack_health import SlackHealth
 from store import Store
 from store.relay_state import record_poll
 
@@ -35,6 +37,10 @@ POLL_LEASE = "poll"
 DIGEST_LEASE = "digests"
 # ``digest --now`` waits this long for a digest pass another process is running.
 FORCED_DIGEST_PATIENCE = 30.0
+# While Slack refuses the token nothing is polled, so nothing needs Slack lookups: the window
+# still starts at the last recorded poll, and the seen ids it needs are only forgotten by a
+# poll, so the first poll after the pause covers all of it, once.
+SLACK_PAUSED = "paused: Slack refuses the bot's token; the poll window and the outbox are kept"
 # Seen ids only matter inside the overlap window; keep two days of them.
 SEEN_KEPT = timedelta(days=2)
 
@@ -50,6 +56,8 @@ class Relay:
     # Portal edits and removals carried to channel posts, after the poll (issue 8).
     changes: PortalChanges | None = None
     change_sender: ChangeSender | None = None
+    slack_health: SlackHealth | None = None  # pauses the relay while Slack refuses the token
+    nexudus_login: NexudusLogin | None = None  # tells admins once when Nexudus refuses the bot
     leases: LeaseKeeper = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +73,8 @@ class Relay:
         poll's record is that process's), record every delivery it calls for, then send
         what is due."""
         started = now or self.clock()
+        if self.slack_health is not None and not self.slack_health.ready():
+            return SLACK_PAUSED
         with self.leases.hold(POLL_LEASE) as polling:
             summary = self._poll(started) if polling else "poll skipped: another bot process is polling"
         summary += f", sent: {self.sender.deliver_due(stop)}"
@@ -77,6 +87,8 @@ class Relay:
             # Not a passing outage: the account itself is refused until an admin acts.
             summary = f"Nexudus refused the bot: {error}. Run: python -m bot check"
             log.error("relay: %s", summary)
+            if self.nexudus_login is not None:
+                self.nexudus_login.refused(error)
             return summary
         except PortalError as error:
             summary = f"Nexudus unavailable: {error}"
@@ -87,6 +99,8 @@ class Relay:
             summary = f"Slack lookup failed: {error.response.get('error')}"
             log.warning("relay: %s", summary)
             return summary
+        if self.nexudus_login is not None:
+            self.nexudus_login.works()
         return (
             f"{'first run: started watching; ' if activity.first_run else ''}"
             f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
@@ -134,6 +148,9 @@ class Relay:
         """Record the digests that are due (unless another process is: then ``Skipped``),
         then send what is due."""
         patience = FORCED_DIGEST_PATIENCE if force else 0.0
+        if self.slack_health is not None and not self.slack_health.ready():
+            # Recorded later instead: their items wait, and a digest is due until it is recorded.
+            return SLACK_PAUSED
         with self.leases.hold(DIGEST_LEASE, patience=patience) as recording:
             recorded = self._record_digests(force) if recording else None
         sent = self.sender.deliver_due(stop)

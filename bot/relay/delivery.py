@@ -32,6 +32,7 @@ from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
+from bot.slack_health import SlackHealth, SlackTokenRefused
 from bot.slack_users import SlackUsers
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
@@ -83,8 +84,11 @@ class OutboxSender:
         owner: str | None = None,
         claim_seconds: float = CLAIM_SECONDS,
         channel_pace: float = CHANNEL_PACE,
+        health: SlackHealth | None = None,
     ) -> None:
         self._client = _bounded_retries(client)
+        # A refused token pauses every sender (in SQLite) instead of failing each message.
+        self._health = health
         self._outbox = outbox
         self.owner = owner or uuid.uuid4().hex  # claims are held in this name
         self.claim_for = timedelta(seconds=claim_seconds)
@@ -103,13 +107,21 @@ class OutboxSender:
         sent = 0
         with self._lock:
             self._record_unrecorded()
+            if self._health is not None and not self._health.ready():
+                return 0  # paused: the outbox keeps everything, attempts untouched
             for message in self._outbox.due(self._clock(), owner=self.owner):
                 if stop is not None and stop.is_set():
                     # Normally none is left (one claim per send), unless a send raised.
                     self._outbox.release_claims(self.owner, keep=list(self._unrecorded))
                     break
-                if message.key not in self._unrecorded:
+                if message.key in self._unrecorded:
+                    continue
+                try:
                     sent += self._deliver(message)
+                except SlackTokenRefused:
+                    # Not the message's fault: its claim goes back, its attempts unchanged.
+                    self._outbox.release_claims(self.owner, keep=list(self._unrecorded))
+                    break
         return sent
 
     def _deliver(self, message: OutboxMessage) -> int:
@@ -122,6 +134,8 @@ class OutboxSender:
             # idempotent, so a lookup nobody uses costs nothing.
             channel = self._channel_for(target)
         except SLACK_UNREACHABLE as error:
+            if self._health is not None:
+                self._health.stop_on_refusal(error)
             if self._claim(message):  # only the claim's holder records an outcome
                 self._failed(message, error)
             return 0
@@ -139,6 +153,8 @@ class OutboxSender:
                 unfurl_media=False,
             )
         except SLACK_UNREACHABLE as error:
+            if self._health is not None:
+                self._health.stop_on_refusal(error)
             self._failed(message, error)
             return 0
         self._record_sent(message.key, str(answer["channel"]), str(answer["ts"]))

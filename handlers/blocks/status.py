@@ -28,10 +28,13 @@ def status_message(
     deliveries: Deliveries,
     webhooks: WebhookHealth | None = None,
     audit: Sequence[AuditEntry] = (),
+    paused: Sequence[str] = (),
 ) -> tuple[str, list[dict[str, Any]]]:
-    """Every job in ``JOB_IDS`` order (runs of jobs no longer scheduled are left out)."""
+    """What is paused first (broken credentials, with what to do), then every job in
+    ``JOB_IDS`` order (runs of jobs no longer scheduled are left out)."""
     latest = {run.name: run for run in runs}
-    lines = [job_line(job_id, latest.get(job_id)) for job_id in JOB_IDS]
+    lines = [f":warning: *Paused*: {escape(text)}" for text in paused]
+    lines += [job_line(job_id, latest.get(job_id)) for job_id in JOB_IDS]
     lines += webhook_lines(webhooks)
     lines.append(f"Deliveries waiting: {deliveries.waiting}. Failed: {deliveries.failed}.")
     lines += [

@@ -17,5 +17,6 @@ def show_status(invocation: Invocation, deps: SubcommandDeps) -> Reply:
         deps.status.deliveries(),
         deps.status.webhook_health(),
         deps.status.audit_entries(),
+        deps.status.paused(),
     )
     return Reply(text, blocks)
