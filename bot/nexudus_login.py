@@ -27,7 +27,7 @@ RECOVERED = (
 
 def refusal_text(error: PortalAuthError) -> str:
     return (
-        f"Nexudus refuses the bot's login: {error}. In Nexudus, check NEXUDUS_USERNAME's "
+        f"Nexudus refuses the bot's login: {str(error).rstrip('.')}. In Nexudus, check NEXUDUS_USERNAME's "
         "password and that the account still has API access and the roles README.md lists; "
         "if the password changed, set NEXUDUS_PASSWORD and restart the bot. Then run "
         "`python -m bot check`. Meanwhile the relay and posting are paused; drafts are kept."

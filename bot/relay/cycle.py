@@ -27,7 +27,7 @@ from bot.relay.digests import DigestSender
 from bot.relay.keys import ChannelPostKey, parse_outbox_key
 from bot.relay.plan import Plan, RelayPlanner
 from bot.relay.watch import Activity, BoardWatcher
-from bot.slack_health import SlackHealth
+from bot.slack_health import SlackHealth, token_refusal
 from store import Store
 from store.relay_state import record_poll
 
@@ -98,6 +98,9 @@ class Relay:
             # A lookup (users.lookupByEmail) failed: nothing was recorded, the next poll redoes it.
             summary = f"Slack lookup failed: {error.response.get('error')}"
             log.warning("relay: %s", summary)
+            refused = token_refusal(error)
+            if refused is not None and self.slack_health is not None:
+                self.slack_health.refused(refused)  # the next cycles wait instead
             return summary
         if self.nexudus_login is not None:
             self.nexudus_login.works()
