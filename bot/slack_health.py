@@ -97,11 +97,12 @@ class SlackHealth:
         now = self._clock()
         text = refusal_text(why)
         self._probed = True  # this process has just seen the answer
+        # The next probe, from any process, one interval from now; taken before the alert is
+        # seen, so no sender probes in between.
+        self._leases.acquire(PROBE_LEASE, self._owner, self._probe_every, now)
         # Raising records no DMs: they could not be sent. One process logs it, once.
         if self._alerts.raise_once(SLACK_TOKEN_ALERT, text, now, []):
             log.error("%s", text)
-            # The next probe, from any process, one interval from now.
-            self._leases.acquire(PROBE_LEASE, self._owner, self._probe_every, now)
 
     def stop_on_refusal(self, error: BaseException) -> None:
         """Pause and raise ``SlackTokenRefused`` if ``error`` is Slack refusing the token."""

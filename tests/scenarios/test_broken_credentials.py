@@ -132,6 +132,7 @@ def test_lifecycle_events_pause_sending_at_once_and_status_says_what_to_do(
             stack.driver.tokens_revoked() if event == "tokens_revoked" else stack.driver.app_uninstalled()
         )
         assert answer.status_code == 200
+        wait_for(lambda: slack_paused(stack.store))  # recorded by the listener, after its ack
         # The token still answers here: the event alone pauses (Slack sends it as the token dies).
         assert stack.bot.relay.sender.deliver_due() == 0
         assert stack.slack.calls_to("chat.postMessage") == []
