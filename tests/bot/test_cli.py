@@ -15,6 +15,7 @@ import httpx
 
 from bot.check import run_checks
 from bot.config import Settings
+from bot.scopes import BOT_SCOPES
 from emulators import seed
 from emulators.slack_driver import SlackDriver
 from emulators.socket_mode import FakeSocketMode
@@ -98,7 +99,8 @@ def test_check_explains_failures_without_a_traceback(tmp_path: Path) -> None:
 
     report = out.getvalue()
     assert code == 1
-    assert "FAIL  slack scopes: the token lacks im:write, users:read, users:read.email" in report
+    lacking = ", ".join(sorted(BOT_SCOPES - {"chat:write", "commands"}))
+    assert f"FAIL  slack scopes: the token lacks {lacking}" in report
     assert "FAIL  nexudus login: Nexudus refused the login for NEXUDUS_USERNAME" in report
     assert "wrong" not in report
 
