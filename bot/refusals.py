@@ -1,10 +1,11 @@
-"""What an error while posting a thread means: which field to show it on, or why to try later."""
+"""What an error while posting a thread or a reply means: where to show it, why, whether to try later."""
 
 from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from bot.portal import PortalAuthError, PortalRejected, PortalThrottled, PortalUnavailable
+from bot.portal import PortalAuthError, PortalNotFound, PortalRejected, PortalThrottled, PortalUnavailable
+from bot.portal.errors import PortalError
 from bot.thread_form import FormField
 
 # Errors after which a draft waits and is tried again: nothing about it was refused.
@@ -66,3 +67,26 @@ def asked_to_wait(error: Exception) -> float:
 def may_have_reached_nexudus(error: Exception) -> bool:
     """A create cut off after it was sent may have made the thread: look before sending again."""
     return isinstance(error, PortalUnavailable) and error.maybe_applied
+
+
+def reply_refusal_reason(error: PortalError) -> str:
+    """Why Nexudus did not take a reply, in words a member can act on."""
+    if isinstance(error, PortalNotFound):
+        # Live accounts answer 401 "Access Denied." to a write naming a deleted record (§15).
+        return (
+            "the board refused it: the thread may have been deleted, or your portal account "
+            "may no longer be active."
+        )
+    if isinstance(error, PortalRejected):
+        said = "; ".join(f"{e.property_name}: {e.message}".lstrip(": ") for e in error.errors)
+        return f"Nexudus refused it ({said or error})."
+    if isinstance(error, PortalThrottled):
+        return "Nexudus is busy right now."
+    if isinstance(error, PortalAuthError):
+        return "the bot cannot sign in to Nexudus (an admin needs to check its account)."
+    if isinstance(error, PortalUnavailable) and error.maybe_applied:
+        return (
+            "Nexudus stopped answering, so it may have been posted: Retry looks first, "
+            "so it never appears twice."
+        )
+    return "Nexudus is not answering right now."

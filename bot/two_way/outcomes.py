@@ -1,17 +1,11 @@
-"""What became of a member's Slack reply; handlers turn each into a reaction or an ephemeral."""
+"""What became of a member's Slack reply; handlers turn each into a reaction or an ephemeral.
+
+Why Nexudus refused one, in words, is ``bot.refusals.reply_refusal_reason``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from bot.portal import (
-    PortalAuthError,
-    PortalError,
-    PortalNotFound,
-    PortalRejected,
-    PortalThrottled,
-    PortalUnavailable,
-)
 
 
 @dataclass(frozen=True)
@@ -66,26 +60,3 @@ class ReplyIgnored:
 
 
 ReplyOutcome = ReplyPosted | ReplyNotLinked | ReplyRefused | NotYourReply | ReplyIgnored
-
-
-def refusal_reason(error: PortalError) -> str:
-    """Why Nexudus did not take a reply, in words a member can act on."""
-    if isinstance(error, PortalNotFound):
-        # Live accounts answer 401 "Access Denied." to a write naming a deleted record (§15).
-        return (
-            "the board refused it: the thread may have been deleted, or your portal account "
-            "may no longer be active."
-        )
-    if isinstance(error, PortalRejected):
-        said = "; ".join(f"{e.property_name}: {e.message}".lstrip(": ") for e in error.errors)
-        return f"Nexudus refused it ({said or error})."
-    if isinstance(error, PortalThrottled):
-        return "Nexudus is busy right now."
-    if isinstance(error, PortalAuthError):
-        return "the bot cannot sign in to Nexudus (an admin needs to check its account)."
-    if isinstance(error, PortalUnavailable) and error.maybe_applied:
-        return (
-            "Nexudus stopped answering, so it may have been posted: Retry looks first, "
-            "so it never appears twice."
-        )
-    return "Nexudus is not answering right now."

@@ -17,6 +17,7 @@ from bot.clock import Clock, utc_now
 from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError
 from bot.portal.models import NewReply
+from bot.refusals import reply_refusal_reason
 from bot.relay.keys import ChannelPostKey, RepliesDmKey, parse_outbox_key
 from bot.two_way.outcomes import (
     NotYourReply,
@@ -26,7 +27,6 @@ from bot.two_way.outcomes import (
     ReplyPosted,
     ReplyRefused,
     SlackMessage,
-    refusal_reason,
 )
 from bot.two_way.sent_replies import find_sent_reply
 from bot.two_way.slack_text import portal_body
@@ -124,7 +124,7 @@ class SlackReplies:
                 return ReplyNotLinked(member.email)
             self._portal.update_reply(self._body(known.thread_id, member, text, reply_id=known.reply_id))
         except PortalError as error:
-            return ReplyRefused(refusal_reason(error))
+            return ReplyRefused(reply_refusal_reason(error))
         self._replies.set_text(channel, ts, text, now)
         return ReplyPosted(known.reply_id)
 
@@ -139,7 +139,7 @@ class SlackReplies:
         try:
             self._portal.delete_reply(known.reply_id)  # already gone counts as done
         except PortalError as error:
-            return ReplyRefused(refusal_reason(error))
+            return ReplyRefused(reply_refusal_reason(error))
         self._replies.mark_deleted(channel, ts, now)
         return ReplyPosted(known.reply_id)
 
@@ -157,7 +157,7 @@ class SlackReplies:
             found = self._find_sent(known, body) if look_first else None
             reply_id = found if found is not None else self._portal.create_reply(body)
         except PortalError as error:
-            reason = refusal_reason(error)
+            reason = reply_refusal_reason(error)
             log.info("reply %s in %s not posted: %s", ts, channel, error)
             self._replies.mark_failed(channel, ts, reason, self._clock())
             return ReplyRefused(reason)
