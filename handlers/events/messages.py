@@ -28,7 +28,7 @@ MEMBER_SUBTYPES = (None, "thread_broadcast", "file_share")
 
 
 @dataclass(frozen=True)
-class MemberReply:
+class _MemberText:
     channel: str
     ts: str
     thread_ts: str
@@ -37,12 +37,13 @@ class MemberReply:
 
 
 @dataclass(frozen=True)
-class ReplyEdit:
-    channel: str
-    ts: str
-    thread_ts: str
-    user: str
-    text: str
+class MemberReply(_MemberText):
+    """A member's new reply in a Slack thread we relayed."""
+
+
+@dataclass(frozen=True)
+class ReplyEdit(_MemberText):
+    """The member changed a reply's text (``message_changed``)."""
 
 
 @dataclass(frozen=True)
