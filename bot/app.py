@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from wsgiref.types import WSGIApplication
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.admin_alerts import AdminAlerts
 from bot.admins import Admins
@@ -26,10 +27,13 @@ from bot.directory import Directory
 from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
+from bot.http_server import HEALTH_PATH, METRICS_PATH, Route
 from bot.identity import IdentityService
+from bot.metrics import BotMetrics, CountingRateLimitRetry, metrics_endpoint
 from bot.nexudus_login import NexudusLogin
 from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
+from bot.readiness import Readiness, poll_interval, readiness_endpoint
 from bot.reconciliation import Reconciler
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
@@ -82,14 +86,24 @@ class BotApp:
     # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
     webhooks: WebhookReceiver | None = None
     webhook_health: WebhookMonitor | None = None
+    # ``GET /healthz`` and ``GET /metrics``, set by create_app.
+    readiness: Readiness = field(init=False)
+    metrics: BotMetrics = field(init=False)
+
+    def ops_routes(self) -> dict[Route, WSGIApplication]:
+        """Readiness and metrics, for whichever HTTP listener the run mode has."""
+        return {
+            ("GET", HEALTH_PATH): readiness_endpoint(self.readiness),
+            ("GET", METRICS_PATH): metrics_endpoint(self.metrics),
+        }
 
 
-def slack_client(settings: Settings) -> WebClient:
+def slack_client(settings: Settings, count_429: Callable[[str], None] | None = None) -> WebClient:
     client = WebClient(
         token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url, timeout=10
     )
     # Honour Retry-After on 429; Bolt copies retry handlers into per-request clients.
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers.append(CountingRateLimitRetry(max_retry_count=3, count=count_429))
     return client
 
 
@@ -114,7 +128,8 @@ def create_app(
     channel_pace: float = CHANNEL_PACE,
 ) -> BotApp:
     """The Bolt app with every listener bound; ``clock`` and ``channel_pace`` are for tests."""
-    client = client or slack_client(settings)
+    metrics = BotMetrics(store, clock=clock)
+    client = client or slack_client(settings, metrics.slack_rate_limited)
     secret = settings.slack_signing_secret
     app = LoggedApp(
         client=client,
@@ -125,13 +140,31 @@ def create_app(
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
     app.error(_log_error)
+    app.metrics = metrics
     bot = _services(app, settings, store, portal, clock, channel_pace)
     bot.webhooks = webhook_receiver(settings, relay=bot.relay, portal=portal, background=bot.background)
     bot.webhook_health = webhook_monitor(
         settings, store=store, portal=portal, directory=bot.directory, clock=clock
     )
+    _observe(bot, metrics, settings, portal)
     _register(bot, settings, portal)
     return bot
+
+
+def _observe(bot: BotApp, metrics: BotMetrics, settings: Settings, portal: NexudusClient) -> None:
+    """Metrics counted where things happen, and the readiness report."""
+    bot.metrics = metrics
+    portal.count_answers(metrics.nexudus_answered)
+    bot.relay.sender.on_sent = metrics.message_sent
+    # Each pause another part of the bot keeps is a readiness check (Readiness.add_pause).
+    bot.readiness = Readiness(
+        store=bot.store,
+        poll_interval=poll_interval(
+            settings.poll_seconds, bot.webhook_health.latest if bot.webhook_health else None
+        ),
+        clock=bot.clock,
+        paused={"slack": bot.slack_health.paused, "nexudus": bot.nexudus_login.refusal},
+    )
 
 
 def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
@@ -264,13 +297,19 @@ def _services(
 
 
 class LoggedApp(App):
-    """One log line per request outcome, in HTTP and Socket Mode alike (both dispatch here)."""
+    """One log line per request outcome, in HTTP and Socket Mode alike (both dispatch here),
+    and its count and time in the metrics."""
+
+    metrics: BotMetrics | None = None
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         started = time.perf_counter()
         response = super().dispatch(req)
         body = req.body if isinstance(req.body, dict) else {}
-        user, ms = _user(body), round((time.perf_counter() - started) * 1000)
+        seconds = time.perf_counter() - started
+        if self.metrics is not None:
+            self.metrics.request_answered(body, response.status, seconds)
+        user, ms = _user(body), round(seconds * 1000)
         log.info(
             "%s user=%s -> %s in %d ms",
             _describe(body),

@@ -24,6 +24,7 @@ from waitress.server import TcpWSGIServer
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 WEBHOOKS_PATH = "/nexudus/webhooks"
 MAX_BODY = 1024 * 1024  # Slack's payloads are a few KB; anything near this is not Slack.
 STOP_GRACE = 5  # seconds a request being answered gets to finish when the server stops
@@ -37,16 +38,21 @@ log = logging.getLogger(__name__)
 Route = tuple[str, str]  # (method, path)
 
 
-def slack_routes(app: App, webhooks: WSGIApplication | None = None) -> dict[Route, WSGIApplication]:
+def slack_routes(
+    app: App, webhooks: WSGIApplication | None = None, ops: Mapping[Route, WSGIApplication] | None = None
+) -> dict[Route, WSGIApplication]:
     """Every address the bot answers; anything else is 404. ``webhooks``: Nexudus's pushes,
-    answered only when a shared secret is set."""
+    answered only when a shared secret is set; ``ops``: ``BotApp.ops_routes()``."""
     routes: dict[Route, WSGIApplication] = {("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH)}
-    return routes | webhook_routes(webhooks)
+    return routes | webhook_routes(webhooks, ops)
 
 
-def webhook_routes(webhooks: WSGIApplication | None) -> dict[Route, WSGIApplication]:
-    """Socket Mode's listener: Nexudus's pushes (when set up) and the health check only."""
-    routes: dict[Route, WSGIApplication] = {("GET", HEALTH_PATH): _plain(200, "ok")}
+def webhook_routes(
+    webhooks: WSGIApplication | None, ops: Mapping[Route, WSGIApplication] | None = None
+) -> dict[Route, WSGIApplication]:
+    """Socket Mode's listener: Nexudus's pushes (when set up), readiness and metrics (``ops``:
+    ``GET /healthz`` and ``GET /metrics``; without them, a constant "ok" health check)."""
+    routes: dict[Route, WSGIApplication] = {("GET", HEALTH_PATH): _plain(200, "ok"), **(ops or {})}
     if webhooks is not None:
         routes[("POST", WEBHOOKS_PATH)] = webhooks
     return routes

@@ -73,7 +73,7 @@ class LocalStack:
         self.bot: BotApp = create_app(
             self.settings, store=self.store, portal=self.portal, clock=clock, channel_pace=channel_pace
         )
-        routes = slack_routes(self.bot.app, self.bot.webhooks)
+        routes = slack_routes(self.bot.app, self.bot.webhooks, self.bot.ops_routes())
         self.server = SlackHttpServer(routes, host="127.0.0.1", port=0).start_in_background()
         self.driver = SlackDriver(
             f"http://127.0.0.1:{self.server.port}{EVENTS_PATH}", SIGNING_SECRET, self.slack

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +33,12 @@ _DUE = f"state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :n
 # Unclaimed, claimed by the asker, or claimed by a sender whose claim has run out.
 _CLAIMABLE = "(claimed_by IS NULL OR claimed_by = :owner OR claim_until <= :now)"
 _UNCLAIMED = "claimed_by = NULL, claim_until = NULL"
+
+
+@dataclass(frozen=True)
+class Backlog:
+    due: int  # pending messages whose time has come, not held
+    due_since: datetime | None  # when the longest-waiting of them became due
 
 
 class OutboxRepository:
@@ -149,6 +156,22 @@ class OutboxRepository:
     def count(self, state: str) -> int:
         with self._file.read() as db:
             return db.table("outbox").count_where("state = ?", [state])
+
+    def depth(self) -> dict[str, int]:
+        """How many messages are in each state, for ``/metrics``."""
+        with self._file.read() as db:
+            rows = db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+        return {str(state): int(count) for state, count in rows}
+
+    def backlog(self, now: datetime) -> Backlog:
+        """Messages that could be sent now, and since when the longest-waiting one has been
+        due. Held messages (a paused channel) and retries not yet due are no backlog."""
+        with self._file.read() as db:
+            count, since = db.execute(
+                f"SELECT count(*), min(coalesce(next_attempt_at, created_at)) FROM outbox WHERE {_DUE}",
+                {"now": to_text(now)},
+            ).fetchone()
+        return Backlog(int(count), from_text(since))
 
     def replay_failed(self) -> int:
         """Give every failed message another go (an admin fixed the cause)."""

@@ -63,6 +63,10 @@ class NexudusClient:
         if self._http is not None:
             self._http.close()
 
+    def count_answers(self, count: Callable[[str], None]) -> None:
+        """Tell ``count`` each API answer's HTTP status, or "error" (``bot.metrics``)."""
+        self._transport.on_response = count
+
     @classmethod
     def for_account(
         cls,

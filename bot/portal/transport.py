@@ -49,6 +49,8 @@ class PortalTransport:
         self._sleep = sleep
         self._monotonic = monotonic
         self._probes: dict[str, tuple[float, bool]] = {}  # token → (when asked, accepted)
+        # Told each answer's HTTP status, or "error" when none came (``bot.metrics``).
+        self.on_response: Callable[[str], None] | None = None
 
     def read(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
         for attempt in range(1, READ_ATTEMPTS + 1):
@@ -132,12 +134,15 @@ class PortalTransport:
                 headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
             )
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as error:
+            self._answered("error")
             # Never left this machine: safe to retry even for a write.
             raise PortalUnavailable(f"cannot reach Nexudus: {type(error).__name__}") from error
         except httpx.TransportError as error:
+            self._answered("error")
             raise PortalUnavailable(
                 f"Nexudus did not answer: {type(error).__name__}", maybe_applied=write
             ) from error
+        self._answered(str(response.status_code))
         log.debug(
             "nexudus %s %s -> %s in %.0f ms",
             method,
@@ -146,6 +151,10 @@ class PortalTransport:
             (time.perf_counter() - started) * 1000,
         )
         return response
+
+    def _answered(self, status: str) -> None:
+        if self.on_response is not None:
+            self.on_response(status)
 
     def _checked(self, response: httpx.Response, write: bool) -> httpx.Response:
         status = response.status_code

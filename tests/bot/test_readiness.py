@@ -1,0 +1,170 @@
+"""``GET /healthz`` reports readiness: database writable, poll on time, outbox moving, nothing paused."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.readiness import Readiness, poll_interval
+from bot.relay.watch import WINDOW
+from bot.webhooks.health import WebhookHealth
+from emulators.stack import LocalStack
+from store import Store
+from store.relay_models import OutboxMessage
+from store.relay_state import record_poll
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "bot.db")
+    yield opened
+    opened.close()
+
+
+def readiness(store: Store, clock: Clock, poll_seconds: int = 60, **kwargs: Any) -> Readiness:
+    return Readiness(store=store, poll_interval=poll_interval(poll_seconds), clock=clock, **kwargs)
+
+
+def polled(store: Store, at: datetime) -> None:
+    """A poll recorded, as the relay records one (any process)."""
+    record_poll(store.file, messages=[], digest_items=[], seen={}, cursors={WINDOW: at.isoformat()}, now=at)
+
+
+def healthz(stack: LocalStack) -> httpx.Response:
+    return httpx.get(f"http://127.0.0.1:{stack.server.port}/healthz", timeout=5)
+
+
+def test_a_running_bot_is_ready_and_says_so_in_json(stack: LocalStack) -> None:
+    answer = healthz(stack)
+
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    report = answer.json()
+    assert report["ready"] is True and report["reasons"] == []
+    assert set(report["checks"]) == {"database", "poll", "outbox", "slack", "nexudus"}
+    assert report["checks"]["database"] == {"ok": True, "detail": "writable"}
+    assert report["checks"]["outbox"]["due"] == 0
+
+
+def test_a_database_another_process_holds_locked_is_not_ready_and_named(stack: LocalStack) -> None:
+    writer = sqlite3.connect(stack.settings.database)
+    writer.execute("BEGIN IMMEDIATE")  # a stuck writer: nobody else can write
+    try:
+        answer = healthz(stack)
+    finally:
+        writer.rollback()
+        writer.close()
+
+    assert answer.status_code == 503
+    assert answer.json()["reasons"] == ["database: not writable: database is locked"]
+    assert healthz(stack).status_code == 200  # the lock gone, ready again
+
+
+def test_a_database_file_gone_from_under_the_bot_is_not_ready(store: Store, tmp_path: Path) -> None:
+    # The volume unmounted or the file deleted: the open connection still reads its old copy.
+    os.remove(tmp_path / "bot.db")
+
+    report = readiness(store, Clock()).report()
+
+    assert not report.ready
+    [reason] = report.reasons()  # the other checks are not tried on a broken database
+    assert reason.startswith("database: cannot open") and reason.endswith("unable to open database file")
+
+
+def test_a_poll_older_than_three_intervals_is_stale(store: Store) -> None:
+    clock = Clock()
+    check = readiness(store, clock)
+    polled(store, T0)
+
+    clock.now = T0 + timedelta(minutes=3)
+    on_time = check.report()
+    clock.now = T0 + timedelta(minutes=3, seconds=1)
+    late = check.report()
+
+    assert on_time.ready
+    assert not late.ready
+    assert late.reasons() == ["poll: stale: last poll 3 min ago; polls every 60 s"]
+    assert late.as_json()["checks"]["poll"]["age_seconds"] == 181
+
+
+def test_healthy_webhooks_allow_the_ten_minute_catch_up(store: Store) -> None:
+    clock = Clock()
+    healthy = WebhookHealth("healthy", (), T0)
+    check = Readiness(store=store, poll_interval=poll_interval(60, lambda: healthy), clock=clock)
+    polled(store, T0)
+
+    clock.now = T0 + timedelta(minutes=25)  # stale at a 60 s poll, not at a 10-minute one
+
+    assert check.report().ready
+
+
+def test_a_bot_that_never_polled_is_ready_at_first_then_stale(store: Store) -> None:
+    clock = Clock()
+    check = readiness(store, clock)
+
+    first = check.report()
+    clock.now = T0 + timedelta(minutes=4)
+    later = check.report()
+
+    assert first.ready
+    assert later.reasons() == ["poll: stale: no poll yet; polls every 60 s"]
+
+
+def message(key: str, created_at: datetime, **fields: Any) -> OutboxMessage:
+    return OutboxMessage(key=key, target="CNEWS", text=key, blocks=[], created_at=created_at, **fields)
+
+
+def test_messages_due_for_more_than_fifteen_minutes_are_a_stuck_backlog(store: Store) -> None:
+    clock = Clock()
+    check = readiness(store, clock)
+    store.outbox.add([message("old", T0), message("new", T0 + timedelta(minutes=10))])
+    clock.now = T0 + timedelta(minutes=15)
+    polled(store, clock.now)
+    busy = check.report()
+
+    clock.now = T0 + timedelta(minutes=16)
+    polled(store, clock.now)
+    stuck = check.report()
+
+    assert busy.ready and busy.as_json()["checks"]["outbox"]["due"] == 2
+    assert stuck.reasons() == ["outbox: stuck: 2 message(s) due, the oldest for 16 min"]
+    assert stuck.as_json()["checks"]["outbox"]["oldest_due_seconds"] == 960
+
+
+def test_a_retry_not_yet_due_is_no_backlog(store: Store) -> None:
+    clock = Clock()
+    check = readiness(store, clock)
+    store.outbox.add([message("waits", T0)])
+    assert store.outbox.claim("waits", "sender", T0 + timedelta(minutes=2), T0)
+    store.outbox.retry_later("waits", "ratelimited", T0 + timedelta(hours=1), owner="sender")
+    clock.now = T0 + timedelta(minutes=30)
+    polled(store, clock.now)
+
+    assert check.report().ready
+
+
+def test_a_refused_slack_token_is_not_ready_and_says_why(stack: LocalStack) -> None:
+    stack.bot.slack_health.refused("token_revoked")
+
+    answer = healthz(stack)
+
+    assert answer.status_code == 503
+    [reason] = answer.json()["reasons"]
+    assert reason.startswith("slack: paused: Slack refused the bot's token (token_revoked)")
