@@ -20,6 +20,8 @@ from slack_sdk import WebClient
 from bot.admin_alerts import AdminAlerts
 from bot.admins import Admins
 from bot.audit import AuditTrail
+from bot.channel_audience import ChannelAudiences
+from bot.channel_lifecycle import ChannelLifecycle
 from bot.channel_subscriptions import ChannelSubscriptions
 from bot.clock import Clock, utc_now
 from bot.config import Settings
@@ -83,6 +85,9 @@ class BotApp:
     # Credentials that broke: Slack's token (sending paused), Nexudus's login (admins told).
     slack_health: SlackHealth
     nexudus_login: NexudusLogin
+    # Who is in each channel, and channels the bot cannot post in (issue 9).
+    audiences: ChannelAudiences | None = None
+    lifecycle: ChannelLifecycle | None = None
     # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
     webhooks: WebhookReceiver | None = None
     webhook_health: WebhookMonitor | None = None
@@ -170,6 +175,7 @@ def _observe(bot: BotApp, metrics: BotMetrics, settings: Settings, portal: Nexud
 def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
     """Each listener gets the domain objects it needs; these are made for listeners only."""
     store, clock = bot.store, bot.clock
+    assert bot.audiences is not None and bot.lifecycle is not None  # set by _services
     audit = AuditTrail(store.audit, clock=clock)  # stateless: IdentityService holds another
     register_handlers(
         bot.app,
@@ -202,6 +208,8 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
         ),
         admins=Admins(settings.admins, bot.slack_users),
         slack_health=bot.slack_health,
+        audiences=bot.audiences,
+        lifecycle=bot.lifecycle,
         subcommands=SubcommandDeps(
             identities=bot.identities,
             channels=ChannelSubscriptions(
@@ -210,6 +218,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 default_digest_time=settings.digest_time,
                 clock=clock,
                 audit=audit,
+                audiences=bot.audiences,
             ),
             status=BotStatus(
                 outbox=store.outbox,
@@ -220,6 +229,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 webhooks=bot.webhook_health.latest if bot.webhook_health else lambda: None,
                 slack=bot.slack_health,
                 nexudus=bot.nexudus_login,
+                paused_channels=bot.lifecycle.paused,
             ),
         ),
     )
@@ -262,6 +272,18 @@ def _services(
         thread_url_template=settings.thread_url_template,
         clock=clock,
     )
+    audiences = ChannelAudiences(
+        client=client,
+        slack_users=slack_users,
+        identities=identities,
+        portal=portal,
+        repository=store.channel_audience,
+        subscriptions=store.subscriptions,
+        clock=clock,
+    )
+    lifecycle = ChannelLifecycle(
+        pauses=store.channel_audience, subscriptions=store.subscriptions, alerts=admin_alerts, clock=clock
+    )
     relay = build_relay(
         settings,
         store=store,
@@ -275,6 +297,8 @@ def _services(
         marks=SlackChangeMarks(),
         slack_health=slack_health,
         nexudus_login=nexudus_login,
+        audiences=audiences,
+        lifecycle=lifecycle,
     )
     home = Home(
         identities=identities,
@@ -293,6 +317,7 @@ def _services(
     return BotApp(
         app, store, slack_users, identities, directory, poster, drafts, home, notices, relay,
         background, clock, slack_health=slack_health, nexudus_login=nexudus_login,
+        audiences=audiences, lifecycle=lifecycle,
     )  # fmt: skip
 
 

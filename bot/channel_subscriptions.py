@@ -1,13 +1,18 @@
 """Channels that follow the board: what an admin's subscribe, unsubscribe and list do.
-Subscribing and unsubscribing go to the audit trail."""
+Subscribing and unsubscribing go to the audit trail. Subscribing says first what the
+channel's audience lets it receive, and refuses a Private group it does not fit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from slack_sdk.errors import SlackApiError
 
 from bot.audit import AuditTrail
+from bot.channel_audience import LIMITED, ChannelAudiences, GroupFit
 from bot.clock import Clock
 from bot.directory import Directory
+from bot.portal.models import GroupAccess
 from store.models import Group, Location
 from store.relay_models import Subscription, SubscriptionMode
 from store.subscriptions import SubscriptionRepository
@@ -22,6 +27,18 @@ class SubscribeRequest:
     digest_time: str | None = None
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """What a channel will and will not receive, and why; ``refusal`` if it may not subscribe."""
+
+    lines: list[str] = field(default_factory=list)
+    refusal: str | None = None
+
+
+class AudienceRefused(Exception):
+    """The channel's audience does not fit the subscription asked for (the message says why)."""
+
+
 class ChannelSubscriptions:
     def __init__(
         self,
@@ -31,7 +48,9 @@ class ChannelSubscriptions:
         default_digest_time: str,
         clock: Clock,
         audit: AuditTrail,
+        audiences: ChannelAudiences | None = None,  # None: no audience said, none refused
     ) -> None:
+        self._audiences = audiences
         self._audit = audit
         self._subscriptions = subscriptions
         self._directory = directory
@@ -39,6 +58,10 @@ class ChannelSubscriptions:
         self._clock = clock
 
     def subscribe(self, channel_id: str, request: SubscribeRequest, *, by: str) -> Subscription:
+        """Raises AudienceRefused for a Private group the channel's members do not all belong to."""
+        refusal = self.outlook(channel_id, request.group_id).refusal
+        if refusal is not None:
+            raise AudienceRefused(refusal)
         subscription = self._subscriptions.add(
             channel_id=channel_id,
             mode=request.mode,
@@ -61,6 +84,33 @@ class ChannelSubscriptions:
             which = f"#{subscription_id}" if subscription_id is not None else f"all ({removed})"
             self._audit.record(by, "unsubscribe", channel_id, f"{which} {why}".rstrip())
         return removed
+
+    def outlook(self, channel_id: str, group_id: int | None) -> Outlook:
+        """What this channel will get, from its audience (cached an hour)."""
+        if self._audiences is None:
+            return Outlook()
+        try:
+            audience = self._audiences.current(channel_id)
+        except SlackApiError as error:
+            why = f"Slack did not say who is in this channel ({error.response.get('error')}): invite me first"
+            return Outlook([why], refusal=self._private_refusal(group_id, why))
+        if audience.limited:
+            lines = [f"{LIMITED}: private threads and Private groups are never posted here"]
+        elif not audience.is_private:
+            lines = ["this channel is public: private threads and Private groups are never posted here"]
+        else:
+            lines = ["private threads are never posted in channels"]
+        if group_id is None:
+            return Outlook(lines)
+        fit: GroupFit = self._audiences.group_fit(audience, group_id)
+        return Outlook([*lines, fit.reason], refusal=None if fit.fits else fit.reason)
+
+    def _private_refusal(self, group_id: int | None, why: str) -> str | None:
+        if group_id is None:
+            return None
+        group = self._directory.group(group_id)
+        # A group the cache does not know counts as Private: never guess in favour of posting.
+        return None if group is not None and group.access != GroupAccess.PRIVATE else why
 
     def in_channel(self, channel_id: str) -> list[Subscription]:
         return self._subscriptions.in_channel(channel_id)

@@ -16,5 +16,8 @@ BOT_SCOPES = frozenset(
         "groups:history",  # message.groups: replies in private channels
         "im:history",  # message.im: replies under the bot's DMs
         "reactions:write",  # a check mark on a reply once the board has it
+        # Who is in a channel (conversations.info, .members) and its lifecycle events.
+        "channels:read",
+        "groups:read",
     }
 )

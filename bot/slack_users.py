@@ -28,6 +28,11 @@ class SlackProfile(BaseModel):
     is_admin: bool = False
     deleted: bool = False  # deactivated in Slack: gets no DMs
     is_bot: bool = False
+    # Who may read a channel this user is in (slack-platform.md §16): guests, and people
+    # of another workspace (a team other than the bot's).
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    team_id: str | None = None
 
 
 class SlackUsers:
@@ -77,6 +82,9 @@ class SlackUsers:
             deleted=bool(user.get("deleted")),
             # Slackbot is no bot by its flags; its id says it.
             is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user_id == "USLACKBOT",
+            is_restricted=bool(user.get("is_restricted")),
+            is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+            team_id=user.get("team_id") or None,
         )
         with self._lock:
             self._cache[user_id] = (self._clock(), found)

@@ -39,7 +39,9 @@ class BotStatus:
         webhooks: Callable[[], WebhookHealth | None] = lambda: None,
         slack: SlackHealth | None = None,
         nexudus: NexudusLogin | None = None,
+        paused_channels: Callable[[], list[str]] = list,
     ) -> None:
+        self._paused_channels = paused_channels  # channels and subscriptions paused, with why
         self.webhook_health = webhooks  # the last reading; never calls Nexudus
         self._slack = slack
         self._nexudus = nexudus
@@ -66,7 +68,7 @@ class BotStatus:
             self._slack.paused() if self._slack else None,
             self._nexudus.refusal() if self._nexudus else None,
         ]
-        return [text for text in found if text]
+        return [text for text in found if text] + self._paused_channels()
 
     def audit_entries(self) -> list[AuditEntry]:
         """The audit trail's last entries, oldest first."""

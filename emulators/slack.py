@@ -22,6 +22,14 @@ from emulators.http import LoopbackServer, Reply, Request
 
 TRIGGER_LIFETIME = 3.0
 BOT_USER_ID = "UBOT"
+_BOT_USER = {
+    "id": BOT_USER_ID,
+    "name": "nexudus_board",
+    "is_bot": True,
+    "deleted": False,
+    "team_id": "T1",
+    "profile": {},
+}
 
 
 @dataclass
@@ -52,6 +60,10 @@ class FakeSlack:
         self.reactions: set[tuple[str, str, str]] = set()  # (channel, ts, name) from reactions.add
         # While set, every Web API call answers this error, as Slack does for a dead token.
         self.token_error: str | None = None
+        # Channels whose members and flags tests set (add_channel): conversations.info and
+        # .members answer for them, and chat.postMessage refuses one the bot is not in
+        # (not_in_channel) or that is archived (is_archived). Other channels accept posts.
+        self.channels: dict[str, dict[str, Any]] = {}
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._server = LoopbackServer(self._route)
@@ -80,9 +92,35 @@ class FakeSlack:
             "is_owner": False,
             "is_bot": False,
             "deleted": False,  # set True to deactivate them
+            "is_restricted": False,  # a guest; with is_ultra_restricted, a single-channel one
+            "is_ultra_restricted": False,
+            "team_id": "T1",  # another team's id: someone from another organisation (Slack Connect)
             "profile": profile,
             **extra,
         }
+
+    def add_channel(self, channel_id: str, members: list[str], *, bot: bool = True, **flags: bool) -> None:
+        """A channel with these members (the bot too, unless ``bot=False``); ``flags`` are
+        conversations.info's (``is_private``, ``is_ext_shared``, ``is_shared``…)."""
+        people = [*members, BOT_USER_ID] if bot else list(members)
+        with self._lock:
+            self.channels[channel_id] = {"id": channel_id, "is_archived": False, **flags, "members": people}
+
+    def join(self, channel_id: str, user_id: str) -> None:
+        with self._lock:
+            members = self.channels[channel_id]["members"]
+            if user_id not in members:
+                members.append(user_id)
+
+    def leave(self, channel_id: str, user_id: str) -> None:
+        with self._lock:
+            members = self.channels[channel_id]["members"]
+            if user_id in members:
+                members.remove(user_id)
+
+    def set_archived(self, channel_id: str, archived: bool = True) -> None:
+        with self._lock:
+            self.channels[channel_id]["is_archived"] = archived
 
     def new_trigger(self) -> str:
         trigger = f"{next(self._counter)}.{int(time.time())}.trigger"
@@ -159,14 +197,15 @@ class FakeSlack:
         return {"ok": True, "url": self.socket_mode_url}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("user") == BOT_USER_ID:
+            return {"ok": True, "user": _BOT_USER}
         user = self.users.get(str(args.get("user")))
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
     def _users_list(self, args: dict[str, Any]) -> dict[str, Any]:
         """Every user and the bot itself, ``limit`` a page, the next page's start in
         ``response_metadata.next_cursor`` ("" on the last), as Slack pages."""
-        bot = {"id": BOT_USER_ID, "name": "nexudus_board", "is_bot": True, "deleted": False, "profile": {}}
-        everyone = [*self.users.values(), bot]
+        everyone = [*self.users.values(), _BOT_USER]
         start = int(args.get("cursor") or 0)
         limit = int(args.get("limit") or 0) or len(everyone)
         end = start + limit
@@ -212,6 +251,11 @@ class FakeSlack:
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel"))
         if channel in self.not_in_channels:
+            return {"ok": False, "error": "not_in_channel"}
+        known = self.channels.get(channel)
+        if known is not None and known["is_archived"]:
+            return {"ok": False, "error": "is_archived"}
+        if known is not None and BOT_USER_ID not in known["members"]:
             return {"ok": False, "error": "not_in_channel"}
         if channel in self.channel_errors:
             return {"ok": False, "error": self.channel_errors[channel]}
@@ -260,6 +304,28 @@ class FakeSlack:
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = str(args.get("message_ts", "")).replace(".", "")
         return {"ok": True, "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            known = self.channels.get(str(args.get("channel")))
+            if known is None:
+                return {"ok": False, "error": "channel_not_found"}
+            info = {k: v for k, v in known.items() if k != "members"}
+            info["is_member"] = BOT_USER_ID in known["members"]
+            info["num_members"] = len(known["members"])
+        return {"ok": True, "channel": info}
+
+    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Member ids, ``limit`` a page, the next page's start in ``next_cursor``, as Slack pages."""
+        with self._lock:
+            known = self.channels.get(str(args.get("channel")))
+            if known is None:
+                return {"ok": False, "error": "channel_not_found"}
+            members = list(known["members"])
+        start = int(args.get("cursor") or 0)
+        end = start + (int(args.get("limit") or 0) or len(members))
+        more = str(end) if end < len(members) else ""
+        return {"ok": True, "members": members[start:end], "response_metadata": {"next_cursor": more}}
 
     def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}

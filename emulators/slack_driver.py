@@ -83,6 +83,26 @@ class SlackDriver:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         return self.post(body, "application/json", extra_headers=headers)
 
+    def member_joined(self, channel: str, user_id: str) -> httpx.Response:
+        """Someone joins ``channel`` (the emulator's membership changes first, as in Slack)."""
+        self.slack.join(channel, user_id)
+        return self.event(
+            {"type": "member_joined_channel", "user": user_id, "channel": channel, "team": "T1"}
+        )
+
+    def member_left(self, channel: str, user_id: str) -> httpx.Response:
+        self.slack.leave(channel, user_id)
+        return self.event({"type": "member_left_channel", "user": user_id, "channel": channel, "team": "T1"})
+
+    def channel_event(self, kind: str, channel: str) -> httpx.Response:
+        """``channel_archive``, ``channel_unarchive``, ``channel_left``, ``channel_deleted``,
+        ``group_*``…: archiving changes the emulator's channel first, leaving removes the bot."""
+        if channel in self.slack.channels and kind.endswith(("_archive", "_unarchive")):
+            self.slack.set_archived(channel, kind.endswith("_archive"))
+        if channel in self.slack.channels and kind.endswith("_left"):
+            self.slack.leave(channel, BOT_USER_ID)
+        return self.event({"type": kind, "channel": channel, "user": "UADMIN"})
+
     def message(
         self, user_id: str, channel: str, text: str, *, thread_ts: str | None = None, **fields: Any
     ) -> tuple[str, httpx.Response]:

@@ -13,6 +13,8 @@ from typing import Any
 from slack_bolt import App
 
 from bot.admins import Admins
+from bot.channel_audience import ChannelAudiences
+from bot.channel_lifecycle import ChannelLifecycle
 from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
@@ -31,6 +33,8 @@ from handlers.commands.newthread import new_thread_command
 from handlers.commands.table import SubcommandDeps
 from handlers.events.app_home import home_opened
 from handlers.events.app_lifecycle import token_lost
+from handlers.events.channel_lifecycle import channel_paused, channel_unarchived
+from handlers.events.channel_members import member_joined, member_left
 from handlers.events.link_shared import unfurl_links
 from handlers.events.messages import on_message
 from handlers.notices import SlackNotices
@@ -57,6 +61,8 @@ def register_handlers(
     admins: Admins,
     subcommands: SubcommandDeps,
     slack_health: SlackHealth,
+    audiences: ChannelAudiences,
+    lifecycle: ChannelLifecycle,
 ) -> None:
     app.command(ids.COMMAND)(
         bind(new_thread_command, choices=choices, admins=admins, subcommands=subcommands)
@@ -79,11 +85,25 @@ def register_handlers(
     app.event(ids.LINK_SHARED_EVENT)(bind(unfurl_links, unfurls=unfurls))
     app.event(ids.TOKENS_REVOKED_EVENT)(bind(token_lost, health=slack_health))
     app.event(ids.APP_UNINSTALLED_EVENT)(bind(token_lost, health=slack_health))
+    _register_channel_events(app, audiences=audiences, lifecycle=lifecycle)
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)
     app.action(ids.RETRY_REPLY_ACTION)(bind(retry_reply, replies=slack_replies))
     # Last: it matches every message subtype, so none goes unacknowledged (Slack would retry).
     app.event(ids.MESSAGE_EVENT)(bind(on_message, replies=slack_replies))
+
+
+def _register_channel_events(app: App, *, audiences: ChannelAudiences, lifecycle: ChannelLifecycle) -> None:
+    """Who is in a channel, and whether the bot can post there at all."""
+    app.event(ids.MEMBER_JOINED_EVENT)(bind(member_joined, audiences=audiences, lifecycle=lifecycle))
+    app.event(ids.MEMBER_LEFT_EVENT)(bind(member_left, audiences=audiences, lifecycle=lifecycle))
+    for kind in (ids.CHANNEL_LEFT_EVENT, ids.GROUP_LEFT_EVENT):
+        app.event(kind)(bind(channel_paused, lifecycle=lifecycle, cause="removed"))
+    for kind in (ids.CHANNEL_ARCHIVE_EVENT, ids.GROUP_ARCHIVE_EVENT):
+        app.event(kind)(bind(channel_paused, lifecycle=lifecycle, cause="archived"))
+    app.event(ids.CHANNEL_DELETED_EVENT)(bind(channel_paused, lifecycle=lifecycle, cause="deleted"))
+    for kind in (ids.CHANNEL_UNARCHIVE_EVENT, ids.GROUP_UNARCHIVE_EVENT):
+        app.event(kind)(bind(channel_unarchived, lifecycle=lifecycle, audiences=audiences))
 
 
 def _acknowledge(ack: Any) -> None:

@@ -63,3 +63,15 @@ MESSAGE_EVENT = "message"
 # The app's token revoked, or the app removed: the relay pauses (bot.slack_health).
 TOKENS_REVOKED_EVENT = "tokens_revoked"
 APP_UNINSTALLED_EVENT = "app_uninstalled"
+# Who is in a channel changed (its audience is read again); the bot's own arrival or
+# departure resumes or pauses the channel (bot.channel_audience, bot.channel_lifecycle).
+MEMBER_JOINED_EVENT = "member_joined_channel"
+MEMBER_LEFT_EVENT = "member_left_channel"
+# The bot left, or the channel was archived, unarchived or deleted: public and private.
+CHANNEL_LEFT_EVENT = "channel_left"
+GROUP_LEFT_EVENT = "group_left"
+CHANNEL_ARCHIVE_EVENT = "channel_archive"
+GROUP_ARCHIVE_EVENT = "group_archive"
+CHANNEL_UNARCHIVE_EVENT = "channel_unarchive"
+GROUP_UNARCHIVE_EVENT = "group_unarchive"
+CHANNEL_DELETED_EVENT = "channel_deleted"

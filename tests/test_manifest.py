@@ -48,6 +48,8 @@ def registered() -> set[tuple[str, str]]:
         admins=Mock(),
         subcommands=Mock(),
         slack_health=Mock(),
+        audiences=Mock(),
+        lifecycle=Mock(),
     )
     return app.registered
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.account_zone import bot_time_zone
+from bot.channel_audience import ChannelAudiences
+from bot.channel_lifecycle import ChannelLifecycle
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
@@ -39,6 +41,8 @@ def build_relay(
     marks: ChangeMarks | None = None,
     slack_health: SlackHealth | None = None,
     nexudus_login: NexudusLogin | None = None,
+    audiences: ChannelAudiences | None = None,
+    lifecycle: ChannelLifecycle | None = None,
 ) -> Relay:
     portal_people = PortalPeople(
         portal=portal,
@@ -57,6 +61,7 @@ def build_relay(
         renderer=renderer,
         thread_url_template=settings.thread_url_template,
         slack_replies=store.slack_replies,
+        audiences=audiences,
     )
     default_time = parse_clock_time(settings.digest_time)
     assert default_time is not None  # validated with the settings
@@ -70,6 +75,7 @@ def build_relay(
         default_time=default_time,
         default_zone=bot_time_zone(settings.time_zone, portal, settings.nexudus_username),
         clock=clock,
+        audiences=audiences,
     )
 
     def zones() -> list[str | None]:
@@ -93,7 +99,13 @@ def build_relay(
         watcher=watcher,
         planner=planner,
         sender=OutboxSender(
-            client, store.outbox, slack_users, clock=clock, channel_pace=channel_pace, health=slack_health
+            client,
+            store.outbox,
+            slack_users,
+            clock=clock,
+            channel_pace=channel_pace,
+            health=slack_health,
+            channel_refused=lifecycle.send_refused if lifecycle else None,
         ),
         digests=digests,
         clock=clock,

@@ -31,7 +31,6 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
-from bot.metrics import CountingRateLimitRetry
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
 from bot.slack_health import SlackHealth, SlackTokenRefused
 from bot.slack_users import SlackUsers
@@ -86,7 +85,10 @@ class OutboxSender:
         claim_seconds: float = CLAIM_SECONDS,
         channel_pace: float = CHANNEL_PACE,
         health: SlackHealth | None = None,
+        channel_refused: Callable[[str, str], bool] | None = None,
     ) -> None:
+        # Told of a channel's refusal (bot removed, archived…); True: the channel is paused.
+        self._channel_refused = channel_refused
         self._client = _bounded_retries(client)
         # A refused token pauses every sender (in SQLite) instead of failing each message.
         self._health = health
@@ -102,8 +104,6 @@ class OutboxSender:
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
-        # Told when each message was recorded, once Slack accepted it: the relay lag metric.
-        self.on_sent: Callable[[datetime], None] | None = None
 
     def deliver_due(self, stop: threading.Event | None = None) -> int:
         """Send what is due; returns how many were sent. Stops between sends when asked."""
@@ -161,8 +161,6 @@ class OutboxSender:
             self._failed(message, error)
             return 0
         self._record_sent(message.key, str(answer["channel"]), str(answer["ts"]))
-        if self.on_sent is not None:
-            self.on_sent(message.created_at)
         return 1
 
     def _parent_ts(self, message: OutboxMessage) -> tuple[bool, str | None]:
@@ -219,6 +217,8 @@ class OutboxSender:
 
     def _failed(self, message: OutboxMessage, error: Exception) -> None:
         reason, retry_after = _reason(error)
+        if self._held_for_channel(message, reason):
+            return
         if reason in PERMANENT or message.attempts + 1 >= MAX_ATTEMPTS:
             log.warning("giving up on %s: %s", message.key, reason)
             self._outbox.fail(message.key, reason, owner=self.owner)
@@ -231,6 +231,17 @@ class OutboxSender:
             message.key, reason, self._clock() + timedelta(seconds=wait), owner=self.owner
         )
 
+    def _held_for_channel(self, message: OutboxMessage, reason: str) -> bool:
+        """A channel the bot cannot post in is paused: its message waits, kept, not failed."""
+        target = parse_outbox_target(message.target)
+        if self._channel_refused is None or not isinstance(target, ChannelTarget):
+            return False
+        if not self._channel_refused(target.channel_id, reason):
+            return False
+        log.info("%s waits: channel %s paused (%s)", message.key, target.channel_id, reason)
+        self._outbox.hold(message.key, reason, owner=self.owner)
+        return True
+
 
 def _reason(error: Exception) -> tuple[str, str | None]:
     """Why a call failed, and Slack's Retry-After if it gave one."""
@@ -239,7 +250,7 @@ def _reason(error: Exception) -> tuple[str, str | None]:
     return f"cannot reach Slack: {type(error).__name__}", None
 
 
-class BoundedRateLimitRetry(CountingRateLimitRetry):
+class BoundedRateLimitRetry(RateLimitErrorRetryHandler):
     """Slack's 429 retried inside the call only for a short Retry-After, so one send ends
     well within its claim; a longer wait is left to the outbox (``_failed``)."""
 
@@ -266,8 +277,7 @@ def _bounded_retries(client: WebClient) -> WebClient:
     handlers: list[RetryHandler] = []
     for handler in client.retry_handlers:
         if isinstance(handler, RateLimitErrorRetryHandler):
-            count = handler.count if isinstance(handler, CountingRateLimitRetry) else None
-            handler = BoundedRateLimitRetry(max_retry_count=handler.max_retry_count, count=count)
+            handler = BoundedRateLimitRetry(max_retry_count=handler.max_retry_count)
         handlers.append(handler)
     bounded.retry_handlers = handlers
     return bounded

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.channel_audience import ChannelAudiences
 from bot.clock import utc_now
 from bot.portal import NexudusClient
 from bot.portal.models import CommunityGroup
@@ -58,7 +59,10 @@ class DigestSender:
         default_time: time,
         default_zone: Callable[[], ZoneInfo],
         clock: Callable[[], datetime] = utc_now,
+        audiences: ChannelAudiences | None = None,
     ) -> None:
+        # A paused subscription's digest waits; None: no Private group is ever digested.
+        self._audiences = audiences
         self._portal = portal
         self._digests = digests
         self._subscriptions = subscriptions
@@ -107,18 +111,23 @@ class DigestSender:
         since = subscription.last_digest_at or min(item.created_at for item in items)
         if not force and latest_occurrence(at, self._default_zone(), now) <= since:
             return 0
-        shown, hidden = self._still_public(items)
+        if self._audiences is not None and not self._audiences.postable([subscription]):
+            return 0  # paused (channel or audience): its items wait, kept, for the resume
+        # A Private group's items stay only for a subscription to that group left unpaused.
+        own = subscription.group_id if self._audiences is not None else None
+        shown, hidden = self._still_public(items, own)
         if hidden:
             self._digests.drop(target.text(), [i.item_key for i in hidden], now)
         channel = ChannelTarget(subscription.channel_id)
-        recorded = bool(shown) and self._record(
-            target, shown, self._render.channel_digest(_entries(shown)), channel, now
-        )
+        messages = self._render.channel_digest(_entries(shown))
+        recorded = bool(shown) and self._record(target, shown, messages, channel, now, needs_group=own)
         if recorded or not shown:
             self._subscriptions.digested(subscription.id, now)
         return 1 if recorded else 0
 
-    def _still_public(self, items: list[DigestItem]) -> tuple[list[DigestItem], list[DigestItem]]:
+    def _still_public(
+        self, items: list[DigestItem], own_group: int | None = None
+    ) -> tuple[list[DigestItem], list[DigestItem]]:
         """Check again with fresh data: a thread may have turned private since it was queued.
 
         Two list calls whatever the digest's size: groups, and threads updated since the
@@ -132,8 +141,11 @@ class DigestSender:
             queued = BoardThread.model_validate(item.payload["thread"])
             fresh = changed.get(queued.id)
             if fresh is not None:
-                return visible_to_channels(fresh, groups)
-            return group_is_open(queued.group_id, groups)
+                mine = own_group is not None and not fresh.private and fresh.community_group_id == own_group
+                return mine or visible_to_channels(fresh, groups)
+            return (own_group is not None and queued.group_id == own_group) or group_is_open(
+                queued.group_id, groups
+            )
 
         shown = [i for i in items if visible(i)]
         return shown, [i for i in items if i not in shown]
@@ -145,6 +157,7 @@ class DigestSender:
         messages: list[Message],
         to: OutboxTarget,
         now: datetime,
+        needs_group: int | None = None,
     ) -> bool:
         """Record one digest; False if another process digested these items first (this
         one's lease lapsed while it was paused): the items are in that digest, not this."""
@@ -155,6 +168,7 @@ class DigestSender:
                 text=text,
                 blocks=blocks,
                 created_at=now,
+                needs_group=needs_group,
             )
             for n, (text, blocks) in enumerate(messages, start=1)
         ]

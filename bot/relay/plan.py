@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.channel_audience import ChannelAudiences
 from bot.directory import Directory
 from bot.portal import NexudusClient
 from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
@@ -27,6 +28,7 @@ from bot.relay.keys import (
     ReplyItem,
     SubscriptionDigest,
     ThreadItem,
+    parse_outbox_target,
 )
 from bot.relay.people import PortalPeople
 from bot.relay.watch import Activity
@@ -85,7 +87,10 @@ class RelayPlanner:
         renderer: RelayRenderer,
         thread_url_template: str | None,
         slack_replies: SlackReplyRepository | None = None,
+        audiences: ChannelAudiences | None = None,
     ) -> None:
+        # Paused subscriptions and channels get nothing; None: no Private group ever posted.
+        self._audiences = audiences
         self._portal = portal
         self._people = people
         self._directory = directory
@@ -101,11 +106,15 @@ class RelayPlanner:
         if activity.empty:
             return plan
         subscriptions = self._subscriptions.all()
+        if self._audiences is not None:
+            subscriptions = self._audiences.postable(subscriptions)
         # Fresh access levels, one call, only when some channel could be concerned.
         groups = {g.id: g for g in self._portal.groups()} if subscriptions else {}
         for thread in activity.threads:
             audience = self._channel_audience(thread, subscriptions, groups)
+            planned = len(plan.messages)
             self._new_thread(self.board_thread(thread, groups), audience, plan, now)
+            _held_for_group(plan, planned, thread, groups)
         by_thread: dict[int, list[Reply]] = defaultdict(list)
         for reply in activity.replies:
             by_thread[reply.community_thread_id].append(reply)
@@ -115,7 +124,9 @@ class RelayPlanner:
             shown_replies = [self._board_reply(r) for r in replies]
             self._to_followers(thread, shown, replies, shown_replies, plan, now)
             audience = self._channel_audience(thread, subscriptions, groups)
+            planned = len(plan.messages)
             self._to_channels(thread.id, shown, shown_replies, audience, plan, now)
+            _held_for_group(plan, planned, thread, groups)
         return plan
 
     def _new_thread(
@@ -212,9 +223,17 @@ class RelayPlanner:
     def _channel_audience(
         self, thread: Thread, subscriptions: list[Subscription], groups: dict[int, CommunityGroup]
     ) -> list[Subscription]:
-        """The subscriptions a thread may be shown to: none at all when it is private."""
-        if not visible_to_channels(thread, groups):
+        """The subscriptions a thread may be shown to: none at all when it is private. A
+        Private group's thread goes only to subscriptions filtered to that very group, which
+        ``postable`` left unpaused: their channel's every member is in the group."""
+        if thread.private:
             return []
+        if not group_is_open(thread.community_group_id, groups):
+            if self._audiences is None or thread.community_group_id not in groups:
+                return []
+            return [
+                s for s in subscriptions if s.group_id == thread.community_group_id and matches(s, thread)
+            ]
         return [s for s in subscriptions if matches(s, thread)]
 
     def board_thread(self, thread: Thread, groups: dict[int, CommunityGroup]) -> BoardThread:
@@ -239,6 +258,16 @@ class RelayPlanner:
             author=self._people.name(reply.user_id),
             text=reply.message,
         )
+
+
+def _held_for_group(plan: Plan, start: int, thread: Thread, groups: dict[int, CommunityGroup]) -> None:
+    """Channel messages planned from ``start`` about a Private group's thread go only while
+    their channel's subscription to that group is not paused (checked again when sent)."""
+    if group_is_open(thread.community_group_id, groups):
+        return
+    for n in range(start, len(plan.messages)):
+        if isinstance(parse_outbox_target(plan.messages[n].target), ChannelTarget):
+            plan.messages[n] = plan.messages[n].model_copy(update={"needs_group": thread.community_group_id})
 
 
 def _message(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 
-from bot.channel_subscriptions import SubscribeRequest
+from bot.channel_subscriptions import AudienceRefused, SubscribeRequest
 from bot.timekeeping import parse_clock_time
 from handlers.blocks.text import escape
 from handlers.commands.subcommands import Invocation, Reply
@@ -69,7 +69,10 @@ def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     if request.digest_time and parse_clock_time(request.digest_time) is None:
         return Reply(NOT_A_TIME.format(escape(request.digest_time)))
     channel_id = invocation.channel_id
-    subscription = deps.channels.subscribe(channel_id, request, by=invocation.caller)
+    try:
+        subscription = deps.channels.subscribe(channel_id, request, by=invocation.caller)
+    except AudienceRefused as refused:
+        return Reply(f"Not subscribed: {escape(str(refused))}.")
     announcement = f"This channel now gets Discussion Board {describe(subscription, deps).split(': ', 1)[1]}."
     try:
         # Posting the announcement is also how we learn whether we may post here at all.
@@ -84,7 +87,13 @@ def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
             return Reply(INVITE_FIRST)
         return Reply(f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed.")
-    return Reply(f"Subscribed {describe(subscription, deps)}. Private threads never appear in channels.")
+    # What the channel's audience lets it receive, and why (read when subscribing, cached).
+    said = "".join(
+        f"\n• {escape(line)}" for line in deps.channels.outlook(channel_id, request.group_id).lines
+    )
+    return Reply(
+        f"Subscribed {describe(subscription, deps)}. Private threads never appear in channels.{said}"
+    )
 
 
 def unsubscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:

@@ -83,7 +83,9 @@ def test_crash_before_recording_replans_the_same_delivery_once(relay_stack: Loca
 def test_permanent_error_is_kept_with_its_reason_and_not_retried(
     relay_stack: LocalStack, board: Board
 ) -> None:
-    relay_stack.slack.channel_errors["CGONE"] = "channel_not_found"
+    # Not a channel's refusal (channel_not_found, not_in_channel, is_archived pause the
+    # channel instead: tests/scenarios/test_channel_lifecycle.py).
+    relay_stack.slack.channel_errors["CGONE"] = "restricted_action"
     subscribe(relay_stack.store, "CGONE")
     board.thread("Nowhere to go")
 
@@ -91,20 +93,20 @@ def test_permanent_error_is_kept_with_its_reason_and_not_retried(
     relay_stack.bot.relay.run_once()
 
     [failed] = relay_stack.store.outbox.in_state("failed")
-    assert failed.last_error == "channel_not_found"
+    assert failed.last_error == "restricted_action"
     attempts = [c for c in relay_stack.slack.calls_to("chat.postMessage") if c.args["channel"] == "CGONE"]
     assert len(attempts) == 1
 
 
 def test_status_shows_failures_and_replays_them(relay_stack: LocalStack, board: Board) -> None:
-    relay_stack.slack.channel_errors["CGONE"] = "is_archived"
+    relay_stack.slack.channel_errors["CGONE"] = "restricted_action"
     subscribe(relay_stack.store, "CGONE")
-    board.thread("Archived channel")
+    board.thread("Restricted channel")
     relay_stack.bot.relay.run_once()
 
     relay_stack.driver.slash(seed.ADMIN, "status")
     status = wait_for(lambda: relay_stack.slack.responses)[0]
-    assert "Last relay run" in status["text"] and "is_archived" in status["text"]
+    assert "Last relay run" in status["text"] and "restricted_action" in status["text"]
     assert "Failed: 1" in status["text"]
 
     del relay_stack.slack.channel_errors["CGONE"]

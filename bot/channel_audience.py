@@ -1,0 +1,230 @@
+"""Who may read a channel, and so what it may get from the board.
+
+Every channel gets only what the whole board may see (no private thread, nothing of a
+Private group); a channel with guests or people of other organisations (Slack Connect)
+never gets more. The one exception is a subscription filtered to a Private group: allowed
+only in a private, unshared channel whose every member is linked to a portal member of
+that group, and paused (kept) as soon as anyone else is in it. The audience comes from
+Slack (``conversations.info``, ``conversations.members``, ``users.info``), cached an hour
+and refreshed on join and leave events; the relay reads only the cache while it plans.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clock import Clock, utc_now
+from bot.identity import IdentityService
+from bot.portal import NexudusClient, PortalError
+from bot.portal.models import GroupAccess
+from bot.relay.keys import AlertNoticeKey, DmTarget
+from bot.slack_users import SlackUsers
+from store.channel_audience import AudienceMember, ChannelAudience, ChannelAudienceRepository
+from store.relay_models import OutboxMessage, Subscription
+from store.subscriptions import SubscriptionRepository
+
+log = logging.getLogger(__name__)
+
+# Slack's join and leave events refresh a channel at once; the hour covers missed events
+# and portal group membership changes, which send the bot nothing.
+AUDIENCE_TTL = timedelta(hours=1)
+MEMBERS_PAGE = 200  # conversations.members: Slack advises about 200 a page
+LIMITED = "guests or people from other organisations are in this channel"
+
+
+@dataclass(frozen=True)
+class GroupFit:
+    """Whether a channel may get a Private group's threads, and why (said to admins)."""
+
+    fits: bool
+    reason: str
+
+
+class ChannelAudiences:
+    def __init__(
+        self,
+        *,
+        client: WebClient,
+        slack_users: SlackUsers,
+        identities: IdentityService,
+        portal: NexudusClient,
+        repository: ChannelAudienceRepository,
+        subscriptions: SubscriptionRepository,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._client = client
+        self._slack_users = slack_users
+        self._identities = identities
+        self._portal = portal
+        self._repository = repository
+        self._subscriptions = subscriptions
+        self._clock = clock
+        self._own: tuple[str, str] | None = None  # (team id, bot user id), from auth.test
+
+    def bot_user_id(self) -> str:
+        """The bot's own Slack user id (``auth.test``, asked once)."""
+        return self._own_ids()[1]
+
+    def current(self, channel_id: str) -> ChannelAudience:
+        """The cached audience, refreshed from Slack first if older than an hour."""
+        known = self._repository.get(channel_id)
+        if known is not None and self._clock() - known.refreshed_at < AUDIENCE_TTL:
+            return known
+        return self.refresh(channel_id)
+
+    def refresh(self, channel_id: str) -> ChannelAudience:
+        """Ask Slack who is in the channel now and cache it; SlackApiError propagates."""
+        info = self._client.conversations_info(channel=channel_id)["channel"]
+        team, bot_user = self._own_ids()
+        members = [
+            self._member(user_id, team) for user_id in self._member_ids(channel_id) if user_id != bot_user
+        ]
+        audience = ChannelAudience(
+            channel_id=channel_id,
+            is_private=bool(info.get("is_private")),
+            # Slack Connect, Enterprise-wide, or an invitation pending: read as shared (§16).
+            shared=any(
+                info.get(f) for f in ("is_shared", "is_ext_shared", "is_org_shared", "is_pending_ext_shared")
+            ),
+            members=tuple(members),
+            refreshed_at=self._clock(),
+        )
+        self._repository.remember(audience)
+        return audience
+
+    def group_fit(self, audience: ChannelAudience | None, group_id: int) -> GroupFit:
+        """May this channel get group ``group_id``'s threads? Only a Private group needs
+        more than the whole board's rule; its members are read from Nexudus, and when they
+        cannot be read the answer is no."""
+        try:
+            group = self._portal.group(group_id)
+        except PortalError as error:
+            return GroupFit(
+                False, f"the members of group {group_id} could not be read from Nexudus ({error})"
+            )
+        if group.group_access != GroupAccess.PRIVATE:
+            return GroupFit(True, f"{group.name} is not a Private group: everyone on the board may see it")
+        if audience is None:
+            return GroupFit(
+                False, f"Slack did not say who is in this channel, so Private group {group.name} waits"
+            )
+        if audience.limited:
+            names = ", ".join(self._slack_users.name(m.user_id) for m in audience.outsiders())
+            who = f" ({names})" if names else " (the channel is shared)"
+            return GroupFit(False, f"{LIMITED}{who}, so Private group {group.name} is never posted here")
+        if not audience.is_private:
+            return GroupFit(
+                False, f"this channel is public, so Private group {group.name} is never posted here"
+            )
+        outside = [m.user_id for m in audience.people() if not self._in_group(m.user_id, set(group.members))]
+        if outside:
+            names = ", ".join(self._slack_users.name(u) for u in outside)
+            return GroupFit(False, f"not members of Private group {group.name}: {names}")
+        return GroupFit(True, f"Private group {group.name}: every member here is a member of it")
+
+    def review(self, channel_id: str) -> None:
+        """Refresh a channel's audience and pause or resume its Private-group subscriptions."""
+        try:
+            audience: ChannelAudience | None = self.refresh(channel_id)
+        except SlackApiError as error:
+            log.warning("audience of %s not read: %s", channel_id, error.response.get("error"))
+            audience = None
+        for subscription in self._subscriptions.in_channel(channel_id):
+            if subscription.group_id is None:
+                continue
+            self._settle(subscription, self.group_fit(audience, subscription.group_id))
+
+    def postable(self, subscriptions: Iterable[Subscription]) -> list[Subscription]:
+        """The subscriptions nothing holds back: the Private-group ones of channels whose
+        audience is older than an hour are reviewed first (Slack, never in a transaction)."""
+        chosen = list(subscriptions)
+        stale = {s.channel_id for s in chosen if s.group_id is not None and self._is_stale(s.channel_id)}
+        for channel_id in sorted(stale):
+            self.review(channel_id)
+        paused_channels = {p.channel_id for p in self._repository.channel_pauses()}
+        paused = self._repository.subscription_pauses()
+        return [s for s in chosen if s.channel_id not in paused_channels and s.id not in paused]
+
+    def _is_stale(self, channel_id: str) -> bool:
+        known = self._repository.get(channel_id)
+        return known is None or self._clock() - known.refreshed_at >= AUDIENCE_TTL
+
+    def _settle(self, subscription: Subscription, fit: GroupFit) -> None:
+        now = self._clock()
+        name = f"audience-{subscription.id}"
+        where, reason = (
+            f"Subscription #{subscription.id} in <#{subscription.channel_id}>",
+            _escaped(fit.reason),
+        )
+        if fit.fits:
+            text = f"{where} resumed: {reason}."
+            notice = _notice(name, subscription.created_by, text, now, cleared=True)
+            if self._repository.resume_subscription(subscription.id, [notice]):
+                log.info("subscription #%d resumed: %s", subscription.id, fit.reason)
+            return
+        text = f"{where} is paused (kept): {reason}. Nothing is posted there until the channel fits again."
+        notice = _notice(name, subscription.created_by, text, now, cleared=False)
+        if self._repository.pause_subscription(subscription.id, fit.reason, now, [notice]):
+            log.warning("subscription #%d paused: %s", subscription.id, fit.reason)
+
+    def _in_group(self, slack_user_id: str, coworkers: set[int]) -> bool:
+        try:
+            identity = self._identities.resolve(slack_user_id)
+        except (PortalError, SlackApiError):
+            return False  # cannot tell: never in favour of posting
+        return identity.coworker_id is not None and identity.coworker_id in coworkers
+
+    def _member_ids(self, channel_id: str) -> list[str]:
+        found: list[str] = []
+        cursor = ""
+        while True:
+            page = self._client.conversations_members(
+                channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor or None
+            )
+            found += [str(u) for u in page.get("members") or []]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
+            if not cursor:
+                return found
+
+    def _member(self, user_id: str, team: str) -> AudienceMember:
+        try:
+            profile = self._slack_users.profile(user_id)
+        except SlackApiError:
+            profile = None  # user_not_visible: someone of another organisation (§16)
+        if profile is None:
+            return AudienceMember(user_id=user_id, external=True)
+        return AudienceMember(
+            user_id=user_id,
+            guest=profile.is_restricted or profile.is_ultra_restricted,
+            external=profile.team_id is not None and profile.team_id != team,
+            bot=profile.is_bot,
+            deleted=profile.deleted,
+        )
+
+    def _own_ids(self) -> tuple[str, str]:
+        if self._own is None:
+            answer = self._client.auth_test()
+            self._own = (str(answer.get("team_id") or ""), str(answer.get("user_id") or ""))
+        return self._own
+
+
+def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -> OutboxMessage:
+    """A DM to the admin who made the subscription, keyed so it is queued once."""
+    return OutboxMessage(
+        key=AlertNoticeKey(name, now, cleared, admin).text(),
+        target=DmTarget(admin).text(),
+        text=text,
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        created_at=now,
+    )
+
+
+def _escaped(text: str) -> str:
+    # Reasons name people and groups as typed elsewhere: Slack's three control characters.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

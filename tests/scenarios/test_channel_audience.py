@@ -1,0 +1,128 @@
+"""Who is in a channel decides what it gets: a Private group only where everyone belongs to
+it, paused (and its admin told once) when someone else joins; Slack Connect and guest
+channels get only what the whole board may see. Through the real HTTP app and emulators."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from emulators import seed
+from emulators.stack import LocalStack
+from tests.bot.relay.conftest import Board, dms_to
+from tests.conftest import subscribe, wait_for
+
+PRIVATE = "GBOARD"  # a private channel of Board-members members
+SHARED = "CSHARED"  # a Slack Connect channel
+GUEST = "UGUEST"
+
+
+@pytest.fixture
+def watching(tmp_path: Path) -> Iterator[LocalStack]:
+    """The relay watching; Jane and Omar are both in the Private group "Board members"."""
+    with LocalStack(directory=tmp_path) as stack:
+        stack.bot.directory.refresh()
+        stack.nexudus.update(
+            "CommunityGroup", seed.BOARD_GROUP, Members=[seed.JANE_COWORKER_ID, seed.OMAR_COWORKER_ID]
+        )
+        stack.slack.add_user(GUEST, "Gus Guest", "gus@example.com", is_restricted=True)
+        stack.slack.add_channel(PRIVATE, [seed.JANE, seed.OMAR], is_private=True)
+        stack.slack.add_channel(SHARED, [seed.JANE], is_shared=True, is_ext_shared=True)
+        stack.bot.relay.run_once()
+        yield stack
+
+
+def command(stack: LocalStack, text: str, channel: str) -> str:
+    before = len(stack.slack.responses)
+    assert stack.driver.slash(seed.ADMIN, text, channel_id=channel).status_code == 200
+    return str(wait_for(lambda: stack.slack.responses[before:])[0]["text"])
+
+
+def posted(stack: LocalStack, channel: str, subject: str) -> bool:
+    return any(subject in str(m.get("text")) + str(m.get("blocks")) for m in stack.slack.posts(channel))
+
+
+def test_a_private_group_goes_only_to_a_channel_whose_every_member_belongs_to_it(
+    watching: LocalStack,
+) -> None:
+    answer = command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+    board = Board(watching)
+    board.thread("Budget review", CommunityGroupId=seed.BOARD_GROUP)
+
+    watching.bot.relay.run_once()
+
+    assert "Private group Board members: every member here is a member of it" in answer
+    assert posted(watching, PRIVATE, "Budget review")
+
+
+def test_a_guest_joining_pauses_the_subscription_tells_its_admin_once_and_posts_nothing(
+    watching: LocalStack,
+) -> None:
+    command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+    board = Board(watching)
+
+    watching.driver.member_joined(PRIVATE, GUEST)
+    wait_for(watching.store.channel_audience.subscription_pauses)
+    watching.bot.audiences.review(PRIVATE)  # another process sees the same guest
+    board.thread("Salaries", CommunityGroupId=seed.BOARD_GROUP)
+    watching.bot.relay.run_once()
+
+    assert not posted(watching, PRIVATE, "Salaries")
+    told = [m for m in dms_to(watching, seed.ADMIN) if "is paused" in str(m.get("text"))]
+    assert len(told) == 1 and "Gus Guest" in str(told[0]["text"])
+    status = command(watching, "status", PRIVATE)
+    assert "Gus Guest" in status and "resumes when the channel fits" in status
+
+
+def test_the_subscription_resumes_when_the_guest_leaves(watching: LocalStack) -> None:
+    command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+    watching.driver.member_joined(PRIVATE, GUEST)
+    wait_for(watching.store.channel_audience.subscription_pauses)
+
+    watching.driver.member_left(PRIVATE, GUEST)
+    wait_for(lambda: not watching.store.channel_audience.subscription_pauses())
+    Board(watching).thread("Board minutes", CommunityGroupId=seed.BOARD_GROUP)
+    watching.bot.relay.run_once()
+
+    assert posted(watching, PRIVATE, "Board minutes")
+    assert any("resumed" in str(m.get("text")) for m in dms_to(watching, seed.ADMIN))
+
+
+def test_a_private_group_subscription_is_refused_naming_who_is_not_a_member(watching: LocalStack) -> None:
+    watching.slack.join(PRIVATE, seed.NOBODY)
+
+    answer = command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+
+    assert answer.startswith("Not subscribed") and "Noor Body" in answer
+    assert watching.store.subscriptions.in_channel(PRIVATE) == []
+
+
+def test_a_slack_connect_channel_is_told_what_it_will_not_get_and_refused_a_private_group(
+    watching: LocalStack,
+) -> None:
+    public = command(watching, "subscribe instant", SHARED)
+    private = command(watching, f"subscribe digest group:{seed.BOARD_GROUP}", SHARED)
+
+    assert "private threads and Private groups are never posted here" in public
+    assert "guests or people from other organisations" in public
+    assert private.startswith("Not subscribed")
+
+
+def test_a_slack_connect_channel_gets_only_public_threads_instant_and_in_its_digest(
+    watching: LocalStack,
+) -> None:
+    subscribe(watching.store, SHARED, "instant")
+    subscribe(watching.store, SHARED, "digest")
+    board = Board(watching)
+    board.thread("Open day")
+    board.thread("Board only", CommunityGroupId=seed.BOARD_GROUP)
+    board.thread("Just us", Private=True)
+
+    watching.bot.relay.run_once()
+    watching.bot.relay.digest_pass(force=True)
+
+    assert posted(watching, SHARED, "Open day")
+    assert len([m for m in watching.slack.posts(SHARED) if "Open day" in str(m.get("blocks"))]) == 2
+    assert not posted(watching, SHARED, "Board only") and not posted(watching, SHARED, "Just us")
