@@ -31,6 +31,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
+from bot.metrics import CountingRateLimitRetry
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
 from bot.slack_health import SlackHealth, SlackTokenRefused
 from bot.slack_users import SlackUsers
@@ -104,6 +105,8 @@ class OutboxSender:
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
+        # Told when each message was recorded, once Slack accepted it: the relay lag metric.
+        self.on_sent: Callable[[datetime], None] | None = None
 
     def deliver_due(self, stop: threading.Event | None = None) -> int:
         """Send what is due; returns how many were sent. Stops between sends when asked."""
@@ -161,6 +164,8 @@ class OutboxSender:
             self._failed(message, error)
             return 0
         self._record_sent(message.key, str(answer["channel"]), str(answer["ts"]))
+        if self.on_sent is not None:
+            self.on_sent(message.created_at)
         return 1
 
     def _parent_ts(self, message: OutboxMessage) -> tuple[bool, str | None]:
@@ -250,7 +255,7 @@ def _reason(error: Exception) -> tuple[str, str | None]:
     return f"cannot reach Slack: {type(error).__name__}", None
 
 
-class BoundedRateLimitRetry(RateLimitErrorRetryHandler):
+class BoundedRateLimitRetry(CountingRateLimitRetry):
     """Slack's 429 retried inside the call only for a short Retry-After, so one send ends
     well within its claim; a longer wait is left to the outbox (``_failed``)."""
 
@@ -277,7 +282,8 @@ def _bounded_retries(client: WebClient) -> WebClient:
     handlers: list[RetryHandler] = []
     for handler in client.retry_handlers:
         if isinstance(handler, RateLimitErrorRetryHandler):
-            handler = BoundedRateLimitRetry(max_retry_count=handler.max_retry_count)
+            count = handler.count if isinstance(handler, CountingRateLimitRetry) else None
+            handler = BoundedRateLimitRetry(max_retry_count=handler.max_retry_count, count=count)
         handlers.append(handler)
     bounded.retry_handlers = handlers
     return bounded
