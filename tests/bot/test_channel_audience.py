@@ -1,0 +1,77 @@
+"""The audience cache and the pauses: members read across pages with their flags, a pause
+is one transition whichever process sees it first, and a paused channel's messages wait."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from emulators import seed
+from emulators.stack import LocalStack
+from store import Store
+from store.relay_models import OutboxMessage
+
+NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+
+def notice(key: str, target: str = "user:UADMIN") -> OutboxMessage:
+    return OutboxMessage(key=key, target=target, text="t", blocks=[], created_at=NOW)
+
+
+def test_members_are_read_across_pages_with_guests_outsiders_bots_and_the_deactivated_flagged(
+    stack: LocalStack,
+) -> None:
+    many = [f"UMEMBER{n:03d}" for n in range(210)]  # more than one page of 200
+    for user in many:
+        stack.slack.add_user(user, f"Member {user}", None)
+    stack.slack.add_user("UGUEST", "Gus Guest", None, is_restricted=True)
+    stack.slack.add_user("UOTHER", "Olga Other", None, team_id="T2")
+    stack.slack.add_user("UAPP", "Some App", None, is_bot=True)
+    stack.slack.add_user("UGONE", "Gone Person", None, deleted=True)
+    stack.slack.add_channel("CBIG", [*many, "UGUEST", "UOTHER", "UAPP", "UGONE"], is_private=True)
+
+    audience = stack.bot.audiences.refresh("CBIG")
+
+    assert len(audience.people()) == 212  # the bot itself, apps and deactivated people read nothing
+    assert {m.user_id for m in audience.outsiders()} == {"UGUEST", "UOTHER"}
+    assert audience.limited and audience.is_private and not audience.shared
+    assert stack.store.channel_audience.get("CBIG") == audience
+
+
+def test_a_shared_channel_is_limited_even_with_only_colleagues_in_it(stack: LocalStack) -> None:
+    stack.slack.add_channel("CCONNECT", [seed.JANE], is_shared=True, is_ext_shared=True)
+
+    audience = stack.bot.audiences.refresh("CCONNECT")
+
+    assert audience.limited and audience.outsiders() == []
+
+
+def test_a_subscription_is_paused_once_whichever_process_sees_it_first(
+    two_stores: tuple[Store, Store],
+) -> None:
+    first, second = two_stores
+
+    told = [
+        first.channel_audience.pause_subscription(
+            7, "a guest joined", NOW, [notice("alert:a:1:raised:user:UADMIN")]
+        ),
+        second.channel_audience.pause_subscription(
+            7, "a guest joined", NOW, [notice("alert:a:2:raised:user:UADMIN")]
+        ),
+    ]
+
+    assert told == [True, False]
+    assert first.outbox.count("pending") == 1
+
+
+def test_a_paused_channels_messages_wait_and_are_due_again_when_it_resumes(
+    two_stores: tuple[Store, Store],
+) -> None:
+    first, second = two_stores
+    first.outbox.add([notice("post:1:CGONE", target="CGONE"), notice("dm:1", target="user:UJANE")])
+
+    first.channel_audience.pause_channel("CGONE", "removed", "the bot is no longer in this channel", NOW)
+
+    assert [m.key for m in second.outbox.due(NOW)] == ["dm:1"]
+    assert not second.outbox.claim("post:1:CGONE", "B", NOW, NOW)
+    assert second.channel_audience.resume_channel("CGONE", ["removed"])
+    assert {m.key for m in first.outbox.due(NOW)} == {"post:1:CGONE", "dm:1"}
