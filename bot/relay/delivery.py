@@ -130,6 +130,13 @@ class OutboxSender:
                     break
         return sent
 
+    def release_claims(self) -> int:
+        """Give back this sender's claims on messages it has not sent (shutting down); waits
+        for a pass under way, which stops between sends when its stop event is set."""
+        with self._lock:
+            self._record_unrecorded()
+            return self._outbox.release_claims(self.owner, keep=list(self._unrecorded))
+
     def _deliver(self, message: OutboxMessage) -> int:
         ready, thread_ts = self._parent_ts(message)
         if not ready:

@@ -140,7 +140,7 @@ def test_health_check_answers_and_unknown_paths_are_not_found(served: Served) ->
     unknown = httpx.get(f"{base}/admin", timeout=5)
     events_by_get = httpx.get(f"{base}{EVENTS_PATH}", timeout=5)
 
-    assert (health.status_code, health.text) == (200, "ok")
+    assert health.status_code == 200 and health.json()["ready"] is True  # bot/readiness.py
     assert unknown.status_code == 404 and events_by_get.status_code == 404
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -102,8 +103,22 @@ def test_the_healthcheck_passes_only_while_healthz_answers(tmp_path: Path) -> No
 
     assert answering == 0
     assert healthcheck_exit_status({"PORT": str(port)}) != 0  # nothing listens any more
-    # Socket Mode serves no HTTP: a running process is all there is to check.
-    assert healthcheck_exit_status({"PORT": str(port), "SLACK_APP_TOKEN": "xapp-1"}) == 0
+    # Socket Mode answers /healthz too: no exemption for it.
+    assert healthcheck_exit_status({"PORT": str(port), "SLACK_APP_TOKEN": "xapp-1"}) != 0
+
+
+def test_the_healthcheck_fails_while_the_bot_is_not_ready(stack: LocalStack) -> None:
+    env = {"PORT": str(stack.server.port)}
+    writer = sqlite3.connect(stack.settings.database)
+    writer.execute("BEGIN IMMEDIATE")  # the database stuck: /healthz answers 503
+    try:
+        not_ready = healthcheck_exit_status(env)
+    finally:
+        writer.rollback()
+        writer.close()
+
+    assert not_ready != 0
+    assert healthcheck_exit_status(env) == 0
 
 
 def test_secrets_and_databases_stay_out_of_the_build_context() -> None:

@@ -1,0 +1,116 @@
+"""SIGTERM while a message is being sent: that message goes once, the rest wait unclaimed,
+the process exits by itself, and the next process sends the rest once. In both run modes,
+with ``python -m bot`` as its own process."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.clock import utc_now
+from bot.relay.keys import DmTarget
+from emulators import seed
+from emulators.socket_mode import FakeSocketMode
+from emulators.stack import LocalStack
+from store import Store
+from store.relay_models import OutboxMessage
+from tests.bot.test_cli import emulator_env, free_port, start_bot
+from tests.conftest import wait_for
+
+# Three people, so three DM channels: no per-channel pacing between the sends.
+PEOPLE = (seed.JANE, seed.OMAR, seed.LEE)
+SEND_TIME = 3.0  # how long Slack takes over each chat.postMessage in the first run
+# Docker and systemd send SIGKILL 10 s after SIGTERM.
+KILLED_AFTER = 10.0
+
+
+def queue_messages(database: Path) -> None:
+    store = Store(database)
+    store.outbox.add(
+        [
+            OutboxMessage(key=f"notice:{user}", target=DmTarget(user).text(), text=f"For {user}", blocks=[],
+                          created_at=utc_now())
+            for user in PEOPLE
+        ]
+    )  # fmt: skip
+    store.close()
+
+
+def outbox_rows(database: Path) -> dict[str, tuple[str, str | None]]:
+    with sqlite3.connect(database) as db:
+        rows = db.execute("SELECT key, state, claimed_by FROM outbox WHERE key LIKE 'notice:%'")
+        return {key: (state, claimed_by) for key, state, claimed_by in rows}
+
+
+@contextmanager
+def running_bot(
+    stack: LocalStack, database: Path, mode: str, tmp_path: Path
+) -> Iterator[subprocess.Popen[str]]:
+    """``python -m bot`` in HTTP mode or Socket Mode, with /healthz on its PORT either way."""
+    port = free_port()
+    env = {**emulator_env(stack, database), "PORT": str(port)}
+    socket_mode = None
+    if mode == "socket":
+        socket_mode = FakeSocketMode()
+        stack.slack.socket_mode_url = socket_mode.url
+        env["SLACK_APP_TOKEN"] = "xapp-1-local"
+        del env["SLACK_SIGNING_SECRET"]
+    process = start_bot(env, tmp_path)
+    try:
+        wait_for(lambda: _answers(port), timeout=20)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+        if socket_mode is not None:
+            socket_mode.stop()
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (200, 503)
+    except httpx.TransportError:
+        return False
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, logs = process.communicate(timeout=KILLED_AFTER)  # raises if it had to be killed
+    return logs
+
+
+@pytest.mark.parametrize("mode", ["http", "socket"])
+@pytest.mark.timeout(120)
+def test_sigterm_mid_send_delivers_that_message_once_and_leaves_the_rest_to_the_next_process(
+    tmp_path: Path, mode: str
+) -> None:
+    database = tmp_path / "serve.db"
+    with LocalStack(directory=tmp_path) as stack:
+        queue_messages(database)
+        stack.slack.delays["chat.postMessage"] = SEND_TIME
+        with running_bot(stack, database, mode, tmp_path) as first:
+            wait_for(lambda: stack.slack.calls_to("chat.postMessage"), timeout=30)  # one under way
+            logs = stop(first)
+
+            assert first.returncode == 0, logs
+        after_first = outbox_rows(database)
+        posted_first = [m["text"] for m in stack.slack.messages]
+
+        del stack.slack.delays["chat.postMessage"]
+        with running_bot(stack, database, mode, tmp_path) as second:
+            wait_for(lambda: len(stack.slack.messages) >= len(PEOPLE), timeout=30)
+            stop(second)
+
+    assert len(posted_first) == 1 and not stack.slack.abandoned  # finished, not cut off
+    assert sorted(state for state, _ in after_first.values()) == ["pending", "pending", "sent"]
+    assert all(claimed_by is None for _, claimed_by in after_first.values())
+    assert sorted(m["text"] for m in stack.slack.messages) == sorted(f"For {user}" for user in PEOPLE)
+    assert "received SIGTERM" in logs
