@@ -79,6 +79,7 @@ def test_check_is_green_against_the_emulators(tmp_path: Path) -> None:
         "ok    nexudus read",
         "ok    time zone",
         "ok    thread links",
+        "ok    paused",
     ]
     assert lines[-1] == "all checks passed"
 
