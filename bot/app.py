@@ -5,16 +5,12 @@ The only module of ``bot`` that imports ``handlers``.
 
 from __future__ import annotations
 
-import logging
-import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 from wsgiref.types import WSGIApplication
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.admin_alerts import AdminAlerts
@@ -31,6 +27,7 @@ from bot.form_choices import FormChoices
 from bot.home import Home
 from bot.http_server import HEALTH_PATH, METRICS_PATH, Route
 from bot.identity import IdentityService
+from bot.logged_app import LoggedApp, log_error
 from bot.metrics import BotMetrics, CountingRateLimitRetry, metrics_endpoint
 from bot.nexudus_login import NexudusLogin
 from bot.portal import NexudusClient
@@ -54,10 +51,9 @@ from handlers import register_handlers
 from handlers.blocks.relay_changes import SlackChangeMarks
 from handlers.blocks.relay_messages import SlackRelayRenderer
 from handlers.commands.table import SubcommandDeps
+from handlers.events.messages import SlackReplyNotices
 from handlers.notices import SlackNotices
 from store import Store
-
-log = logging.getLogger("bot.requests")
 
 # A submission holds its listener until posting is done (Nexudus may be slow); with fewer
 # threads than a burst of submissions, the last ones would ack past Slack's 3 s. Bolt's
@@ -85,6 +81,9 @@ class BotApp:
     # Credentials that broke: Slack's token (sending paused), Nexudus's login (admins told).
     slack_health: SlackHealth
     nexudus_login: NexudusLogin
+    # Replies typed in Slack, posted to the board as the member; and telling them the outcome.
+    slack_replies: SlackReplies
+    reply_notices: SlackReplyNotices
     # Who is in each channel, and channels the bot cannot post in (issue 9).
     audiences: ChannelAudiences | None = None
     lifecycle: ChannelLifecycle | None = None
@@ -144,7 +143,7 @@ def create_app(
         raise_error_for_unhandled_request=False,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
-    app.error(_log_error)
+    app.error(log_error)
     app.metrics = metrics
     bot = _services(app, settings, store, portal, clock, channel_pace)
     bot.webhooks = webhook_receiver(settings, relay=bot.relay, portal=portal, background=bot.background)
@@ -198,14 +197,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
             directory=bot.directory,
             thread_url_template=settings.thread_url_template,
         ),
-        slack_replies=SlackReplies(
-            outbox=store.outbox,
-            replies=store.slack_replies,
-            identities=bot.identities,
-            portal=portal,
-            name_of=bot.slack_users.name,
-            clock=clock,
-        ),
+        slack_replies=bot.slack_replies,
         admins=Admins(settings.admins, bot.slack_users),
         slack_health=bot.slack_health,
         audiences=bot.audiences,
@@ -300,6 +292,14 @@ def _services(
         audiences=audiences,
         lifecycle=lifecycle,
     )
+    slack_replies = SlackReplies(
+        outbox=store.outbox,
+        replies=store.slack_replies,
+        identities=identities,
+        portal=portal,
+        name_of=slack_users.name,
+        clock=clock,
+    )
     home = Home(
         identities=identities,
         slack_users=slack_users,
@@ -317,61 +317,6 @@ def _services(
     return BotApp(
         app, store, slack_users, identities, directory, poster, drafts, home, notices, relay,
         background, clock, slack_health=slack_health, nexudus_login=nexudus_login,
+        slack_replies=slack_replies, reply_notices=SlackReplyNotices(client),
         audiences=audiences, lifecycle=lifecycle,
     )  # fmt: skip
-
-
-class LoggedApp(App):
-    """One log line per request outcome, in HTTP and Socket Mode alike (both dispatch here),
-    and its count and time in the metrics."""
-
-    metrics: BotMetrics | None = None
-
-    def dispatch(self, req: BoltRequest) -> BoltResponse:
-        started = time.perf_counter()
-        response = super().dispatch(req)
-        body = req.body if isinstance(req.body, dict) else {}
-        seconds = time.perf_counter() - started
-        if self.metrics is not None:
-            self.metrics.request_answered(body, response.status, seconds)
-        user, ms = _user(body), round(seconds * 1000)
-        log.info(
-            "%s user=%s -> %s in %d ms",
-            _describe(body),
-            user,
-            response.status,
-            ms,
-            # Fields of their own for BOT_LOG_FORMAT=json (bot/logs.py).
-            extra={"request_id": _request_id(body), "user": user, "outcome": response.status, "ms": ms},
-        )
-        return response
-
-
-def _log_error(error: Exception, body: dict[str, Any]) -> None:
-    log.error("unhandled error in %s", _describe(body), exc_info=error)
-
-
-def _describe(body: dict[str, Any]) -> str:
-    if "command" in body:
-        return f"command {body['command']}"
-    kind = body.get("type", "event")
-    if kind == "block_actions":
-        return "action " + ",".join(a.get("action_id", "?") for a in body.get("actions", []))
-    if kind in ("view_submission", "view_closed"):
-        return f"{kind} {body.get('view', {}).get('callback_id')}"
-    if kind in ("shortcut", "message_action"):
-        return f"shortcut {body.get('callback_id')}"
-    if kind == "event_callback":
-        return f"event {body.get('event', {}).get('type')}"
-    return str(kind)
-
-
-def _request_id(body: dict[str, Any]) -> str:
-    # An event keeps its event_id when Slack retries it, so a retry is recognisable;
-    # commands and interactions carry no id of their own.
-    return str(body.get("event_id") or uuid.uuid4().hex[:16])
-
-
-def _user(body: dict[str, Any]) -> str:
-    user = body.get("user_id") or body.get("user") or {}
-    return str(user.get("id") if isinstance(user, dict) else user)

@@ -19,8 +19,9 @@ RELAY_DELIVER = "relay.deliver"
 RELAY_DIGESTS = "relay.digests"
 DRAFTS_RETRY = "drafts.retry"
 DIRECTORY_REFRESH = "directory.refresh"
+REPLIES_RESUME = "replies.resume"
 # Every job, in the order ``/newthread status`` lists them.
-JOB_IDS = (RELAY_POLL, RELAY_DELIVER, RELAY_DIGESTS, DRAFTS_RETRY, DIRECTORY_REFRESH)
+JOB_IDS = (RELAY_POLL, RELAY_DELIVER, RELAY_DIGESTS, DRAFTS_RETRY, REPLIES_RESUME, DIRECTORY_REFRESH)
 
 # An error's message can quote a request or a setting: keep credentials out of the database.
 _SLACK_TOKEN = re.compile(r"\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+")

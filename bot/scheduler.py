@@ -23,6 +23,7 @@ from bot.job_runs import (
     RELAY_DELIVER,
     RELAY_DIGESTS,
     RELAY_POLL,
+    REPLIES_RESUME,
     JobOutcome,
     Skipped,
     run_recorded,
@@ -31,6 +32,8 @@ from bot.posting import ThreadPoster
 from bot.relay.cycle import Relay
 from bot.relay.watch import WINDOW
 from bot.retry import DraftNotifier, retry_drafts_exclusively
+from bot.two_way.outcomes import ReplyNotifier
+from bot.two_way.replies import SlackReplies
 from bot.webhooks.health import WebhookMonitor
 from store.drafts import DraftRepository
 from store.relay_state import RelayStateRepository
@@ -61,8 +64,12 @@ class BackgroundJobs:
         relay: Relay,
         stop: threading.Event,
         clock: Clock = utc_now,
+        replies: SlackReplies,
+        reply_notifier: ReplyNotifier,
         webhooks: WebhookMonitor | None = None,
     ) -> None:
+        self._replies = replies  # Slack replies a stopped process left half-posted
+        self._reply_notifier = reply_notifier
         self._webhooks = webhooks  # healthy webhooks slow the poll to a catch-up
         self._poster = poster
         self._drafts = drafts
@@ -98,6 +105,12 @@ class BackgroundJobs:
             return Skipped("another bot process is retrying drafts")
         return f"{attempted} due draft(s) retried"
 
+    def resume_replies(self) -> JobOutcome:
+        resumed = self._replies.resume_stuck()
+        for reply, outcome in resumed:
+            self._reply_notifier.tell(reply, outcome)
+        return f"{len(resumed)} reply(ies) left half-posted by a stopped process finished"
+
     def refresh_directory(self) -> JobOutcome:
         if self._directory.refresh():
             return "locations and groups reloaded"
@@ -110,6 +123,7 @@ class BackgroundJobs:
             # Digests are due at minute precision in each target's own time zone.
             ScheduledJob(RELAY_DIGESTS, self.send_digests, timedelta(seconds=DIGEST_CHECK_SECONDS)),
             ScheduledJob(DRAFTS_RETRY, self.retry_drafts, timedelta(seconds=DRAFT_RETRY_SECONDS)),
+            ScheduledJob(REPLIES_RESUME, self.resume_replies, timedelta(seconds=DRAFT_RETRY_SECONDS)),
             # Refreshed as often as the cache goes stale, so a form rarely finds it stale.
             ScheduledJob(DIRECTORY_REFRESH, self.refresh_directory, STALE_AFTER, at_start=True),
         ]

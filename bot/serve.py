@@ -89,6 +89,8 @@ def _scheduler(bot: BotApp, settings: Settings, stop: threading.Event) -> Backgr
         stop=stop,
         clock=bot.clock,
         webhooks=bot.webhook_health,
+        replies=bot.slack_replies,
+        reply_notifier=bot.reply_notices,
     )
     scheduler = build_scheduler(
         jobs, bot.store.relay_state, poll_seconds=settings.poll_seconds, clock=bot.clock

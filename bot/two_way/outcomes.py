@@ -6,6 +6,9 @@ Why Nexudus refused one, in words, is ``bot.refusals.reply_refusal_reason``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+from store.slack_replies import SlackReply
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,8 @@ class ReplyIgnored:
 
 
 ReplyOutcome = ReplyPosted | ReplyNotLinked | ReplyRefused | NotYourReply | ReplyIgnored
+
+
+class ReplyNotifier(Protocol):
+    def tell(self, reply: SlackReply, outcome: ReplyOutcome) -> None:
+        """Let the reply's author know what became of it."""

@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.job_runs import DIRECTORY_REFRESH, DRAFTS_RETRY, JOB_IDS, RELAY_DELIVER, RELAY_DIGESTS, RELAY_POLL
+from bot.job_runs import (
+    DIRECTORY_REFRESH,
+    DRAFTS_RETRY,
+    JOB_IDS,
+    RELAY_DELIVER,
+    RELAY_DIGESTS,
+    RELAY_POLL,
+    REPLIES_RESUME,
+)
 from bot.status import Deliveries
 from bot.webhooks.health import WebhookHealth
 from handlers import ids
@@ -19,6 +27,7 @@ JOB_LABELS = {
     RELAY_DELIVER: "delivery pass",
     RELAY_DIGESTS: "digest pass",
     DRAFTS_RETRY: "draft retry",
+    REPLIES_RESUME: "Slack-reply resumption",
     DIRECTORY_REFRESH: "directory refresh",
 }
 

@@ -19,6 +19,7 @@ from bot.two_way.outcomes import ReplyNotLinked, ReplyOutcome, ReplyPosted, Repl
 from bot.two_way.replies import SlackReplies
 from handlers.blocks.reply_notices import POSTED_REACTION, change_refused, reply_refused
 from handlers.blocks.result_views import not_linked_text
+from store.slack_replies import SlackReply
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def _handle(parsed: MessageEvent, client: WebClient, replies: SlackReplies) -> R
 
 
 def tell_reply_outcome(
-    client: WebClient, message: SlackMessage, thread_ts: str, user: str, outcome: ReplyOutcome
+    client: WebClient, message: SlackMessage, thread_ts: str | None, user: str, outcome: ReplyOutcome
 ) -> None:
     """A reaction when the board has the reply; else a word in the thread, to the member only."""
     if isinstance(outcome, ReplyPosted):
@@ -138,7 +139,7 @@ def _ephemeral(
     client: WebClient,
     channel: str,
     user: str,
-    thread_ts: str,
+    thread_ts: str | None,
     text: str,
     blocks: list[dict[str, Any]] | None = None,
 ) -> None:
@@ -147,3 +148,15 @@ def _ephemeral(
     except SlackApiError as error:
         # Not guaranteed (the member left, or is inactive): the reply's row keeps the reason.
         log.warning("could not tell %s in %s: %s", user, channel, error.response.get("error"))
+
+
+class SlackReplyNotices:
+    """Tells members what became of replies the ``replies.resume`` job finished for a stopped
+    process. Their Slack thread is not kept, so a word goes to the conversation itself."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def tell(self, reply: SlackReply, outcome: ReplyOutcome) -> None:
+        message = SlackMessage(reply.channel, reply.ts)
+        tell_reply_outcome(self._client, message, None, reply.slack_user_id, outcome)

@@ -8,19 +8,22 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest.mock import Mock
+from unittest.mock import Mock, create_autospec
 
 import pytest
 
 from bot.clock import utc_now
 from bot.directory import STALE_AFTER
-from bot.job_runs import JOB_IDS, RELAY_DIGESTS, RELAY_POLL, Skipped, error_summary
+from bot.job_runs import JOB_IDS, RELAY_DIGESTS, RELAY_POLL, REPLIES_RESUME, Skipped, error_summary
 from bot.leases import LeaseKeeper
 from bot.relay.cycle import DIGEST_LEASE, POLL_LEASE, Relay
 from bot.scheduler import BackgroundJobs, build_scheduler
+from bot.two_way.outcomes import ReplyPosted
+from bot.two_way.replies import SlackReplies
 from handlers.blocks.status import JOB_LABELS, Deliveries, status_message
 from store import Store
 from store.relay_state import JobRun
+from store.slack_replies import SlackReply
 
 NOTHING_STUCK = Deliveries(waiting=0, failed=0, retrying=[], failures=[])
 HOLDERS_RUN = JobRun(
@@ -48,6 +51,12 @@ def relay_on(store: Store) -> Any:
     return relay
 
 
+def nothing_left_half_posted() -> Any:
+    replies = create_autospec(SlackReplies, instance=True)
+    replies.resume_stuck.return_value = []
+    return replies
+
+
 def jobs_of(store: Store, relay: Any) -> dict[str, Any]:
     directory = Mock()
     directory.refresh.return_value = True
@@ -58,6 +67,8 @@ def jobs_of(store: Store, relay: Any) -> dict[str, Any]:
         notifier=Mock(),
         relay=relay,
         stop=threading.Event(),
+        replies=nothing_left_half_posted(),
+        reply_notifier=Mock(),
     )
     scheduler = build_scheduler(jobs, store.relay_state, poll_seconds=60)
     scheduler.start(paused=True)  # job defaults apply once the scheduler has started
@@ -69,7 +80,14 @@ def jobs_of(store: Store, relay: Any) -> dict[str, Any]:
 def test_jobs_have_ids_and_named_callables_and_run_one_at_a_time(store: Store) -> None:
     jobs = jobs_of(store, relay_on(store))
 
-    assert set(jobs) == {"relay.poll", "relay.deliver", "relay.digests", "drafts.retry", "directory.refresh"}
+    assert set(jobs) == {
+        "relay.poll",
+        "relay.deliver",
+        "relay.digests",
+        "drafts.retry",
+        "replies.resume",
+        "directory.refresh",
+    }
     assert set(jobs) == set(JOB_IDS) == set(JOB_LABELS)  # status lists and names every job
     for job_id, job in jobs.items():
         assert job.name == job_id  # what APScheduler's log lines show
@@ -171,3 +189,34 @@ def test_a_digest_pass_is_recorded_only_by_the_process_recording_digests(tmp_pat
 )
 def test_error_summary(error: Exception, summary: str) -> None:
     assert error_summary(error) == summary
+
+
+def test_replies_left_half_posted_are_finished_and_their_authors_told(store: Store) -> None:
+    left = SlackReply(
+        channel="C1",
+        ts="1.2",
+        slack_user_id="U1",
+        thread_id=42,
+        text="On my way",
+        state="posting",
+        created_at=utc_now(),
+        updated_at=utc_now(),
+    )
+    replies, notifier = create_autospec(SlackReplies, instance=True), Mock()
+    replies.resume_stuck.return_value = [(left, ReplyPosted(7))]
+    jobs = BackgroundJobs(
+        poster=Mock(),
+        drafts=store.drafts,
+        directory=Mock(),
+        notifier=Mock(),
+        relay=relay_on(store),
+        stop=threading.Event(),
+        replies=replies,
+        reply_notifier=notifier,
+    )
+
+    summary = jobs.resume_replies()
+
+    notifier.tell.assert_called_once_with(left, ReplyPosted(7))
+    assert summary.startswith("1 reply(ies)")
+    assert REPLIES_RESUME in jobs_of(store, relay_on(store))

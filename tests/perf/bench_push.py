@@ -84,6 +84,8 @@ def poll_latencies(n: int, poll_seconds: int) -> list[float]:
             drafts=stack.store.drafts,
             directory=stack.bot.directory,
             notifier=stack.bot.notices,
+            replies=stack.bot.slack_replies,
+            reply_notifier=stack.bot.reply_notices,
             relay=stack.bot.relay,
             stop=stop,
             clock=stack.bot.clock,

@@ -56,6 +56,8 @@ def jobs(stack: LocalStack) -> BackgroundJobs:
         drafts=stack.store.drafts,
         directory=stack.bot.directory,
         notifier=stack.bot.notices,
+        replies=stack.bot.slack_replies,
+        reply_notifier=stack.bot.reply_notices,
         relay=stack.bot.relay,
         stop=threading.Event(),
         clock=stack.bot.clock,

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from bot.clock import utc_now
 from bot.two_way.outcomes import ReplyIgnored, ReplyNotLinked, ReplyPosted, ReplyRefused, SlackMessage
 from bot.two_way.replies import SlackReplies
 from handlers import ids
@@ -20,9 +21,11 @@ from handlers.events.messages import (
     MemberReply,
     ReplyDeletion,
     ReplyEdit,
+    SlackReplyNotices,
     on_message,
     parse_message_event,
 )
+from store.slack_replies import SlackReply
 
 BOT = "UBOT"
 REPLY = {"type": "message", "user": "UJANE", "channel": "C1", "text": "hi", "ts": "2.0", "thread_ts": "1.0"}
@@ -162,3 +165,26 @@ def test_a_refused_edit_is_explained(replies: Mock) -> None:
     _, client = deliver(changed(), replies)
 
     assert "Your edit did not reach the board" in client.chat_postEphemeral.call_args.kwargs["text"]
+
+
+def test_a_resumed_reply_is_confirmed_or_explained_in_its_conversation() -> None:
+    client = Mock(spec=WebClient)
+    reply = SlackReply(
+        channel="C1",
+        ts="1.2",
+        slack_user_id="U1",
+        thread_id=42,
+        text="On my way",
+        state="posted",
+        created_at=utc_now(),
+        updated_at=utc_now(),
+    )
+    notices = SlackReplyNotices(client)
+
+    notices.tell(reply, ReplyPosted(7))
+    notices.tell(reply, ReplyRefused("Nexudus is busy right now."))
+
+    client.reactions_add.assert_called_once_with(channel="C1", timestamp="1.2", name=POSTED_REACTION)
+    told = client.chat_postEphemeral.call_args.kwargs
+    assert (told["channel"], told["user"], told["thread_ts"]) == ("C1", "U1", None)
+    assert "busy" in told["text"]
