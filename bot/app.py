@@ -28,7 +28,7 @@ from bot.home import Home
 from bot.http_server import HEALTH_PATH, METRICS_PATH, Route
 from bot.identity import IdentityService
 from bot.logged_app import LoggedApp, log_error
-from bot.metrics import BotMetrics, CountingRateLimitRetry, metrics_endpoint
+from bot.metrics import BotMetrics, metrics_endpoint
 from bot.nexudus_login import NexudusLogin
 from bot.portal import NexudusClient
 from bot.posting import ThreadPoster
@@ -39,6 +39,7 @@ from bot.relay.cycle import Relay
 from bot.relay.delivery import CHANNEL_PACE
 from bot.relay.people import PortalPeople
 from bot.slack_health import SlackHealth
+from bot.slack_retries import CountingRateLimitRetry
 from bot.slack_users import SlackUsers
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
@@ -25,10 +25,6 @@ from apscheduler.schedulers.base import BaseScheduler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import Clock, utc_now
 from bot.relay.watch import WINDOW
@@ -146,27 +142,6 @@ class StoreCollector(Collector):
                 "Seconds since the relay last recorded a poll (any process)",
                 value=(now - last_poll).total_seconds(),
             )
-
-
-class CountingRateLimitRetry(RateLimitErrorRetryHandler):
-    """Slack's 429 retried after its Retry-After, as slack_sdk's handler does; each 429
-    is also counted, whether or not a retry is left."""
-
-    def __init__(self, *, max_retry_count: int = 1, count: Callable[[str], None] | None = None) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.count = count
-
-    def can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is not None and response.status_code == 429 and self.count is not None:
-            self.count(request.url.rstrip("/").rpartition("/")[2] or "unknown")
-        return super().can_retry(state=state, request=request, response=response, error=error)
 
 
 def metrics_endpoint(metrics: BotMetrics) -> WSGIApplication:

@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock, utc_now
+from bot.slack_errors import TOKEN_REFUSED
 from store import Store
 from store.alerts import AlertRepository
 from store.leases import LeaseRepository
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 SLACK_TOKEN_ALERT = "slack-token"
 # Slack's answers about the token itself, whatever the call (slack-platform.md §15):
 # no retry can fix them, and every other call would fail the same way.
-AUTH_ERRORS = frozenset({"invalid_auth", "token_revoked", "account_inactive", "not_authed"})
+AUTH_ERRORS = TOKEN_REFUSED
 PROBE_EVERY = timedelta(minutes=5)
 PROBE_LEASE = "slack-token-probe"
 RECOVERED = "Slack accepts the bot's token again: the messages kept while it was refused are being sent now."

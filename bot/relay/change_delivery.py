@@ -18,27 +18,18 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.clock import Clock, utc_now
+from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from store.relayed_changes import RelayedChange, RelayedChangeRepository
 
 log = logging.getLogger(__name__)
 
 # chat.update errors no retry can fix: the message or channel is gone, or the app cannot edit it.
-PERMANENT = {
-    "message_not_found",
-    "cant_update_message",
-    "edit_window_closed",
-    "channel_not_found",
-    "not_in_channel",
-    "is_archived",
-    "account_inactive",
-    "invalid_auth",
-    "token_revoked",
-    "not_authed",
-    "missing_scope",
-    "invalid_blocks",
-    "msg_too_long",
-    "no_text",
-}
+PERMANENT = (
+    CHANNEL_UNAVAILABLE
+    | TOKEN_REFUSED
+    | MESSAGE_REFUSED
+    | {"message_not_found", "cant_update_message", "edit_window_closed"}
+)
 MAX_ATTEMPTS = 6
 FIRST_BACKOFF = 60.0
 # Longer than one chat.update (10 s timeout, no in-call 429 waits: see _without_waits).

@@ -26,14 +26,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
-from slack_sdk.http_retry.request import HttpRequest
-from slack_sdk.http_retry.response import HttpResponse
-from slack_sdk.http_retry.state import RetryState
 
 from bot.clock import utc_now
-from bot.metrics import CountingRateLimitRetry
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
+from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth, SlackTokenRefused
+from bot.slack_retries import CountingRateLimitRetry
 from bot.slack_users import SlackUsers
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
@@ -43,22 +41,12 @@ log = logging.getLogger(__name__)
 # Slack's documented pace for chat.postMessage: about one message a second per channel.
 CHANNEL_PACE = 1.0
 # Errors no retry can fix; the message is kept, failed, with the reason.
-PERMANENT = {
-    "channel_not_found",
-    "not_in_channel",
-    "is_archived",
-    "account_inactive",
-    "invalid_auth",
-    "token_revoked",
-    "not_authed",
-    "user_not_found",
-    "cannot_dm_bot",
-    "restricted_action",
-    "msg_too_long",
-    "invalid_blocks",
-    "no_text",
-    "missing_scope",
-}
+PERMANENT = (
+    CHANNEL_UNAVAILABLE
+    | TOKEN_REFUSED
+    | MESSAGE_REFUSED
+    | {"user_not_found", "cannot_dm_bot", "restricted_action"}
+)
 MAX_ATTEMPTS = 8
 # A claim must outlast one send. The client's retry handlers share one attempt counter, so
 # a call makes at most four attempts (the largest max_retry_count is 3), each within the
@@ -262,27 +250,6 @@ def _reason(error: Exception) -> tuple[str, str | None]:
     return f"cannot reach Slack: {type(error).__name__}", None
 
 
-class BoundedRateLimitRetry(CountingRateLimitRetry):
-    """Slack's 429 retried inside the call only for a short Retry-After, so one send ends
-    well within its claim; a longer wait is left to the outbox (``_failed``)."""
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if response is None or response.status_code != 429:
-            return False
-        retry_after = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), None)
-        try:
-            return retry_after is not None and int(retry_after[0]) <= RETRY_AFTER_IN_CALL
-        except ValueError:
-            return False
-
-
 def _bounded_retries(client: WebClient) -> WebClient:
     """A copy of ``client`` whose in-call 429 retries are bounded (the app's is unbounded)."""
     bounded = copy.copy(client)
@@ -290,7 +257,9 @@ def _bounded_retries(client: WebClient) -> WebClient:
     for handler in client.retry_handlers:
         if isinstance(handler, RateLimitErrorRetryHandler):
             count = handler.count if isinstance(handler, CountingRateLimitRetry) else None
-            handler = BoundedRateLimitRetry(max_retry_count=handler.max_retry_count, count=count)
+            handler = CountingRateLimitRetry(
+                max_retry_count=handler.max_retry_count, count=count, longest_wait=RETRY_AFTER_IN_CALL
+            )
         handlers.append(handler)
     bounded.retry_handlers = handlers
     return bounded
