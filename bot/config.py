@@ -14,6 +14,9 @@ from bot.timekeeping import is_time_zone, parse_clock_time
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_NEXUDUS_URL = "https://spaces.nexudus.com"
+# Anyone who knows the webhook secret can make the bot poll Nexudus at will (the receiver
+# only nudges it): a short one is guessable offline from one signed body.
+WEBHOOK_SECRET_MIN = 16
 
 
 class ConfigError(Exception):
@@ -82,7 +85,7 @@ class Settings(BaseModel):
             "poll_seconds": reader.number("BOT_POLL_SECONDS", 60, low=10, high=86400),
             "digest_time": reader.clock_time("BOT_DIGEST_TIME", "08:00"),
             "time_zone": reader.zone("BOT_TIMEZONE"),
-            "nexudus_webhook_secret": reader.secret("NEXUDUS_WEBHOOK_SECRET"),
+            "nexudus_webhook_secret": reader.secret("NEXUDUS_WEBHOOK_SECRET", min_length=WEBHOOK_SECRET_MIN),
             "public_url": reader.url("BOT_PUBLIC_URL", None),
             "log_format": reader.choice("BOT_LOG_FORMAT", LOG_FORMATS, "text"),
         }
@@ -111,14 +114,25 @@ class _EnvReader:
         return value or None
 
     def secret(
-        self, name: str, *, prefix: str = "", required: bool = False, why: str = "required"
+        self,
+        name: str,
+        *,
+        prefix: str = "",
+        required: bool = False,
+        why: str = "required",
+        min_length: int = 0,
     ) -> SecretStr | None:
         value = self.text(name, required=required, why=why)
         if value is None:
             return None
+        # Never echo the value: it is a secret even when it is the wrong one.
         if prefix and not value.startswith(prefix):
-            # Never echo the value: it is a secret even when it is the wrong one.
             self.problems.append(f"{name} must start with {prefix!r}")
+        if len(value) < min_length:
+            self.problems.append(
+                f"{name} must be at least {min_length} characters long: "
+                "use a random one, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         return SecretStr(value)
 
     def url(self, name: str, default: str | None) -> str | None:

@@ -66,6 +66,7 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ("BOT_TIMEZONE", "Mars/Olympus", "IANA time zone"),
         ("NEXUDUS_THREAD_URL", "space.example.com/t/{id}", "http(s) URL"),  # no scheme
         ("NEXUDUS_THREAD_URL", "https://space.example.com/threads/", "{id}"),  # nowhere for the id
+        ("NEXUDUS_WEBHOOK_SECRET", "fifteen-chars!!", "at least 16 characters"),  # guessable offline
     ],
 )
 def test_invalid_values_are_named(name: str, value: str, says: str) -> None:
@@ -82,6 +83,12 @@ def test_secrets_are_not_echoed_in_errors_or_repr() -> None:
 
     settings = Settings.from_env({**COMPLETE, "NEXUDUS_PASSWORD": "hunter2"})
     assert "hunter2" not in repr(settings)
+
+
+def test_a_webhook_secret_of_sixteen_characters_is_enough() -> None:
+    settings = Settings.from_env({**COMPLETE, "NEXUDUS_WEBHOOK_SECRET": "sixteen-chars-ok"})
+
+    assert settings.nexudus_webhook_secret is not None
 
 
 def test_admins_are_split_and_trimmed() -> None:
