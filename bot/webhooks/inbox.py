@@ -33,7 +33,15 @@ class PushInbox:
             if self._draining:
                 return  # the running drain takes these on its next turn
             self._draining = True
-        self._background.submit(self._drain)
+        try:
+            self._background.submit(self._drain)
+        except RuntimeError:
+            # The executor refused (shut down, or shutting down): no drain runs, so the
+            # next add must start one rather than wait for this one. These ids stay in the
+            # inbox for it; the caller's error makes Nexudus send the webhook again.
+            with self._lock:
+                self._draining = False
+            raise
 
     def _drain(self) -> None:
         while True:
