@@ -77,7 +77,11 @@ class WebhookMonitor:
         self._check_every = timedelta(seconds=poll_seconds)
         self.poll_seconds = poll_seconds
         self._clock = clock
+        # ``_lock`` guards the reading only, never a Nexudus call: ``latest`` (status,
+        # /healthz) must not wait on Nexudus. ``_checking`` makes callers that find the
+        # reading stale wait for one check rather than each make their own.
         self._lock = threading.Lock()
+        self._checking = threading.Lock()
         self._last: WebhookHealth | None = None
 
     def latest(self) -> WebhookHealth | None:
@@ -91,13 +95,24 @@ class WebhookMonitor:
         """The latest reading, checked again when older than ``BOT_POLL_SECONDS``."""
         if not self._enabled:
             return WebhookHealth("off")
+        fresh = self._fresh()
+        if fresh is not None:
+            return fresh
+        with self._checking:
+            fresh = self._fresh()  # another caller may have checked while this one waited
+            if fresh is not None:
+                return fresh
+            reading = self._check(self._clock())
+            with self._lock:
+                self._last = reading
+            return reading
+
+    def _fresh(self) -> WebhookHealth | None:
         with self._lock:
-            now = self._clock()
             last = self._last
-            if last is not None and last.checked_at is not None and now - last.checked_at < self._check_every:
-                return last
-            self._last = self._check(now)
-            return self._last
+        if last is None or last.checked_at is None or self._clock() - last.checked_at >= self._check_every:
+            return None
+        return last
 
     def _check(self, now: datetime) -> WebhookHealth:
         locations = {loc.id: loc.name for loc in self._directory.locations()}
@@ -112,9 +127,7 @@ class WebhookMonitor:
         if problems:
             self._alerts.raise_once(ALERT, self._alert_text(problems))
             return WebhookHealth("failing", tuple(problems), now)
-        self._alerts.clear(
-            ALERT, "Nexudus webhooks work again: the relay is back to its 10-minute catch-up poll."
-        )
+        self._alerts.clear(ALERT, RECOVERED)
         return WebhookHealth("healthy", (), now)
 
     def _alert_text(self, problems: list[str]) -> str:

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
+from unittest.mock import create_autospec
 
 import pytest
 
+from bot.admin_alerts import AdminAlerts
 from bot.clock import utc_now
+from bot.directory import Directory
 from bot.job_runs import Skipped
+from bot.portal import NexudusClient
+from bot.portal.models import Webhook
 from bot.scheduler import BackgroundJobs
-from bot.webhooks.health import WebhookHealth
+from bot.webhooks.health import RECOVERED, WebhookHealth, WebhookMonitor
 from bot.webhooks.registry import WebhookRegistry, receiver_url
 from emulators import seed
 from emulators.stack import LocalStack
@@ -134,7 +140,7 @@ def test_admins_are_told_once_when_webhooks_recover(hooked: LocalStack, clock: F
         assert monitor.health().state == "healthy"
     hooked.bot.relay.sender.deliver_due()
 
-    assert len(admin_dms(hooked)) == 2 and "work again" in admin_dms(hooked)[1]
+    assert len(admin_dms(hooked)) == 2 and admin_dms(hooked)[1] == RECOVERED
 
 
 def test_no_secret_means_no_webhook_calls(tmp_path: Path) -> None:
@@ -155,3 +161,36 @@ def test_no_secret_means_no_webhook_calls(tmp_path: Path) -> None:
 )
 def test_status_shows_webhook_health(health: WebhookHealth | None, shown: str) -> None:
     assert shown in "\n".join(webhook_lines(health))
+
+
+def test_status_reads_the_last_health_while_a_check_waits_on_nexudus(clock: FakeClock) -> None:
+    asked, answer = threading.Event(), threading.Event()
+
+    def slow_webhooks() -> list[Webhook]:
+        asked.set()
+        answer.wait(timeout=10)
+        return []
+
+    portal = create_autospec(NexudusClient, instance=True, spec_set=True)
+    portal.webhooks.side_effect = slow_webhooks
+    monitor = WebhookMonitor(
+        registry=WebhookRegistry(portal, None),
+        portal=portal,
+        directory=create_autospec(Directory, instance=True, spec_set=True),
+        alerts=create_autospec(AdminAlerts, instance=True, spec_set=True),
+        enabled=True,
+        poll_seconds=60,
+        clock=clock,
+    )
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        checking = pool.submit(monitor.health)
+        try:
+            assert asked.wait(timeout=5)
+            # Held behind the check's lock, this would wait for Nexudus (and time out).
+            meanwhile = pool.submit(monitor.latest).result(timeout=5)
+        finally:
+            answer.set()
+        checked = checking.result(timeout=5)
+
+    assert meanwhile is None  # no reading yet, said at once
+    assert monitor.latest() == checked
