@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock, utc_now
+from bot.group_fit import GroupFit, private_fit
 from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError
-from bot.portal.models import GroupAccess
+from bot.portal.models import CommunityGroup, GroupAccess
 from bot.relay.keys import AlertNoticeKey, DmTarget
 from bot.slack_users import SlackUsers
 from store.channel_audience import AudienceMember, ChannelAudience, ChannelAudienceRepository
@@ -35,15 +35,8 @@ log = logging.getLogger(__name__)
 # and portal group membership changes, which send the bot nothing.
 AUDIENCE_TTL = timedelta(hours=1)
 MEMBERS_PAGE = 200  # conversations.members: Slack advises about 200 a page
-LIMITED = "guests or people from other organisations are in this channel"
-
-
-@dataclass(frozen=True)
-class GroupFit:
-    """Whether a channel may get a Private group's threads, and why (said to admins)."""
-
-    fits: bool
-    reason: str
+# Slack's limit on a section block's text.
+SECTION_TEXT = 3000
 
 
 class ChannelAudiences:
@@ -102,31 +95,7 @@ class ChannelAudiences:
         """May this channel get group ``group_id``'s threads? Only a Private group needs
         more than the whole board's rule; its members are read from Nexudus, and when they
         cannot be read the answer is no."""
-        try:
-            group = self._portal.group(group_id)
-        except PortalError as error:
-            return GroupFit(
-                False, f"the members of group {group_id} could not be read from Nexudus ({error})"
-            )
-        if group.group_access != GroupAccess.PRIVATE:
-            return GroupFit(True, f"{group.name} is not a Private group: everyone on the board may see it")
-        if audience is None:
-            return GroupFit(
-                False, f"Slack did not say who is in this channel, so Private group {group.name} waits"
-            )
-        if audience.limited:
-            names = ", ".join(self._slack_users.name(m.user_id) for m in audience.outsiders())
-            who = f" ({names})" if names else " (the channel is shared)"
-            return GroupFit(False, f"{LIMITED}{who}, so Private group {group.name} is never posted here")
-        if not audience.is_private:
-            return GroupFit(
-                False, f"this channel is public, so Private group {group.name} is never posted here"
-            )
-        outside = [m.user_id for m in audience.people() if not self._in_group(m.user_id, set(group.members))]
-        if outside:
-            names = ", ".join(self._slack_users.name(u) for u in outside)
-            return GroupFit(False, f"not members of Private group {group.name}: {names}")
-        return GroupFit(True, f"Private group {group.name}: every member here is a member of it")
+        return self._fit(audience, self._read_group(group_id))
 
     def review(self, channel_id: str) -> None:
         """Refresh a channel's audience and pause or resume its Private-group subscriptions."""
@@ -135,10 +104,30 @@ class ChannelAudiences:
         except SlackApiError as error:
             log.warning("audience of %s not read: %s", channel_id, error.response.get("error"))
             audience = None
+        groups: dict[int, CommunityGroup | GroupFit] = {}  # each group read once
         for subscription in self._subscriptions.in_channel(channel_id):
-            if subscription.group_id is None:
+            group_id = subscription.group_id
+            if group_id is None:
                 continue
-            self._settle(subscription, self.group_fit(audience, subscription.group_id))
+            if group_id not in groups:
+                groups[group_id] = self._read_group(group_id)
+            self._settle(subscription, self._fit(audience, groups[group_id]))
+
+    def confirm(self, subscriptions: Iterable[Subscription], group_id: int) -> list[Subscription]:
+        """Those of ``subscriptions`` (to group ``group_id``, Private now) whose channel fits
+        it by its cached audience; the others are paused, their admin told. The fit kept
+        from the last review may date from when the group was open to the whole board.
+        ``PortalError`` (the group's members unread) propagates: the poll is retried."""
+        group = self._portal.group(group_id)
+        fitting: list[Subscription] = []
+        for subscription in subscriptions:
+            audience = self._repository.get(subscription.channel_id)
+            fit = private_fit(audience, group, in_group=self._in_group, name=self._slack_users.name)
+            if fit.fits:
+                fitting.append(subscription)
+            else:
+                self._settle(subscription, fit)
+        return fitting
 
     def postable(self, subscriptions: Iterable[Subscription]) -> list[Subscription]:
         """The subscriptions nothing holds back: the Private-group ones of channels whose
@@ -154,6 +143,22 @@ class ChannelAudiences:
     def _is_stale(self, channel_id: str) -> bool:
         known = self._repository.get(channel_id)
         return known is None or self._clock() - known.refreshed_at >= AUDIENCE_TTL
+
+    def _read_group(self, group_id: int) -> CommunityGroup | GroupFit:
+        """The group with its members, or why it could not be read (a refusal)."""
+        try:
+            return self._portal.group(group_id)
+        except PortalError as error:
+            return GroupFit(
+                False, f"the members of group {group_id} could not be read from Nexudus ({error})"
+            )
+
+    def _fit(self, audience: ChannelAudience | None, group: CommunityGroup | GroupFit) -> GroupFit:
+        if isinstance(group, GroupFit):
+            return group
+        if group.group_access != GroupAccess.PRIVATE:
+            return GroupFit(True, f"{group.name} is not a Private group: everyone on the board may see it")
+        return private_fit(audience, group, in_group=self._in_group, name=self._slack_users.name)
 
     def _settle(self, subscription: Subscription, fit: GroupFit) -> None:
         now = self._clock()
@@ -173,7 +178,7 @@ class ChannelAudiences:
         if self._repository.pause_subscription(subscription.id, fit.reason, now, [notice]):
             log.warning("subscription #%d paused: %s", subscription.id, fit.reason)
 
-    def _in_group(self, slack_user_id: str, coworkers: set[int]) -> bool:
+    def _in_group(self, slack_user_id: str, coworkers: frozenset[int]) -> bool:
         try:
             identity = self._identities.resolve(slack_user_id)
         except (PortalError, SlackApiError):
@@ -220,7 +225,7 @@ def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -
         key=AlertNoticeKey(name, now, cleared, admin).text(),
         target=DmTarget(admin).text(),
         text=text,
-        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": _capped(text)}}],
         created_at=now,
     )
 
@@ -228,3 +233,14 @@ def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -
 def _escaped(text: str) -> str:
     # Reasons name people and groups as typed elsewhere: Slack's three control characters.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _capped(text: str) -> str:
+    # Reasons name at most NAMED_AT_MOST people, but a group's name is anyone's to type.
+    if len(text) <= SECTION_TEXT:
+        return text
+    cut = text[: SECTION_TEXT - 1]
+    amp = cut.rfind("&")
+    if amp > len(cut) - len("&amp;"):
+        cut = cut[:amp]  # never half an escape
+    return cut + "…"

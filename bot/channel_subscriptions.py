@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from slack_sdk.errors import SlackApiError
 
 from bot.audit import AuditTrail
-from bot.channel_audience import LIMITED, ChannelAudiences, GroupFit
+from bot.channel_audience import ChannelAudiences
 from bot.clock import Clock
 from bot.directory import Directory
+from bot.group_fit import LIMITED, GroupFit
 from bot.portal.models import GroupAccess
 from store.models import Group, Location
 from store.relay_models import Subscription, SubscriptionMode

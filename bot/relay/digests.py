@@ -111,11 +111,19 @@ class DigestSender:
         since = subscription.last_digest_at or min(item.created_at for item in items)
         if not force and latest_occurrence(at, self._default_zone(), now) <= since:
             return 0
-        if self._audiences is not None and not self._audiences.postable([subscription]):
+        audiences = self._audiences
+        if audiences is not None and not audiences.postable([subscription]):
             return 0  # paused (channel or audience): its items wait, kept, for the resume
-        # A Private group's items stay only for a subscription to that group left unpaused.
-        own = subscription.group_id if self._audiences is not None else None
-        shown, hidden = self._still_public(items, own)
+        groups: dict[int, CommunityGroup] = {g.id: g for g in self._portal.groups()}
+        # A Private group's items stay only for a subscription to that group whose channel
+        # fits it now: it may have been reviewed while the group was open to everyone.
+        own = subscription.group_id if audiences is not None else None
+        if audiences is not None and own is not None and not group_is_open(own, groups):
+            if own not in groups:
+                own = None  # hidden from the bot: never guess in favour of posting
+            elif not audiences.confirm([subscription], own):
+                return 0  # paused just now: its items wait, kept, for the resume
+        shown, hidden = self._visible_now(items, groups, own)
         if hidden:
             self._digests.drop(target.text(), [i.item_key for i in hidden], now)
         channel = ChannelTarget(subscription.channel_id)
@@ -125,15 +133,17 @@ class DigestSender:
             self._subscriptions.digested(subscription.id, now)
         return 1 if recorded else 0
 
-    def _still_public(
-        self, items: list[DigestItem], own_group: int | None = None
+    def _visible_now(
+        self, items: list[DigestItem], groups: dict[int, CommunityGroup], own_group: int | None
     ) -> tuple[list[DigestItem], list[DigestItem]]:
-        """Check again with fresh data: a thread may have turned private since it was queued.
+        """The items a channel may still see, and the others: each is checked again with
+        fresh data (a thread may have turned private since it was queued). Items of
+        ``own_group`` (the subscription's group, its channel fitting it) stay even if it is
+        Private.
 
-        Two list calls whatever the digest's size: groups, and threads updated since the
-        oldest item (a thread made private was updated); others are as they were queued.
+        One list call whatever the digest's size (besides ``groups``): threads updated since
+        the oldest item (a thread made private was updated); others are as they were queued.
         """
-        groups: dict[int, CommunityGroup] = {g.id: g for g in self._portal.groups()}
         oldest = min(item.created_at for item in items) - CLOCK_SLACK
         changed = {t.id: t for t in self._portal.threads_updated_since(minute_text(oldest))}
 

@@ -110,8 +110,9 @@ class RelayPlanner:
             subscriptions = self._audiences.postable(subscriptions)
         # Fresh access levels, one call, only when some channel could be concerned.
         groups = {g.id: g for g in self._portal.groups()} if subscriptions else {}
+        fits: dict[int, list[Subscription]] = {}  # per Private group: the channels that fit it now
         for thread in activity.threads:
-            audience = self._channel_audience(thread, subscriptions, groups)
+            audience = self._channel_audience(thread, subscriptions, groups, fits)
             planned = len(plan.messages)
             self._new_thread(self.board_thread(thread, groups), audience, plan, now)
             _held_for_group(plan, planned, thread, groups)
@@ -123,7 +124,7 @@ class RelayPlanner:
             shown = self.board_thread(thread, groups)
             shown_replies = [self._board_reply(r) for r in replies]
             self._to_followers(thread, shown, replies, shown_replies, plan, now)
-            audience = self._channel_audience(thread, subscriptions, groups)
+            audience = self._channel_audience(thread, subscriptions, groups, fits)
             planned = len(plan.messages)
             self._to_channels(thread.id, shown, shown_replies, audience, plan, now)
             _held_for_group(plan, planned, thread, groups)
@@ -221,19 +222,26 @@ class RelayPlanner:
                 plan.messages.append(_message(key, channel, message, now, parent=parent))
 
     def _channel_audience(
-        self, thread: Thread, subscriptions: list[Subscription], groups: dict[int, CommunityGroup]
+        self,
+        thread: Thread,
+        subscriptions: list[Subscription],
+        groups: dict[int, CommunityGroup],
+        fits: dict[int, list[Subscription]],
     ) -> list[Subscription]:
         """The subscriptions a thread may be shown to: none at all when it is private. A
-        Private group's thread goes only to subscriptions filtered to that very group, which
-        ``postable`` left unpaused: their channel's every member is in the group."""
+        Private group's thread goes only to subscriptions filtered to that very group whose
+        channel fits it now (``confirm``): its every member is in the group, whatever the
+        group's access was when the subscription was last reviewed."""
         if thread.private:
             return []
-        if not group_is_open(thread.community_group_id, groups):
-            if self._audiences is None or thread.community_group_id not in groups:
+        group_id = thread.community_group_id
+        if group_id is not None and not group_is_open(group_id, groups):
+            if self._audiences is None or group_id not in groups:
                 return []
-            return [
-                s for s in subscriptions if s.group_id == thread.community_group_id and matches(s, thread)
-            ]
+            if group_id not in fits:
+                mine = [s for s in subscriptions if s.group_id == group_id]
+                fits[group_id] = self._audiences.confirm(mine, group_id) if mine else []
+            return [s for s in fits[group_id] if matches(s, thread)]
         return [s for s in subscriptions if matches(s, thread)]
 
     def board_thread(self, thread: Thread, groups: dict[int, CommunityGroup]) -> BoardThread:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.portal.models import GroupAccess
 from emulators import seed
 from emulators.stack import LocalStack
 from tests.bot.relay.conftest import Board, dms_to
@@ -126,3 +127,68 @@ def test_a_slack_connect_channel_gets_only_public_threads_instant_and_in_its_dig
     assert posted(watching, SHARED, "Open day")
     assert len([m for m in watching.slack.posts(SHARED) if "Open day" in str(m.get("blocks"))]) == 2
     assert not posted(watching, SHARED, "Board only") and not posted(watching, SHARED, "Just us")
+
+
+GUESTY = "CGUESTY"  # a public channel with a guest in it
+OPEN = "COPEN"  # a public channel of colleagues
+
+
+def group_turns_private(stack: LocalStack, group_id: int) -> None:
+    stack.nexudus.update(
+        "CommunityGroup",
+        group_id,
+        GroupAccess=GroupAccess.PRIVATE,
+        Members=[seed.JANE_COWORKER_ID, seed.OMAR_COWORKER_ID],
+    )
+
+
+def subscribed_while_open(stack: LocalStack, mode: str) -> None:
+    """The open group "Parents" subscribed in a guest channel and in a public channel."""
+    stack.slack.add_channel(GUESTY, [seed.JANE, GUEST])
+    stack.slack.add_channel(OPEN, [seed.JANE, seed.OMAR])
+    for channel in (GUESTY, OPEN):
+        assert command(stack, f"subscribe {mode} group:{seed.PARENTS_GROUP}", channel).startswith(
+            "Subscribed"
+        )
+
+
+def test_a_group_turned_private_after_subscribing_is_posted_in_no_channel_but_followers_hear(
+    watching: LocalStack,
+) -> None:
+    subscribed_while_open(watching, "instant")
+    board = Board(watching)
+    watching.bot.identities.resolve(seed.JANE)  # Jane, linked, follows it
+    before = board.thread("School run rota", CommunityGroupId=seed.PARENTS_GROUP, InstantDelivery=True)
+    board.follow(before)
+    watching.bot.relay.run_once()
+    assert posted(watching, GUESTY, "School run rota") and posted(watching, OPEN, "School run rota")
+
+    group_turns_private(watching, seed.PARENTS_GROUP)
+    board.thread("Custody arrangements", CommunityGroupId=seed.PARENTS_GROUP)
+    board.reply(before, "Only members should read this")
+    watching.bot.relay.run_once()
+
+    for channel in (GUESTY, OPEN):
+        assert not posted(watching, channel, "Custody arrangements")
+        assert not posted(watching, channel, "Only members should read this")
+    assert any("Only members should read this" in str(m) for m in dms_to(watching, seed.JANE))
+    assert len(watching.store.channel_audience.subscription_pauses()) == 2
+
+
+def test_a_digest_queued_while_the_group_was_open_is_not_posted_once_it_is_private(
+    watching: LocalStack,
+) -> None:
+    subscribed_while_open(watching, "digest")
+    board = Board(watching)
+    board.thread("Queued while open", CommunityGroupId=seed.PARENTS_GROUP)
+    watching.bot.relay.run_once()
+
+    group_turns_private(watching, seed.PARENTS_GROUP)
+    board.thread("Planned once private", CommunityGroupId=seed.PARENTS_GROUP)
+    watching.bot.relay.run_once()
+    watching.bot.relay.digest_pass(force=True)
+
+    for channel in (GUESTY, OPEN):
+        assert not posted(watching, channel, "Queued while open")
+        assert not posted(watching, channel, "Planned once private")
+    assert len(watching.store.channel_audience.subscription_pauses()) == 2
