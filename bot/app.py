@@ -300,6 +300,7 @@ def _services(
         portal=portal,
         name_of=slack_users.name,
         clock=clock,
+        login=nexudus_login,
     )
     home = Home(
         identities=identities,

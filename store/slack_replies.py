@@ -5,6 +5,10 @@ A reply moves posting → posted (or failed, kept for the member's Retry) → de
 (an INSERT OR IGNORE) and ``take_over`` (a conditional UPDATE) are the only ways into
 "posting", so a retried or duplicate event, or a second bot process, never posts twice; a
 "posting" row older than ``STALE_CLAIM`` was left by a process that died mid-call.
+
+A claim is the row's ``updated_at`` while it is "posting": the holder renews it before each
+slow call and finishes it only if it still holds it, so a slow attempt whose claim was taken
+over never overwrites what the newer attempt recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from typing import Any, Literal
 from store.database import SqliteFile
 from store.models import Record, from_text, to_text
 
-# Longer than one create (the client's write timeout is 10 s, plus rate-limit waits).
+# Longer than one Nexudus call after a renewal: a write's 10 s timeout, a 10 s limiter wait,
+# and a token renewal with its probe (bot.portal.transport), with room to spare.
 STALE_CLAIM = timedelta(minutes=2)
 
 SlackReplyState = Literal["posting", "posted", "failed", "deleted"]
@@ -75,17 +80,38 @@ class SlackReplyRepository:
             )
             return [_reply(row) for row in rows]
 
-    def mark_posted(self, channel: str, ts: str, reply_id: int, now: datetime) -> None:
-        self._set(channel, ts, state="posted", reply_id=reply_id, error=None, updated_at=to_text(now))
+    def renew(self, channel: str, ts: str, held: datetime, now: datetime) -> bool:
+        """Move the claim stamped ``held`` to ``now``; False if it is no longer the holder's."""
+        return self._finish(channel, ts, held, {"updated_at": to_text(now)})
 
-    def mark_failed(self, channel: str, ts: str, error: str, now: datetime) -> None:
-        self._set(channel, ts, state="failed", error=error, updated_at=to_text(now))
+    def mark_posted(self, channel: str, ts: str, reply_id: int, now: datetime, *, held: datetime) -> bool:
+        """Record the reply the claim ``held`` made; False (nothing written) if it was lost."""
+        fields = {"state": "posted", "reply_id": reply_id, "error": None, "updated_at": to_text(now)}
+        return self._finish(channel, ts, held, fields)
+
+    def mark_failed(self, channel: str, ts: str, error: str, now: datetime, *, held: datetime) -> bool:
+        """Keep the reply for Retry with why it failed; False (nothing written) if the claim was lost."""
+        return self._finish(
+            channel, ts, held, {"state": "failed", "error": error, "updated_at": to_text(now)}
+        )
+
+    def adopt(self, channel: str, ts: str, reply_id: int, now: datetime) -> bool:
+        """Record a reply an attempt made after its claim was taken over, unless the row
+        already has one or the member deleted it; the newer attempt then finds it recorded."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                "UPDATE slack_replies SET state = 'posted', reply_id = ?, error = NULL, updated_at = ?"
+                " WHERE channel = ? AND ts = ? AND state IN ('posting', 'failed') AND reply_id IS NULL",
+                [reply_id, to_text(now), channel, ts],
+            )
+            return cursor.rowcount == 1
 
     def mark_deleted(self, channel: str, ts: str, now: datetime) -> None:
         self._set(channel, ts, state="deleted", updated_at=to_text(now))
 
-    def set_text(self, channel: str, ts: str, text: str, now: datetime) -> None:
-        self._set(channel, ts, text=text, updated_at=to_text(now))
+    def set_text(self, channel: str, ts: str, text: str) -> None:
+        # ``updated_at`` is left alone: on a "posting" row it is an attempt's claim.
+        self._set(channel, ts, text=text)
 
     def recorded_reply_ids(self, reply_ids: Iterable[int]) -> set[int]:
         """Those of ``reply_ids`` some Slack message is recorded as having become."""
@@ -102,6 +128,17 @@ class SlackReplyRepository:
                 f"SELECT reply_id, channel FROM slack_replies WHERE reply_id IN ({marks})", wanted
             ).fetchall()
         return {int(reply_id): str(channel) for reply_id, channel in rows}
+
+    def _finish(self, channel: str, ts: str, held: datetime, fields: dict[str, Any]) -> bool:
+        """Write ``fields`` only while the row is "posting" under the claim ``held``."""
+        assignments = ", ".join(f"{name} = :{name}" for name in fields)
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE slack_replies SET {assignments} WHERE channel = :channel AND ts = :ts"
+                " AND state = 'posting' AND updated_at = :held",
+                {**fields, "channel": channel, "ts": ts, "held": to_text(held)},
+            )
+            return cursor.rowcount == 1
 
     def _set(self, channel: str, ts: str, **fields: Any) -> None:
         with self._file.transaction() as db:

@@ -57,12 +57,17 @@ class NotYourReply:
 
 
 @dataclass(frozen=True)
+class ReplyDeleted:
+    """Retry on a reply the member deleted in Slack before it reached the board: nothing posted."""
+
+
+@dataclass(frozen=True)
 class ReplyIgnored:
     """Not ours to post: no portal thread behind this Slack thread, already posted or being
     posted (a retried or duplicate event), an edit of nothing we posted, or too late."""
 
 
-ReplyOutcome = ReplyPosted | ReplyNotLinked | ReplyRefused | NotYourReply | ReplyIgnored
+ReplyOutcome = ReplyPosted | ReplyNotLinked | ReplyRefused | NotYourReply | ReplyDeleted | ReplyIgnored
 
 
 class ReplyNotifier(Protocol):

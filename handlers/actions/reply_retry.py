@@ -7,10 +7,18 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.two_way.outcomes import NotYourReply, ReplyNotLinked, ReplyPosted, ReplyRefused, SlackMessage
+from bot.two_way.outcomes import (
+    NotYourReply,
+    ReplyDeleted,
+    ReplyNotLinked,
+    ReplyPosted,
+    ReplyRefused,
+    SlackMessage,
+)
 from bot.two_way.replies import SlackReplies
 from handlers.blocks.reply_notices import (
     reply_busy_text,
+    reply_deleted_text,
     reply_not_yours_text,
     reply_posted_text,
     reply_refused,
@@ -33,6 +41,8 @@ def retry_reply(
         respond(text=text, blocks=blocks, replace_original=True)
     elif isinstance(outcome, ReplyNotLinked):
         respond(text=not_linked_text(outcome.email), replace_original=True)
+    elif isinstance(outcome, ReplyDeleted):
+        respond(text=reply_deleted_text(), replace_original=True)
     elif isinstance(outcome, NotYourReply):
         respond(text=reply_not_yours_text(outcome.author), response_type="ephemeral", replace_original=False)
     else:

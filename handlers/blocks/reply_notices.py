@@ -49,4 +49,8 @@ def reply_not_yours_text(author_slack_id: str) -> str:
 
 
 def reply_busy_text() -> str:
-    return "This reply is already being posted, or was deleted: nothing was done."
+    return "This reply is already being posted: nothing was done."
+
+
+def reply_deleted_text() -> str:
+    return "You deleted this reply in Slack, so it was not posted to the board."

@@ -94,8 +94,16 @@ def on_message(
     ack()  # first, whatever it is: Slack retries what is not acknowledged within 3 s
     parsed = parse_message_event(event, context.bot_user_id)
     outcome = _handle(parsed, client, replies) if parsed else None
-    # One line per event once its work is done (tests wait for it; nothing else shows an ignore).
-    log.debug("message event %s: %s → %s", event.get("subtype") or "reply", parsed, outcome)
+    # One line per event once its work is done (tests wait for it; nothing else shows an
+    # ignore). Where and what became of it only: DM and private-channel text stays out of logs.
+    log.debug(
+        "message event %s in %s at %s: %s → %s",
+        event.get("subtype") or "reply",
+        event.get("channel"),
+        parsed.ts if parsed else event.get("ts"),
+        type(parsed).__name__ if parsed else "ignored",
+        type(outcome).__name__ if outcome else "nothing",
+    )
 
 
 def _handle(parsed: MessageEvent, client: WebClient, replies: SlackReplies) -> ReplyOutcome:

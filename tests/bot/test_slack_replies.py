@@ -192,7 +192,7 @@ def test_a_lost_reply_is_not_confused_with_one_another_message_became(
     store.slack_replies.claim(
         channel=CHANNEL, ts="1.1", slack_user_id=JANE, thread_id=THREAD, text="+1", now=NOW
     )
-    store.slack_replies.mark_posted(CHANNEL, "1.1", 555, NOW)
+    store.slack_replies.mark_posted(CHANNEL, "1.1", 555, NOW, held=NOW)
     store.slack_replies.claim(
         channel=CHANNEL, ts=TS, slack_user_id=JANE, thread_id=THREAD, text="+1", now=NOW
     )

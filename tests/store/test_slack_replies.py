@@ -37,8 +37,8 @@ def test_a_fresh_posting_claim_cannot_be_taken_over_but_a_stale_one_can_once(sto
 def test_failed_replies_can_be_taken_over_posted_and_deleted_ones_cannot(store: Store) -> None:
     for ts in ("1.1", "1.2", "1.3"):
         claim(store, ts)
-    store.slack_replies.mark_failed(CHANNEL, "1.1", "Nexudus is down", NOW)
-    store.slack_replies.mark_posted(CHANNEL, "1.2", 55, NOW)
+    store.slack_replies.mark_failed(CHANNEL, "1.1", "Nexudus is down", NOW, held=NOW)
+    store.slack_replies.mark_posted(CHANNEL, "1.2", 55, NOW, held=NOW)
     store.slack_replies.mark_deleted(CHANNEL, "1.3", NOW)
     later = NOW + timedelta(hours=1)
 
@@ -50,7 +50,7 @@ def test_failed_replies_can_be_taken_over_posted_and_deleted_ones_cannot(store: 
 def test_stuck_lists_only_stale_posting_claims(store: Store) -> None:
     claim(store, "1.1")
     claim(store, "1.2")
-    store.slack_replies.mark_posted(CHANNEL, "1.2", 55, NOW)
+    store.slack_replies.mark_posted(CHANNEL, "1.2", 55, NOW, held=NOW)
 
     assert store.slack_replies.stuck(NOW) == []
     assert [r.ts for r in store.slack_replies.stuck(NOW + STALE_CLAIM + timedelta(seconds=1))] == ["1.1"]
@@ -58,7 +58,7 @@ def test_stuck_lists_only_stale_posting_claims(store: Store) -> None:
 
 def test_channels_of_names_where_portal_replies_were_typed(store: Store) -> None:
     claim(store, "1.1")
-    store.slack_replies.mark_posted(CHANNEL, "1.1", 55, NOW)
+    store.slack_replies.mark_posted(CHANNEL, "1.1", 55, NOW, held=NOW)
 
     assert store.slack_replies.channels_of([55, 56]) == {55: CHANNEL}
     assert store.slack_replies.channels_of([]) == {}
