@@ -24,10 +24,12 @@ from store.relay_models import OutboxMessage
 
 # A paused channel's messages wait (kept, not failed), as do a Private group's posts while
 # that channel's subscription to the group is paused (store.channel_audience).
+_GROUP_CLEARED = (
+    "EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = outbox.target"
+    " AND s.group_id = outbox.needs_group AND s.id NOT IN (SELECT subscription_id FROM subscription_pauses))"
+)
 _NOT_HELD = (
-    "target NOT IN (SELECT channel_id FROM channel_pauses) AND (needs_group IS NULL OR EXISTS"
-    " (SELECT 1 FROM subscriptions s WHERE s.channel_id = outbox.target AND s.group_id = outbox.needs_group"
-    " AND s.id NOT IN (SELECT subscription_id FROM subscription_pauses)))"
+    f"target NOT IN (SELECT channel_id FROM channel_pauses) AND (needs_group IS NULL OR {_GROUP_CLEARED})"
 )
 _DUE = f"state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now) AND {_NOT_HELD}"
 # Unclaimed, claimed by the asker, or claimed by a sender whose claim has run out.
@@ -144,6 +146,20 @@ class OutboxRepository:
                 order_by="created_at, rowid",
             )
             return [_message(row) for row in rows]
+
+    def group_cleared(self, keys: Sequence[str]) -> set[str]:
+        """Those of ``keys`` made for a Private group (``needs_group``) whose channel still
+        has an unpaused subscription to that group: their channel still fits the group."""
+        if not keys:
+            return set()
+        marks = ", ".join("?" for _ in keys)
+        with self._file.read() as db:
+            rows = db.execute(
+                f"SELECT key FROM outbox WHERE key IN ({marks}) AND needs_group IS NOT NULL"
+                f" AND {_GROUP_CLEARED}",
+                list(keys),
+            ).fetchall()
+        return {str(row[0]) for row in rows}
 
     def sent_under(self, parent_key: str) -> list[OutboxMessage]:
         """Sent messages threaded under another one (a channel post's relayed replies)."""

@@ -9,7 +9,8 @@ tell "deleted or hidden from the bot" (401 "Not found") from a stamp outside the
 * deleted (or hidden) → the post, the replies relayed under it and followers' DMs about
   it are replaced by a "no longer available" notice;
 * turned private, or in a Private group → the post and its relayed replies are (followers
-  may still see the thread, so their DMs stay);
+  may still see the thread, so their DMs stay), except a post made for a subscription to
+  that Private group whose channel still fits it (its outbox row's ``needs_group``);
 * subject, opening message or group no longer what the post shows (kept when it was
   planned; for older posts, when first looked at) → the post is re-rendered and updated
   in place, marked edited. The rendering itself is not compared: it also follows caches.
@@ -172,10 +173,12 @@ class PortalChanges:
         if thread is None:
             dms = self._outbox.sent_since(RepliesDmKey.prefix_of_thread(thread_id), _EPOCH)
             return self._withdraw([m for _, post in posts for m in self._with_replies(post)] + dms, now)
-        if not self._open(thread, groups):
-            return self._withdraw([m for _, post in posts for m in self._with_replies(post)], now)
-        found: list[RelayedChange] = []
+        shown_to = self._shown_to(thread, [post for _, post in posts], groups)
+        hidden = [m for _, post in posts if post.key not in shown_to for m in self._with_replies(post)]
+        found = self._withdraw(hidden, now)
         for _, post in posts:
+            if post.key not in shown_to:
+                continue
             shown = self._changes.latest_fingerprint(post.key)
             if shown is None:
                 # Posted before this version (or by a webhook): what it shows is taken as is.
@@ -183,6 +186,23 @@ class PortalChanges:
             elif shown != fingerprint(thread) and post.channel and post.ts:
                 found.append(self._edit(post, thread, groups, now))
         return found
+
+    def _shown_to(
+        self, thread: Thread, posts: list[OutboxMessage], groups: dict[int, CommunityGroup] | None
+    ) -> set[str]:
+        """The keys of the posts the thread may stay in: all when it is open to the whole
+        board; in a Private group, those made for a subscription to that very group whose
+        channel still fits it (``needs_group``, the subscription unpaused)."""
+        if self._open(thread, groups):
+            return {post.key for post in posts}
+        group_id = thread.community_group_id
+        if thread.private or group_id is None:
+            return set()
+        known = self._directory.group(group_id) if groups is None else groups.get(group_id)
+        if known is None:
+            return set()  # never guess in favour of showing
+        mine = [post.key for post in posts if post.needs_group == group_id]
+        return self._outbox.group_cleared(mine)
 
     def _with_replies(self, post: OutboxMessage) -> list[OutboxMessage]:
         return [post, *self._outbox.sent_under(post.key)]

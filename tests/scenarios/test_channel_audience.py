@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,3 +193,27 @@ def test_a_digest_queued_while_the_group_was_open_is_not_posted_once_it_is_priva
         assert not posted(watching, channel, "Queued while open")
         assert not posted(watching, channel, "Planned once private")
     assert len(watching.store.channel_audience.subscription_pauses()) == 2
+
+
+def updates_in(stack: LocalStack, channel: str) -> list[dict[str, Any]]:
+    return [c.args for c in stack.slack.calls_to("chat.update") if c.args.get("channel") == channel]
+
+
+def test_a_private_group_post_stays_while_the_channel_fits_and_is_withdrawn_when_a_guest_joins(
+    watching: LocalStack,
+) -> None:
+    command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+    Board(watching).thread("Budget review", CommunityGroupId=seed.BOARD_GROUP)
+    watching.bot.relay.run_once()
+
+    watching.bot.relay.run_once()  # the next polls look for edits and removals
+    watching.bot.relay.run_once()
+    kept = updates_in(watching, PRIVATE)
+    watching.driver.member_joined(PRIVATE, GUEST)
+    wait_for(watching.store.channel_audience.subscription_pauses)
+    watching.bot.relay.run_once()
+    watching.bot.relay.run_once()
+
+    assert kept == []
+    [withdrawn] = updates_in(watching, PRIVATE)
+    assert "Budget review" not in str(withdrawn)
