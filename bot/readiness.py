@@ -3,13 +3,17 @@ polls on time, the outbox is not stuck, and nothing is paused (a refused token o
 
 Only local state is read (SQLite, through a probe of its own with a short timeout), never
 Slack or Nexudus, so a check costs milliseconds and every bot process on one database gives
-the same answer. 200 with a JSON report when ready, 503 with the reasons when not.
+the same answer. 200 when ready, 503 when not, with short reason codes only: the port may
+be public, so the why (which can quote Nexudus or name people) goes to the log instead, once
+per change. A report is reused for ``REUSE`` so that a flood of requests costs one probe.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +25,8 @@ from bot.relay.watch import WINDOW
 from bot.webhooks.health import CATCH_UP, WebhookHealth
 from store import Store
 
+log = logging.getLogger(__name__)
+
 # A write waits this long for another process's write transaction (ours last milliseconds,
 # store/database.py): longer means the database is stuck for the bot too.
 WRITE_PROBE_TIMEOUT = 0.5
@@ -29,6 +35,9 @@ MISSED_POLLS = 3
 # Messages due this long and still unsent: delivery is stuck, not merely busy (a burst of
 # a few hundred paced messages drains in minutes).
 STUCK_BACKLOG = timedelta(minutes=15)
+# A report younger than this is answered again: the write probe takes SQLite's write lock,
+# and anyone who reaches PORT could otherwise make the bot's own writes queue behind theirs.
+REUSE = timedelta(seconds=2)
 
 # Why some work is paused (a refused Slack token, a refused Nexudus login), or None.
 PauseProbe = Callable[[], str | None]
@@ -38,8 +47,9 @@ PauseProbe = Callable[[], str | None]
 class Check:
     name: str
     ok: bool
-    detail: str
-    figures: dict[str, float | int | None] = field(default_factory=dict)  # for machines
+    detail: str  # for the log: may quote an error or a refusal
+    figures: dict[str, float | int | None] = field(default_factory=dict)
+    code: str = ""  # when not ok: the public reason, a fixed word such as "poll_stale"
 
 
 @dataclass(frozen=True)
@@ -51,14 +61,15 @@ class ReadinessReport:
         return all(check.ok for check in self.checks)
 
     def reasons(self) -> list[str]:
+        """Why not ready, in words: for the log and operators, never for the public body."""
         return [f"{check.name}: {check.detail}" for check in self.checks if not check.ok]
 
+    def codes(self) -> list[str]:
+        return [check.code or f"{check.name}_failed" for check in self.checks if not check.ok]
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "ready": self.ready,
-            "reasons": self.reasons(),
-            "checks": {c.name: {"ok": c.ok, "detail": c.detail, **c.figures} for c in self.checks},
-        }
+        """The public body: ready or not, and reason codes; no free text."""
+        return {"ready": self.ready, "reasons": self.codes()}
 
 
 def poll_interval(
@@ -95,12 +106,25 @@ class Readiness:
         self._paused = dict(paused or {})
         self._write_timeout = write_timeout
         self._started_at = clock()  # a process that has not polled yet gets as long as a stale one
+        self._lock = threading.Lock()  # concurrent requests wait for one report, not each probe
+        self._last: tuple[datetime, ReadinessReport] | None = None
 
     def add_pause(self, name: str, probe: PauseProbe) -> None:
         self._paused[name] = probe
 
     def report(self) -> ReadinessReport:
-        now = self._clock()
+        """The last report if younger than ``REUSE``, else a new one (its change logged)."""
+        with self._lock:
+            now = self._clock()
+            if self._last is not None and timedelta(0) <= now - self._last[0] < REUSE:
+                return self._last[1]
+            report = self._checked(now)
+            before = self._last[1] if self._last is not None else None
+            self._last = (now, report)
+        _log_change(before, report)
+        return report
+
+    def _checked(self, now: datetime) -> ReadinessReport:
         database = self._database()
         if not database.ok:
             # The store's own connection would queue behind the stuck write for its 15 s
@@ -118,14 +142,15 @@ class Readiness:
                 f"file:{self._store.file.path}?mode=rw", uri=True, timeout=self._write_timeout
             )
         except sqlite3.Error as error:
-            return Check("database", False, f"cannot open {self._store.file.path}: {error}")
+            detail = f"cannot open {self._store.file.path}: {error}"
+            return Check("database", False, detail, code="database_unavailable")
         try:
             probe.execute("BEGIN IMMEDIATE")
             # A write inside the transaction: a read-only file refuses it here, not at BEGIN.
             probe.execute("UPDATE job_runs SET name = name WHERE 0")
             probe.rollback()
         except sqlite3.Error as error:
-            return Check("database", False, f"not writable: {error}")
+            return Check("database", False, f"not writable: {error}", code="database_not_writable")
         finally:
             probe.close()
         return Check("database", True, "writable")
@@ -142,7 +167,7 @@ class Readiness:
         what = f"last poll {_ago(last, now)}" if last is not None else "no poll yet"
         detail = f"{what}; polls every {_duration(every)}"
         if age > MISSED_POLLS * every:
-            return Check("poll", False, f"stale: {detail}", figures)
+            return Check("poll", False, f"stale: {detail}", figures, code="poll_stale")
         return Check("poll", True, detail, figures)
 
     def _outbox(self, now: datetime) -> Check:
@@ -155,21 +180,20 @@ class Readiness:
         if backlog.due == 0:
             return Check("outbox", True, "nothing waiting", figures)
         detail = f"{backlog.due} message(s) due, the oldest for {_duration(waited)}"
-        return Check(
-            "outbox",
-            waited <= STUCK_BACKLOG,
-            detail if waited <= STUCK_BACKLOG else f"stuck: {detail}",
-            figures,
-        )
+        if waited <= STUCK_BACKLOG:
+            return Check("outbox", True, detail, figures)
+        return Check("outbox", False, f"stuck: {detail}", figures, code="outbox_stuck")
 
     @staticmethod
     def _pause(name: str, probe: PauseProbe) -> Check:
         why = probe()
-        return Check(name, True, "ok") if why is None else Check(name, False, f"paused: {why}")
+        if why is None:
+            return Check(name, True, "ok")
+        return Check(name, False, f"paused: {why}", code=f"{name}_paused")
 
 
 def readiness_endpoint(readiness: Readiness) -> WSGIApplication:
-    """``GET /healthz``: the report as JSON, 200 when ready, 503 when not."""
+    """``GET /healthz``: ready or not and reason codes as JSON, 200 when ready, 503 when not."""
 
     def answer(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         report = readiness.report()
@@ -186,6 +210,16 @@ def readiness_endpoint(readiness: Readiness) -> WSGIApplication:
         return [body]
 
     return answer
+
+
+def _log_change(before: ReadinessReport | None, now: ReadinessReport) -> None:
+    """The reasons in words, when they change: the public answer carries codes only."""
+    if before is not None and before.reasons() == now.reasons():
+        return
+    if not now.ready:
+        log.warning("not ready: %s", "; ".join(now.reasons()))
+    elif before is not None:
+        log.info("ready again")
 
 
 def _ago(moment: datetime, now: datetime) -> str:

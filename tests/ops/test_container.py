@@ -118,6 +118,7 @@ def test_the_healthcheck_fails_while_the_bot_is_not_ready(stack: LocalStack) -> 
         writer.close()
 
     assert not_ready != 0
+    wait_for(lambda: _healthz(stack.server.port))  # /healthz reuses a report for 2 s (REUSE)
     assert healthcheck_exit_status(env) == 0
 
 
