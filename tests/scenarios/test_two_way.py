@@ -299,3 +299,22 @@ def test_edit_after_a_day_is_ignored(
     assert (edited.status_code, deleted.status_code) == (200, 200)
     assert [r["Message"] for r in portal_replies(stack)] == ["<p>Bring cake</p>"]
     assert stack.nexudus.calls("PUT") == [] and stack.nexudus.calls("DELETE") == []
+
+
+def test_a_refused_reply_deleted_in_slack_is_not_posted_by_its_retry(
+    stack: LocalStack, board: Board, handled: Callable[[int], None]
+) -> None:
+    _, parent = channel_post(stack, board)
+    fix = _refusing(stack)
+    ts, _ = stack.driver.message(seed.JANE, CHANNEL, "Never mind", thread_ts=parent)
+    [told] = wait_for(lambda: ephemerals(stack))
+    fix()
+
+    stack.driver.message_deleted(seed.JANE, CHANNEL, ts, thread_ts=parent)
+    handled(2)
+    notice = {"blocks": told["blocks"], "ts": "1800000000.999999"}
+    stack.driver.press(seed.JANE, notice, ids.RETRY_REPLY_ACTION, channel_id=CHANNEL)
+
+    [said] = wait_for(lambda: stack.slack.responses)
+    assert "deleted" in said["text"] and said["replace_original"] is True
+    assert portal_replies(stack) == [] and not reacted(stack, CHANNEL, ts)

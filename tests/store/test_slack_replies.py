@@ -76,3 +76,38 @@ def test_the_outbox_finds_a_sent_message_by_where_slack_put_it(store: Store) -> 
 
     assert [m.key for m in store.outbox.sent_at(CHANNEL, TS)] == [message.key]
     assert store.outbox.sent_at("COTHER", TS) == []
+
+
+def test_only_the_claims_holder_renews_or_finishes_it(store: Store) -> None:
+    claim(store)
+    renewed = NOW + timedelta(seconds=90)
+    later = renewed + STALE_CLAIM + timedelta(seconds=1)
+
+    assert store.slack_replies.renew(CHANNEL, TS, NOW, renewed) is True
+    assert store.slack_replies.take_over(CHANNEL, TS, NOW + STALE_CLAIM + timedelta(seconds=1)) is None
+    assert store.slack_replies.renew(CHANNEL, TS, NOW, later) is False  # the old stamp is spent
+    assert store.slack_replies.take_over(CHANNEL, TS, later) is not None
+    assert store.slack_replies.mark_posted(CHANNEL, TS, 55, later, held=renewed) is False
+    assert store.slack_replies.mark_failed(CHANNEL, TS, "down", later, held=renewed) is False
+    assert store.slack_replies.mark_posted(CHANNEL, TS, 56, later, held=later) is True
+    assert store.slack_replies.get(CHANNEL, TS).reply_id == 56  # type: ignore[union-attr]
+
+
+def test_a_reply_made_under_a_lost_claim_is_adopted_only_where_none_is_recorded(store: Store) -> None:
+    for ts in ("1.1", "1.2", "1.3"):
+        claim(store, ts)
+    store.slack_replies.mark_posted(CHANNEL, "1.2", 55, NOW, held=NOW)
+    store.slack_replies.mark_deleted(CHANNEL, "1.3", NOW)
+
+    assert store.slack_replies.adopt(CHANNEL, "1.1", 54, NOW) is True  # still "posting"
+    assert store.slack_replies.adopt(CHANNEL, "1.2", 57, NOW) is False  # has its own
+    assert store.slack_replies.adopt(CHANNEL, "1.3", 58, NOW) is False  # the member deleted it
+    assert store.slack_replies.recorded_reply_ids([54, 55, 57, 58]) == {54, 55}
+
+
+def test_an_edit_keeps_the_claim_stamp(store: Store) -> None:
+    claim(store)
+
+    store.slack_replies.set_text(CHANNEL, TS, "hello")
+
+    assert store.slack_replies.renew(CHANNEL, TS, NOW, NOW + timedelta(seconds=1)) is True

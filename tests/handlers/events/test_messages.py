@@ -3,6 +3,7 @@ counts as a member's reply, an edit or a deletion, and what the member is told."
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from unittest.mock import Mock, call
 
@@ -188,3 +189,16 @@ def test_a_resumed_reply_is_confirmed_or_explained_in_its_conversation() -> None
     told = client.chat_postEphemeral.call_args.kwargs
     assert (told["channel"], told["user"], told["thread_ts"]) == ("C1", "U1", None)
     assert "busy" in told["text"]
+
+
+def test_the_debug_line_names_where_not_what_was_said(
+    replies: Mock, caplog: pytest.LogCaptureFixture
+) -> None:
+    replies.post_reply.return_value = ReplyPosted(7)
+    caplog.set_level(logging.DEBUG, logger="handlers.events.messages")
+
+    deliver({**REPLY, "text": "my private words"}, replies)
+
+    [line] = [r.getMessage() for r in caplog.records if r.name == "handlers.events.messages"]
+    assert "C1" in line and "2.0" in line and "MemberReply" in line
+    assert "private words" not in line
