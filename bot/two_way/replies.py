@@ -114,13 +114,10 @@ class SlackReplies:
         done: list[tuple[SlackReply, ReplyOutcome]] = []
         for stuck in self._replies.stuck(self._clock()):
             taken = self._replies.take_over(stuck.channel, stuck.ts, self._clock())
-            if taken is not None:
-                done.append(
-                    (
-                        stuck,
-                        self._attempts.attempt(stuck.channel, stuck.ts, taken.updated_at, look_first=True),
-                    )
-                )
+            if taken is None:
+                continue  # another process took it first
+            outcome = self._attempts.attempt(stuck.channel, stuck.ts, taken.updated_at, look_first=True)
+            done.append((stuck, outcome))
         return done
 
     def edit_reply(self, channel: str, ts: str, slack_user: str, text: str) -> ReplyOutcome:
