@@ -111,11 +111,15 @@ class RelayedChangeRepository:
                 [to_text(now), change.key, change.change],
             )
 
-    def retry_later(self, change: RelayedChange, reason: str, at: datetime, *, owner: str) -> bool:
+    def retry_later(
+        self, change: RelayedChange, reason: str, at: datetime, *, owner: str, counted: bool = True
+    ) -> bool:
+        """Retry at ``at``; a wait that is not the change's fault (a 429) is not ``counted``."""
+        attempts = "attempts + 1" if counted else "attempts"
         return self._settle(
             change,
             owner,
-            "attempts = attempts + 1, last_error = :reason, next_attempt_at = :at",
+            f"attempts = {attempts}, last_error = :reason, next_attempt_at = :at",
             {"reason": reason, "at": to_text(at)},
         )
 

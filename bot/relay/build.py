@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.account_zone import bot_time_zone
+from bot.admin_alerts import AdminAlerts
 from bot.channel_audience import ChannelAudiences
 from bot.channel_lifecycle import ChannelLifecycle
 from bot.clock import Clock
@@ -110,7 +111,14 @@ def build_relay(
         digests=digests,
         clock=clock,
         changes=changes,
-        change_sender=ChangeSender(client, store.relayed_changes, clock=clock),
+        change_sender=ChangeSender(
+            client,
+            store.relayed_changes,
+            clock=clock,
+            health=slack_health,
+            alerts=AdminAlerts(store.alerts, settings.admins, clock=clock),
+            channel_pace=channel_pace,
+        ),
         slack_health=slack_health,
         nexudus_login=nexudus_login,
     )

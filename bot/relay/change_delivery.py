@@ -2,14 +2,20 @@
 
 A change is claimed before its call (as outbox messages are), so two processes never both
 update a message; a failed call is retried on a later poll with backoff, at least Slack's
-``Retry-After`` on a 429, and given up after ``MAX_ATTEMPTS`` or a permanent error.
+``Retry-After`` on a 429 (which is not counted as an attempt). A refused token pauses
+sending (``SlackHealth``) with the change kept as it was. An edit is given up after
+``MAX_ATTEMPTS`` or a permanent error; a withdrawal never is, as the message it replaces may
+show what its channel must no longer see: past ``MAX_ATTEMPTS`` admins are told once, and it
+goes on being retried. Updates are paced per channel like the relay's posts.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.error import URLError
 
@@ -17,21 +23,24 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock, utc_now
+from bot.relay.delivery import CHANNEL_PACE
 from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
-from store.relayed_changes import RelayedChange, RelayedChangeRepository
+from bot.slack_health import SlackHealth
+from store.relayed_changes import WITHDRAWN, RelayedChange, RelayedChangeRepository
 
 log = logging.getLogger(__name__)
 
 # chat.update errors no retry can fix: the message or channel is gone, or the app cannot edit it.
 PERMANENT = (
-    CHANNEL_UNAVAILABLE
-    | TOKEN_REFUSED
-    | MESSAGE_REFUSED
-    | {"message_not_found", "cant_update_message", "edit_window_closed"}
+    CHANNEL_UNAVAILABLE | MESSAGE_REFUSED | {"message_not_found", "cant_update_message", "edit_window_closed"}
 )
+# The one answer that ends a withdrawal unsent: nothing is left to hide.
+GONE = frozenset({"message_not_found"})
 MAX_ATTEMPTS = 6
 FIRST_BACKOFF = 60.0
+LONGEST_BACKOFF = 3600.0  # a withdrawal retried forever: at least hourly
 # Longer than one chat.update (10 s timeout, no in-call 429 waits: see _without_waits).
 CLAIM_FOR = timedelta(seconds=60)
 
@@ -44,41 +53,101 @@ class ChangeSender:
         *,
         clock: Clock = utc_now,
         owner: str | None = None,
+        health: SlackHealth | None = None,
+        alerts: AdminAlerts | None = None,
+        channel_pace: float = CHANNEL_PACE,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._client = _without_waits(client)
         self._changes = changes
         self._clock = clock
         self.owner = owner or uuid.uuid4().hex
+        self._health = health  # a refused token pauses every sender, nothing is failed
+        self._alerts = alerts  # told once of a withdrawal Slack keeps refusing
+        self._channel_pace = channel_pace
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._last_update: dict[str, float] = {}
 
     def send_due(self) -> int:
         """Apply every change that is due; returns how many Slack accepted."""
+        if self._health is not None and not self._health.ready():
+            return 0  # paused: changes wait, attempts untouched
         done = 0
         for change in self._changes.due(self._clock(), owner=self.owner):
+            self._pace(change.channel)
             now = self._clock()
             if not self._changes.claim(change, self.owner, now + CLAIM_FOR, now):
                 continue  # another process has it, or did it
+            self._last_update[change.channel] = self._monotonic()
             try:
                 self._client.chat_update(
                     channel=change.channel, ts=change.ts, text=change.text, blocks=change.blocks
                 )
             except (SlackApiError, URLError, OSError) as error:
+                if self._token_refused(error):
+                    break  # the claim lapses (or this sender takes it again): kept as it was
                 self._failed(change, error)
                 continue
             self._changes.mark_done(change, self._clock())
+            self._recovered(change)
             done += 1
         return done
 
+    def _pace(self, channel: str) -> None:
+        # Slack's pace for writes to one channel; per process, as for the relay's posts.
+        last = self._last_update.get(channel)
+        if last is not None:
+            wait = self._channel_pace - (self._monotonic() - last)
+            if wait > 0:
+                self._sleep(wait)
+
+    def _token_refused(self, error: Exception) -> bool:
+        code = _reason(error)[0]
+        if code not in TOKEN_REFUSED:
+            return False
+        if self._health is not None:
+            self._health.refused(code)
+        log.warning("chat.update paused: Slack refused the token (%s)", code)
+        return True
+
     def _failed(self, change: RelayedChange, error: Exception) -> None:
         reason, retry_after = _reason(error)
-        if reason in PERMANENT or change.attempts + 1 >= MAX_ATTEMPTS:
+        if reason == "ratelimited":
+            at = self._clock() + timedelta(seconds=retry_after or FIRST_BACKOFF)
+            self._changes.retry_later(change, reason, at, owner=self.owner, counted=False)
+            return
+        withdrawal = change.change == WITHDRAWN
+        last_try = change.attempts + 1 >= MAX_ATTEMPTS
+        if reason in GONE if withdrawal else (reason in PERMANENT or last_try):
             log.warning("giving up updating %s (%s): %s", change.key, change.change, reason)
             self._changes.fail(change, reason, owner=self.owner)
             return
-        wait = FIRST_BACKOFF * 2 ** min(change.attempts, 6)
+        wait = min(FIRST_BACKOFF * 2 ** min(change.attempts, 6), LONGEST_BACKOFF)
         if retry_after is not None:
             wait = max(wait, retry_after)
         log.info("will retry updating %s in %.0f s: %s", change.key, wait, reason)
         self._changes.retry_later(change, reason, self._clock() + timedelta(seconds=wait), owner=self.owner)
+        if withdrawal and last_try and self._alerts is not None:
+            self._alerts.raise_once(_alert(change), _stuck_text(change, reason))
+
+    def _recovered(self, change: RelayedChange) -> None:
+        if change.change == WITHDRAWN and change.attempts >= MAX_ATTEMPTS and self._alerts is not None:
+            text = f"The board post in channel {change.channel} (message {change.ts}) is withdrawn at last."
+            self._alerts.clear(_alert(change), text)
+
+
+def _alert(change: RelayedChange) -> str:
+    return f"withdrawal-{change.channel}-{change.ts}"  # alert names hold no ":"
+
+
+def _stuck_text(change: RelayedChange, reason: str) -> str:
+    return (
+        f"A board post in channel {change.channel} (message {change.ts}) should be withdrawn (the thread "
+        f"was removed or is no longer for that channel), but Slack keeps refusing ({reason}). "
+        "It is retried at least hourly; delete the message by hand if it must go now."
+    )
 
 
 def _reason(error: Exception) -> tuple[str, float | None]:

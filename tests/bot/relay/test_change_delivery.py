@@ -1,0 +1,156 @@
+"""Sending portal changes with chat.update: a refused token pauses (nothing failed), a 429 is
+not an attempt, a withdrawal is never given up (admins told once), updates are paced per
+channel. On a real SQLite file and the Slack emulator; a refusing client where the
+emulator has no such answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+
+from bot.admin_alerts import AdminAlerts
+from bot.relay.change_delivery import MAX_ATTEMPTS, ChangeSender
+from bot.slack_health import SlackHealth, slack_paused
+from emulators.slack import FakeSlack
+from store import Store
+from store.relayed_changes import WITHDRAWN, RelayedChange
+
+NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+ADMIN = "UADMIN"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class RefusingClient(WebClient):
+    """chat.update always answered with ``error`` (the emulator only refuses posts)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(token="xoxb-local", base_url="http://127.0.0.1:9/")
+        self.error = error
+        self.updates: list[str] = []  # shared with the sender's copy of this client
+
+    def chat_update(self, **kwargs: Any) -> SlackResponse:
+        self.updates.append(str(kwargs.get("ts")))
+        answer = {"ok": False, "error": self.error}
+        response = SlackResponse(
+            client=self,
+            http_verb="POST",
+            api_url="chat.update",
+            req_args={},
+            data=answer,
+            headers={},
+            status_code=200,
+        )
+        raise SlackApiError(self.error, response)
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "bot.db")
+    yield opened
+    opened.close()
+
+
+def change(key: str, channel: str = "CNEWS", kind: str = WITHDRAWN) -> RelayedChange:
+    return RelayedChange(
+        key=key, change=kind, channel=channel, ts=f"1.{key}", text="gone", blocks=[], created_at=NOW
+    )
+
+
+def sender(client: WebClient, store: Store, clock: Clock, pace: float = 0, **extra: Any) -> ChangeSender:
+    alerts = AdminAlerts(store.alerts, [ADMIN], clock=clock)
+    health = SlackHealth(client, alerts=store.alerts, leases=store.leases, admins=alerts, clock=clock)
+    return ChangeSender(
+        client, store.relayed_changes, clock=clock, health=health, alerts=alerts, channel_pace=pace, **extra
+    )
+
+
+def only(store: Store) -> RelayedChange:
+    [pending] = store.relayed_changes.in_state("pending")
+    return pending
+
+
+def test_a_refused_token_pauses_updates_and_keeps_every_change_as_it_was(
+    slack: FakeSlack, store: Store
+) -> None:
+    store.relayed_changes.add([change("1"), change("2")])
+    slack.revoke_token()
+    client = WebClient(token="xoxb-local", base_url=slack.api_url)
+
+    assert sender(client, store, Clock()).send_due() == 0
+
+    assert slack_paused(store) is not None
+    assert len(slack.calls_to("chat.update")) == 1  # the pass stopped at the first refusal
+    assert [(c.state, c.attempts) for c in store.relayed_changes.in_state("pending")] == [
+        ("pending", 0),
+        ("pending", 0),
+    ]
+
+
+def test_a_429_waits_for_retry_after_without_counting_an_attempt(slack: FakeSlack, store: Store) -> None:
+    store.relayed_changes.add([change("1")])
+    slack.rate_limited["chat.update"] = 1
+    slack.retry_after = 30
+    client = WebClient(token="xoxb-local", base_url=slack.api_url)
+
+    sender(client, store, Clock()).send_due()
+
+    waiting = only(store)
+    assert waiting.attempts == 0 and waiting.next_attempt_at == NOW + timedelta(seconds=30)
+
+
+def test_a_withdrawal_slack_keeps_refusing_is_never_given_up_and_admins_are_told_once(store: Store) -> None:
+    store.relayed_changes.add([change("1")])
+    clock = Clock()
+    client = RefusingClient("not_in_channel")
+    updates = sender(client, store, clock)
+
+    for _ in range(MAX_ATTEMPTS + 2):
+        clock.now += timedelta(days=1)  # past any backoff
+        updates.send_due()
+
+    assert len(client.updates) == MAX_ATTEMPTS + 2
+    assert only(store).attempts == MAX_ATTEMPTS + 2
+    told = [m for m in store.outbox.in_state("pending") if m.target == f"user:{ADMIN}"]
+    assert len(told) == 1 and "should be withdrawn" in told[0].text
+
+
+def test_an_edit_refused_for_good_is_given_up(store: Store) -> None:
+    store.relayed_changes.add([change("1", kind="edit:x")])
+
+    sender(RefusingClient("not_in_channel"), store, Clock()).send_due()
+
+    [failed] = store.relayed_changes.in_state("failed")
+    assert failed.last_error == "not_in_channel"
+
+
+def test_updates_to_one_channel_are_paced_like_posts(slack: FakeSlack, store: Store) -> None:
+    store.relayed_changes.add([change("1"), change("2"), change("3"), change("4", channel="COTHER")])
+    waits: list[float] = []
+    client = WebClient(token="xoxb-local", base_url=slack.api_url)
+    updates = sender(client, store, Clock(), monotonic=lambda: 0.0, sleep=waits.append)
+    updates._channel_pace = 1.0
+
+    assert updates.send_due() == 4
+
+    assert waits == [1.0, 1.0]  # before the 2nd and 3rd update of CNEWS; COTHER's waits not
