@@ -11,8 +11,9 @@ class Admins:
         self._slack_users = slack_users
 
     def is_admin(self, slack_user_id: str) -> bool:
-        """Listed in BOT_ADMINS, or a workspace admin or owner."""
+        """Listed in BOT_ADMINS, or an admin or owner of the bot's own workspace (not of
+        another organisation's, whose people share a channel with us by Slack Connect)."""
         if slack_user_id in self._ids:
             return True
         profile = self._slack_users.profile(slack_user_id)
-        return bool(profile and profile.is_admin)
+        return bool(profile and profile.is_admin and not self._slack_users.from_elsewhere(profile))

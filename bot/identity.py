@@ -3,7 +3,9 @@
 Automatic results are cached (a day when found, minutes when not); manual links win
 and never expire. Nobody can claim an account themselves. An automatic link goes only to an
 active portal account: once it is deactivated, the next lookup finds no account (with the
-reason). Admins' links and unlinks go to the audit trail.
+reason). Someone of another organisation (Slack Connect) is never linked by email: their
+email is vouched for by their workspace, not ours. Admins' links and unlinks go to the
+audit trail.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from store.models import Identity, IdentitySource
 
 FOUND_TTL = timedelta(days=1)
 MISSING_TTL = timedelta(minutes=10)
+FROM_ELSEWHERE = (
+    "a member of another organisation (Slack Connect): their email is not matched; "
+    "an admin may link them by hand"
+)
 
 
 class LinkTargetNotFound(Exception):
@@ -54,13 +60,15 @@ class IdentityService:
         if known is not None and known.is_fresh(now):
             return known
         profile = self._slack_users.profile(slack_user_id)
-        email = profile.email if profile else None
+        elsewhere = profile is not None and self._slack_users.from_elsewhere(profile)
+        email = profile.email if profile and not elsewhere else None
         found = self._by_email(slack_user_id, email, "email", now) if email else None
         identity = found or Identity(
             slack_user_id=slack_user_id,
             state="missing",
             source="email",
             email=email,
+            reason=FROM_ELSEWHERE if elsewhere else None,
             checked_at=now,
             expires_at=now + MISSING_TTL,
         )

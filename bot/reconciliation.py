@@ -96,7 +96,9 @@ class Reconciler:
         report.accounts = len(accounts)
         names = {a.user_id: a.name for a in accounts}
         for member in accounts:
-            if member.is_bot:
+            # Another organisation's people (Slack Connect) are never linked by email, so
+            # not ours to reconcile; a manual link of one is listed with the manual links.
+            if member.is_bot or self._slack_users.from_elsewhere(member):
                 continue
             if member.deleted:
                 self._deactivated_member(member, report)

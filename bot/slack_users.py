@@ -41,6 +41,7 @@ class SlackUsers:
         self._clock = clock
         self._cache: dict[str, tuple[float, SlackProfile]] = {}
         self._dm_channels: dict[str, str] = {}
+        self._own_team: str | None = None
         self._lock = threading.Lock()
 
     def profile(self, user_id: str) -> SlackProfile | None:
@@ -89,6 +90,17 @@ class SlackUsers:
         with self._lock:
             self._cache[user_id] = (self._clock(), found)
         return found
+
+    def from_elsewhere(self, profile: SlackProfile) -> bool:
+        """Someone of another organisation (Slack Connect): their admin flag and email are
+        their own workspace's, not ours to trust. A profile without a team is ours."""
+        return profile.team_id is not None and profile.team_id != self.own_team()
+
+    def own_team(self) -> str:
+        """The bot's own workspace id (``auth.test``), asked once per process."""
+        if self._own_team is None:
+            self._own_team = str(self._client.auth_test().get("team_id") or "")
+        return self._own_team
 
     def name(self, user_id: str) -> str:
         found = self.profile(user_id)

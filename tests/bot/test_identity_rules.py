@@ -14,7 +14,7 @@ from unittest.mock import Mock, create_autospec
 
 import pytest
 
-from bot.identity import FOUND_TTL, MISSING_TTL, IdentityService, LinkTargetNotFound
+from bot.identity import FOUND_TTL, FROM_ELSEWHERE, MISSING_TTL, IdentityService, LinkTargetNotFound
 from bot.portal import NexudusClient, PortalNotFound, PortalUnavailable
 from bot.portal.models import Coworker, PortalUser
 from bot.slack_users import SlackProfile, SlackUsers
@@ -24,6 +24,7 @@ from store.models import Identity
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 JANE, LEE = "UJANE", "ULEE"
 JANE_EMAIL = "jane@example.com"
+OUR_TEAM = "T1"
 CANAL_STREET = 1400
 
 
@@ -71,6 +72,7 @@ def slack_users() -> Mock:
         LEE: SlackProfile(user_id=LEE, name="Lee", email="lee@example.com"),
     }
     users.profile.side_effect = profiles.get
+    users.from_elsewhere.side_effect = lambda profile: profile.team_id not in (None, OUR_TEAM)
     return users
 
 
@@ -331,3 +333,30 @@ def test_a_portal_failure_propagates_and_nothing_is_stored(
         identities.resolve(JANE)
 
     assert identities.cached(JANE) is None
+
+
+def test_someone_of_another_organisation_is_not_linked_by_email(
+    identities: IdentityService, portal: Mock, slack_users: Mock, clock: Clock
+) -> None:
+    # Slack Connect: an outsider whose own workspace says their email is Jane's.
+    outsider = SlackProfile(user_id="UOUT", name="Outsider", email=JANE_EMAIL, team_id="T2")
+    slack_users.profile.side_effect = {"UOUT": outsider}.get
+    portal.coworkers_by_email.return_value = [coworker(5600, 3400)]
+
+    found = identities.resolve("UOUT")
+
+    assert (found.state, found.portal_user_id, found.email) == ("missing", None, None)
+    assert found.reason == FROM_ELSEWHERE and found.expires_at == NOW + MISSING_TTL
+    portal.coworkers_by_email.assert_not_called()
+
+
+def test_an_admin_may_link_someone_of_another_organisation(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    outsider = SlackProfile(user_id="UOUT", name="Outsider", email="out@partner.example", team_id="T2")
+    slack_users.profile.side_effect = {"UOUT": outsider}.get
+    portal.coworkers_by_email.return_value = [coworker(5600, 3400)]
+
+    identities.link("UOUT", JANE_EMAIL, by="UADMIN")
+
+    assert identities.resolve("UOUT").portal_user_id == 3400  # the manual link wins

@@ -42,6 +42,15 @@ def test_members_without_a_portal_account_are_listed_with_what_to_do(stack: Loca
     assert all(not listed(report, case) for case in CASES if case != "no_account")
 
 
+def test_people_of_another_organisation_are_left_out(stack: LocalStack) -> None:
+    stack.slack.add_user("UPARTNER", "Pat Partner", "pat@partner.example", team_id="T2")  # Slack Connect
+
+    report = reconciler(stack).report()
+
+    assert "UPARTNER" not in listed(report, "no_account")
+    assert report.members == 5 and report.accounts == 7
+
+
 def test_a_second_report_answers_from_the_identity_cache(stack: LocalStack) -> None:
     first = reconciler(stack).report()
     asked = len(stack.nexudus.requests)

@@ -113,6 +113,28 @@ def test_bot_admins_setting_grants_admin(tmp_path: object) -> None:
         assert "now posts as" in text
 
 
+def test_an_admin_of_another_organisation_is_no_admin_here(stack: LocalStack) -> None:
+    # Slack Connect: their is_admin is about their own workspace (team T2), not ours (T1).
+    stack.slack.add_user("UPARTNER", "Pat Partner", "pat@partner.example", is_admin=True, team_id="T2")
+
+    text = reply(stack, "UPARTNER", f"link <@{seed.NOBODY}> omar@example.com")
+
+    assert "Only admins" in text
+    assert stack.store.identities.get(seed.NOBODY) is None
+
+
+def test_someone_of_another_organisation_does_not_post_as_the_member_with_their_email(
+    stack: LocalStack,
+) -> None:
+    # Their workspace vouches for the email, not ours: anyone could claim a member's address.
+    stack.slack.add_user("UPARTNER", "Pat Partner", "jane@example.com", team_id="T2")
+
+    text = reply(stack, "UPARTNER", "whoami")
+
+    assert "not linked" in text and "Jane" not in text
+    assert not stack.nexudus.calls("GET", "/api/spaces/coworkers")
+
+
 def test_link_to_an_unknown_account_changes_nothing(stack: LocalStack) -> None:
     text = reply(stack, seed.ADMIN, f"link <@{seed.NOBODY}> ghost@example.com")
 
