@@ -211,6 +211,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 default_digest_time=settings.digest_time,
                 clock=clock,
                 audit=audit,
+                outbox=store.outbox,
                 audiences=bot.audiences,
             ),
             status=BotStatus(

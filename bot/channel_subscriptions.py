@@ -4,6 +4,7 @@ channel's audience lets it receive, and refuses a Private group it does not fit.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from slack_sdk.errors import SlackApiError
@@ -15,8 +16,11 @@ from bot.directory import Directory
 from bot.group_fit import LIMITED, GroupFit
 from bot.portal.models import GroupAccess
 from store.models import Group, Location
+from store.outbox import OutboxRepository
 from store.relay_models import Subscription, SubscriptionMode
 from store.subscriptions import SubscriptionRepository
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,11 @@ class ChannelSubscriptions:
         default_digest_time: str,
         clock: Clock,
         audit: AuditTrail,
+        outbox: OutboxRepository,
         audiences: ChannelAudiences | None = None,  # None: no audience said, none refused
     ) -> None:
+        # Messages held for a Private-group subscription go with it (else held forever).
+        self._outbox = outbox
         self._audiences = audiences
         self._audit = audit
         self._subscriptions = subscriptions
@@ -81,6 +88,9 @@ class ChannelSubscriptions:
     ) -> int:
         """Removes one subscription, or all of the channel's; how many went."""
         removed = self._subscriptions.remove(channel_id, subscription_id)
+        dropped = self._outbox.drop_unsubscribed(channel_id)
+        if dropped:
+            log.info("%d message(s) held for a removed subscription in %s dropped", dropped, channel_id)
         if removed:
             which = f"#{subscription_id}" if subscription_id is not None else f"all ({removed})"
             self._audit.record(by, "unsubscribe", channel_id, f"{which} {why}".rstrip())

@@ -189,6 +189,19 @@ class OutboxRepository:
             ).fetchone()
         return Backlog(int(count), from_text(since))
 
+    def drop_unsubscribed(self, channel_id: str) -> int:
+        """Delete the channel's unsent Private-group messages (``needs_group``) that no
+        subscription of the channel to that group is left to release: unsubscribed, they
+        would be held forever, counted nowhere. Returns how many went."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM outbox WHERE target = ? AND state = 'pending' AND needs_group IS NOT NULL"
+                " AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.channel_id = outbox.target"
+                " AND s.group_id = outbox.needs_group)",
+                [channel_id],
+            )
+            return cursor.rowcount
+
     def replay_failed(self) -> int:
         """Give every failed message another go (an admin fixed the cause)."""
         with self._file.transaction() as db:

@@ -5,6 +5,7 @@ channels get only what the whole board may see. Through the real HTTP app and em
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from bot.portal.models import GroupAccess
 from emulators import seed
 from emulators.stack import LocalStack
+from store.relay_models import OutboxMessage
 from tests.bot.relay.conftest import Board, dms_to
 from tests.conftest import subscribe, wait_for
 
@@ -217,3 +219,26 @@ def test_a_private_group_post_stays_while_the_channel_fits_and_is_withdrawn_when
     assert kept == []
     [withdrawn] = updates_in(watching, PRIVATE)
     assert "Budget review" not in str(withdrawn)
+
+
+def test_unsubscribing_drops_the_private_group_messages_its_pause_was_holding(watching: LocalStack) -> None:
+    command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+    [subscription] = watching.store.subscriptions.in_channel(PRIVATE)
+    now = datetime.now(UTC)
+    held = OutboxMessage(
+        key=f"post:1:{PRIVATE}",
+        target=PRIVATE,
+        text="t",
+        blocks=[],
+        created_at=now,
+        needs_group=seed.BOARD_GROUP,
+    )  # planned before the pause
+    dm = OutboxMessage(key="dm:1", target=f"user:{seed.JANE}", text="t", blocks=[], created_at=now)
+    watching.store.outbox.add([held, dm])
+    watching.store.channel_audience.pause_subscription(subscription.id, "a guest joined", now, [])
+
+    answer = command(watching, f"unsubscribe {subscription.id}", PRIVATE)
+
+    assert answer.startswith("Removed 1")
+    assert watching.store.outbox.get(held.key) is None
+    assert watching.store.outbox.get("dm:1") is not None
