@@ -40,6 +40,12 @@ class Outlook:
     refusal: str | None = None
 
 
+@dataclass(frozen=True)
+class Subscribed:
+    subscription: Subscription
+    outlook: Outlook  # read once, to decide and to tell the admin
+
+
 class AudienceRefused(Exception):
     """The channel's audience does not fit the subscription asked for (the message says why)."""
 
@@ -65,11 +71,11 @@ class ChannelSubscriptions:
         self.default_digest_time = default_digest_time
         self._clock = clock
 
-    def subscribe(self, channel_id: str, request: SubscribeRequest, *, by: str) -> Subscription:
+    def subscribe(self, channel_id: str, request: SubscribeRequest, *, by: str) -> Subscribed:
         """Raises AudienceRefused for a Private group the channel's members do not all belong to."""
-        refusal = self.outlook(channel_id, request.group_id).refusal
-        if refusal is not None:
-            raise AudienceRefused(refusal)
+        outlook = self.outlook(channel_id, request.group_id)
+        if outlook.refusal is not None:
+            raise AudienceRefused(outlook.refusal)
         subscription = self._subscriptions.add(
             channel_id=channel_id,
             mode=request.mode,
@@ -81,7 +87,7 @@ class ChannelSubscriptions:
             now=self._clock(),
         )
         self._audit.record(by, "subscribe", channel_id, _summary(subscription))
-        return subscription
+        return Subscribed(subscription, outlook)
 
     def unsubscribe(
         self, channel_id: str, subscription_id: int | None = None, *, by: str, why: str = ""

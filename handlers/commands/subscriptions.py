@@ -70,9 +70,10 @@ def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
         return Reply(NOT_A_TIME.format(escape(request.digest_time)))
     channel_id = invocation.channel_id
     try:
-        subscription = deps.channels.subscribe(channel_id, request, by=invocation.caller)
+        subscribed = deps.channels.subscribe(channel_id, request, by=invocation.caller)
     except AudienceRefused as refused:
         return Reply(f"Not subscribed: {escape(str(refused))}.")
+    subscription = subscribed.subscription
     announcement = f"This channel now gets Discussion Board {describe(subscription, deps).split(': ', 1)[1]}."
     try:
         # Posting the announcement is also how we learn whether we may post here at all.
@@ -87,10 +88,8 @@ def subscribe(invocation: Invocation, deps: SubcommandDeps) -> Reply:
         if error.response.get("error") in ("not_in_channel", "channel_not_found"):
             return Reply(INVITE_FIRST)
         return Reply(f"Slack refused the post here ({error.response.get('error')}); nothing was subscribed.")
-    # What the channel's audience lets it receive, and why (read when subscribing, cached).
-    said = "".join(
-        f"\n• {escape(line)}" for line in deps.channels.outlook(channel_id, request.group_id).lines
-    )
+    # What the channel's audience lets it receive, and why (read once, when subscribing).
+    said = "".join(f"\n• {escape(line)}" for line in subscribed.outlook.lines)
     return Reply(
         f"Subscribed {describe(subscription, deps)}. Private threads never appear in channels.{said}"
     )

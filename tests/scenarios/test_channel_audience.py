@@ -242,3 +242,15 @@ def test_unsubscribing_drops_the_private_group_messages_its_pause_was_holding(wa
     assert answer.startswith("Removed 1")
     assert watching.store.outbox.get(held.key) is None
     assert watching.store.outbox.get("dm:1") is not None
+
+
+def test_subscribing_reads_the_channel_and_the_group_once(watching: LocalStack) -> None:
+    info_before = len(watching.slack.calls_to("conversations.info"))
+    group_path = f"/api/community/communitygroups/{seed.BOARD_GROUP}"
+    group_before = len(watching.nexudus.calls("GET", group_path))
+
+    answer = command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+
+    assert "every member here is a member of it" in answer
+    assert len(watching.slack.calls_to("conversations.info")) - info_before == 1
+    assert len(watching.nexudus.calls("GET", group_path)) - group_before == 1
