@@ -13,6 +13,7 @@ import logging
 
 from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock, utc_now
+from bot.slack_errors import CHANNEL_UNAVAILABLE
 from store.channel_audience import ChannelAudienceRepository, PauseCause
 from store.relay_models import Subscription
 from store.subscriptions import SubscriptionRepository
@@ -24,12 +25,8 @@ WHY: dict[PauseCause, str] = {
     "archived": "the channel is archived: unarchive it to resume",
     "deleted": "the channel was deleted, or is private and the bot is not in it: invite the bot to resume",
 }
-# Answers of chat.postMessage that mean the channel, not the message, is the trouble.
-REFUSALS: dict[str, PauseCause] = {
-    "not_in_channel": "removed",
-    "is_archived": "archived",
-    "channel_not_found": "deleted",
-}
+# Which pause each of Slack's "channel unavailable" answers means; any other is "deleted".
+_CAUSES: dict[str, PauseCause] = {"not_in_channel": "removed", "is_archived": "archived"}
 
 
 class ChannelLifecycle:
@@ -59,10 +56,9 @@ class ChannelLifecycle:
 
     def send_refused(self, channel_id: str, error: str) -> bool:
         """A send to the channel got ``error``: True if that paused it (the message waits)."""
-        cause = REFUSALS.get(error)
-        if cause is None:
-            return False
-        self.pause(channel_id, cause)
+        if error not in CHANNEL_UNAVAILABLE:
+            return False  # the message, not the channel, is the trouble
+        self.pause(channel_id, _CAUSES.get(error, "deleted"))
         return True
 
     def bot_joined(self, channel_id: str) -> bool:
