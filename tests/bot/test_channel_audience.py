@@ -9,6 +9,7 @@ from emulators import seed
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
+from tests.conftest import subscribe
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 
@@ -75,3 +76,30 @@ def test_a_paused_channels_messages_wait_and_are_due_again_when_it_resumes(
     assert not second.outbox.claim("post:1:CGONE", "B", NOW, NOW)
     assert second.channel_audience.resume_channel("CGONE", ["removed"])
     assert {m.key for m in first.outbox.due(NOW)} == {"post:1:CGONE", "dm:1"}
+
+
+def test_a_review_reads_each_group_once_however_many_subscriptions_filter_to_it(stack: LocalStack) -> None:
+    stack.slack.add_channel("CBOARDS", [seed.JANE], is_private=True)
+    for mode in ("instant", "digest"):
+        subscribe(stack.store, "CBOARDS", mode, group_id=seed.BOARD_GROUP)
+    path = f"/api/community/communitygroups/{seed.BOARD_GROUP}"
+    before = len(stack.nexudus.calls("GET", path))
+
+    stack.bot.audiences.review("CBOARDS")
+
+    assert len(stack.nexudus.calls("GET", path)) - before == 1
+
+
+def test_a_pause_notice_names_ten_non_members_and_counts_the_rest(stack: LocalStack) -> None:
+    crowd = [f"UCROWD{n:03d}" for n in range(300)]
+    for user in crowd:
+        stack.slack.add_user(user, f"Someone With A Rather Long Name {user}", None)
+    stack.slack.add_channel("CCROWD", crowd, is_private=True)
+    subscribe(stack.store, "CCROWD", group_id=seed.BOARD_GROUP)
+
+    stack.bot.audiences.review("CCROWD")
+
+    [pause] = stack.store.channel_audience.subscription_pauses().values()
+    assert pause.reason.endswith("and 290 more")
+    [notice] = stack.store.outbox.in_state("pending")
+    assert len(notice.blocks[0]["text"]["text"]) <= 3000
