@@ -7,8 +7,12 @@ relay also fills, so an open GETs only threads not read within ``SUBJECT_TTL``.
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
 
 from bot.admins import Admins
 from bot.clock import Clock
@@ -30,6 +34,13 @@ SUBJECT_TTL = timedelta(hours=1)
 # Nexudus lookups an admin's Home open may make for the report; the rest wait for the next
 # open (each lookup is cached) or for `python -m bot people`.
 HOME_LOOKUPS = 20
+# The report walks users.list and makes up to HOME_LOOKUPS Nexudus lookups: made at most
+# this often per process, whichever admin opens the tab or presses a button on it.
+REPORT_TTL = timedelta(minutes=15)
+# A report Slack refused is tried again sooner, but not on every open.
+UNAVAILABLE_TTL = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,8 @@ class Home:
         self._default_digest_time = default_digest_time
         self._thread_url_template = thread_url_template
         self._clock = clock
+        self._report_lock = threading.Lock()  # two admins opening at once make one report
+        self._report: ReconciliationReport | None = None
 
     def known_page(self, slack_user_id: str) -> HomePage:
         """At once, from what is stored: followed threads not read yet."""
@@ -112,7 +125,26 @@ class Home:
     def _admin_report(self, slack_user_id: str) -> ReconciliationReport | None:
         if self._reconciler is None or self._admins is None or not self._admins.is_admin(slack_user_id):
             return None
-        return self._reconciler.report(lookup_budget=HOME_LOOKUPS)
+        with self._report_lock:
+            now = self._clock()
+            kept = self._report
+            if kept is not None and kept.made_at is not None:
+                ttl = UNAVAILABLE_TTL if kept.unavailable else REPORT_TTL
+                if timedelta(0) <= now - kept.made_at < ttl:
+                    return kept
+            self._report = self._new_report(self._reconciler, now)
+            return self._report
+
+    @staticmethod
+    def _new_report(reconciler: Reconciler, now: datetime) -> ReconciliationReport:
+        try:
+            report = reconciler.report(lookup_budget=HOME_LOOKUPS)
+        except SlackApiError as error:
+            # The rest of the Home tab is still worth publishing.
+            log.warning("reconciliation report unavailable: %s", error)
+            report = ReconciliationReport(unavailable=f"Slack refused: {error.response.get('error')}")
+        report.made_at = now
+        return report
 
     def choose_replies(self, slack_user_id: str, choice: RepliesChoice | None) -> None:
         """None: as Nexudus does."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from bot.clock import Clock, utc_now
@@ -57,6 +58,8 @@ class ReconciliationReport:
     lookups: int = 0  # Nexudus lookups made (members and manual links)
     unchecked: list[str] = field(default_factory=list)  # Slack ids not looked up this time
     portal_error: str | None = None  # why lookups stopped, if Nexudus failed
+    made_at: datetime | None = None  # when, for a report kept a while (the Home tab's)
+    unavailable: str | None = None  # why there is no report at all (Slack refused the walk)
 
     def cases(self) -> Iterator[tuple[Case, str, str, list[Finding]]]:
         for case, (title, action) in CASES.items():
