@@ -274,6 +274,7 @@ def _services(
         repository=store.channel_audience,
         subscriptions=store.subscriptions,
         clock=clock,
+        background=background,
     )
     lifecycle = ChannelLifecycle(
         pauses=store.channel_audience, subscriptions=store.subscriptions, alerts=admin_alerts, clock=clock

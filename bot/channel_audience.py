@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from concurrent.futures import Executor
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.channel_reviews import ReviewQueue
 from bot.clock import Clock, utc_now
 from bot.group_fit import GroupFit, private_fit
 from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError
 from bot.portal.models import CommunityGroup, GroupAccess
 from bot.relay.keys import AlertNoticeKey, DmTarget
+from bot.slack_text import escaped
 from bot.slack_users import SlackUsers
 from store.channel_audience import AudienceMember, ChannelAudience, ChannelAudienceRepository
 from store.relay_models import OutboxMessage, Subscription
@@ -50,7 +53,10 @@ class ChannelAudiences:
         repository: ChannelAudienceRepository,
         subscriptions: SubscriptionRepository,
         clock: Clock = utc_now,
+        background: Executor | None = None,
     ) -> None:
+        # Join and leave events are reviewed off the listener threads, one per channel at a time.
+        self._reviews = ReviewQueue(self.review, background)
         self._client = client
         self._slack_users = slack_users
         self._identities = identities
@@ -96,6 +102,15 @@ class ChannelAudiences:
         more than the whole board's rule; its members are read from Nexudus, and when they
         cannot be read the answer is no."""
         return self._fit(audience, self._read_group(group_id))
+
+    def members_changed(self, channel_id: str) -> None:
+        """Someone joined or left: a channel with a Private-group subscription is reviewed
+        (in the background); for any other the cached audience is only forgotten, as no
+        post depends on it, and read again when next needed (``current``)."""
+        if any(s.group_id is not None for s in self._subscriptions.in_channel(channel_id)):
+            self._reviews.request(channel_id)
+        else:
+            self._repository.forget(channel_id)
 
     def review(self, channel_id: str) -> None:
         """Refresh a channel's audience and pause or resume its Private-group subscriptions."""
@@ -165,7 +180,7 @@ class ChannelAudiences:
         name = f"audience-{subscription.id}"
         where, reason = (
             f"Subscription #{subscription.id} in <#{subscription.channel_id}>",
-            _escaped(fit.reason),
+            escaped(fit.reason),
         )
         if fit.fits:
             text = f"{where} resumed: {reason}."
@@ -228,11 +243,6 @@ def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -
         blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": _capped(text)}}],
         created_at=now,
     )
-
-
-def _escaped(text: str) -> str:
-    # Reasons name people and groups as typed elsewhere: Slack's three control characters.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _capped(text: str) -> str:

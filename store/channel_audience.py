@@ -93,6 +93,11 @@ class ChannelAudienceRepository:
         with self._file.transaction() as db:
             db.table("channel_audiences").upsert(row, pk="channel_id")
 
+    def forget(self, channel_id: str) -> None:
+        """Drop the cached audience: it is read from Slack again when next asked for."""
+        with self._file.transaction() as db:
+            db.execute("DELETE FROM channel_audiences WHERE channel_id = ?", [channel_id])
+
     def pause_channel(self, channel_id: str, cause: PauseCause, reason: str, now: datetime) -> bool:
         """True if the channel was not paused before (the first cause is kept)."""
         with self._file.transaction() as db:

@@ -1,8 +1,9 @@
 """``member_joined_channel`` / ``member_left_channel``: who reads a channel changed.
 
-Acknowledged first; then the channel's audience is read again from Slack and its
-Private-group subscriptions paused or resumed. The bot's own arrival lifts a pause (it was
-invited back); its own departure pauses the channel.
+Acknowledged first; then a channel with a Private-group subscription is reviewed in the
+background (its audience read again from Slack, those subscriptions paused or resumed),
+and any other channel's cached audience forgotten. The bot's own arrival lifts a pause (it
+was invited back); its own departure pauses the channel.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def member_joined(
     channel, user = str(event.get("channel")), str(event.get("user"))
     if user == audiences.bot_user_id():
         lifecycle.bot_joined(channel)
-    audiences.review(channel)
+    audiences.members_changed(channel)
 
 
 def member_left(
@@ -33,4 +34,4 @@ def member_left(
     if user == audiences.bot_user_id():
         lifecycle.pause(channel, "removed")  # reportedly not always sent: a refused send pauses too
         return
-    audiences.review(channel)
+    audiences.members_changed(channel)

@@ -254,3 +254,17 @@ def test_subscribing_reads_the_channel_and_the_group_once(watching: LocalStack) 
     assert "every member here is a member of it" in answer
     assert len(watching.slack.calls_to("conversations.info")) - info_before == 1
     assert len(watching.nexudus.calls("GET", group_path)) - group_before == 1
+
+
+def test_a_join_in_a_channel_without_a_group_subscription_only_forgets_its_audience(
+    watching: LocalStack,
+) -> None:
+    watching.slack.add_channel(OPEN, [seed.JANE, seed.OMAR])
+    subscribe(watching.store, OPEN, "instant")
+    watching.bot.audiences.refresh(OPEN)
+    walks = len(watching.slack.calls_to("conversations.members"))
+
+    watching.driver.member_joined(OPEN, GUEST)
+
+    wait_for(lambda: watching.store.channel_audience.get(OPEN) is None)
+    assert len(watching.slack.calls_to("conversations.members")) == walks
