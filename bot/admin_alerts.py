@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.clock import Clock, utc_now
 from bot.relay.keys import AlertNoticeKey, DmTarget
+from bot.slack_text import escaped_within
 from store.alerts import Alert, AlertRepository
 from store.relay_models import OutboxMessage
 
@@ -38,7 +39,9 @@ class AdminAlerts:
         return self._alerts.get(name)
 
     def _notices(self, name: str, text: str, now: datetime, *, cleared: bool) -> list[OutboxMessage]:
-        shown = _escaped(text)
+        # Alert texts may quote Nexudus (a webhook's LastError) at any length: a section
+        # over Slack's limit would fail the DM for good, and the admin never hear of it.
+        shown = escaped_within(text)
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": shown}}]
         return [
             OutboxMessage(
@@ -50,8 +53,3 @@ class AdminAlerts:
             )
             for admin in self._admins
         ]
-
-
-def _escaped(text: str) -> str:
-    # Alert texts may quote Nexudus (a webhook's LastError): Slack's three control characters.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -19,6 +19,7 @@ from bot.job_runs import Skipped
 from bot.portal import NexudusClient
 from bot.portal.models import Webhook
 from bot.scheduler import BackgroundJobs
+from bot.slack_text import SECTION_TEXT
 from bot.webhooks.health import RECOVERED, WebhookHealth, WebhookMonitor
 from bot.webhooks.registry import WebhookRegistry, receiver_url
 from emulators import seed
@@ -124,6 +125,25 @@ def test_a_failing_webhook_brings_the_poll_back_and_admins_are_told_once(
     assert "Canal Street: the new reply webhook is failing (1 errors, last: HTTP 599)" in told
     assert hooked.bot.webhook_health is not None
     assert hooked.bot.webhook_health.health().state == "failing"
+
+
+def test_an_alert_quoting_a_very_long_nexudus_error_still_reaches_admins(
+    hooked: LocalStack, clock: FakeClock
+) -> None:
+    break_one_webhook(hooked)
+    [hook] = [h for h in hooked.nexudus.webhooks.hooks if h["Id"] in hooked.nexudus.webhooks.broken]
+    hook["LastError"] = "<html>" + "&" * 5000  # an error page, quoted whole by Nexudus
+    clock.advance(seconds=61)
+    assert hooked.bot.webhook_health is not None
+
+    assert hooked.bot.webhook_health.health().state == "failing"
+    hooked.bot.relay.sender.deliver_due()
+
+    [told] = hooked.slack.posts(f"D{seed.ADMIN}")
+    [section] = told["blocks"]
+    shown = section["text"]["text"]
+    assert len(shown) <= SECTION_TEXT and shown.endswith("&amp;…")  # Slack's limit, cut whole
+    assert "&lt;html&gt;" in shown and "<html>" not in shown
 
 
 def test_admins_are_told_once_when_webhooks_recover(hooked: LocalStack, clock: FakeClock) -> None:
