@@ -17,7 +17,7 @@ from bot.job_runs import (
 from bot.status import Deliveries
 from bot.webhooks.health import WebhookHealth
 from handlers import ids
-from handlers.blocks.text import escape, mrkdwn, plain
+from handlers.blocks.text import escape, mrkdwn, plain, shorten, shorten_mrkdwn
 from store.audit import AuditEntry
 from store.relay_state import JobRun
 
@@ -30,6 +30,10 @@ JOB_LABELS = {
     REPLIES_RESUME: "Slack-reply resumption",
     DIRECTORY_REFRESH: "directory refresh",
 }
+# Slack refuses a section longer than this (and the whole reply with it).
+SECTION_TEXT = 3000
+# An error or detail quoted from Slack or Nexudus, so that ten of them fit beside the jobs.
+QUOTED = 160
 
 
 def status_message(
@@ -47,14 +51,14 @@ def status_message(
     lines += webhook_lines(webhooks)
     lines.append(f"Deliveries waiting: {deliveries.waiting}. Failed: {deliveries.failed}.")
     lines += [
-        f"• retrying `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or '')}"
+        f"• retrying `{escape(m.key)}` to {escape(m.target)}: {_quoted(m.last_error or '')}"
         for m in deliveries.retrying
     ]
     lines += [
-        f"• failed `{escape(m.key)}` to {escape(m.target)}: {escape(m.last_error or 'unknown')}"
+        f"• failed `{escape(m.key)}` to {escape(m.target)}: {_quoted(m.last_error or 'unknown')}"
         for m in deliveries.failures
     ]
-    text = "\n".join(lines)
+    text = shorten_mrkdwn("\n".join(lines), SECTION_TEXT)
     blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(text)}]
     if deliveries.failed:
         blocks.append({"type": "actions", "elements": [_replay_button(deliveries.failed)]})
@@ -69,10 +73,15 @@ def audit_text(entries: Sequence[AuditEntry]) -> str:
         return "*Admin actions*: none recorded yet."
     lines = [
         f"• {e.at:%Y-%m-%d %H:%M} UTC <@{e.actor}> {e.action} {_audit_target(e.target)}"
-        + (f": {escape(e.detail)}" if e.detail else "")
+        + (f": {_quoted(e.detail)}" if e.detail else "")
         for e in entries
     ]
-    return "\n".join(["*Admin actions* (the last few; all: `python -m bot audit`)", *lines])
+    text = "\n".join(["*Admin actions* (the last few; all: `python -m bot audit`)", *lines])
+    return shorten_mrkdwn(text, SECTION_TEXT)
+
+
+def _quoted(text: str) -> str:
+    return escape(shorten(text, QUOTED))
 
 
 def _audit_target(target: str) -> str:
@@ -94,7 +103,7 @@ def webhook_lines(health: WebhookHealth | None) -> list[str]:
         return ["Nexudus webhooks: :white_check_mark: healthy: the relay polls every 10 minutes to catch up."]
     word = "failing" if health.state == "failing" else "unknown"
     return [f"Nexudus webhooks: :warning: {word}: the relay polls at its normal pace."] + [
-        f"• {escape(problem)}" for problem in health.problems
+        f"• {_quoted(problem)}" for problem in health.problems
     ]
 
 

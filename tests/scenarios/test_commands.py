@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from slack_sdk.models.blocks import Block
 
 from bot.job_runs import JOB_IDS, RELAY_POLL
 from emulators import seed
@@ -14,6 +16,7 @@ from emulators.slack_driver import sign
 from emulators.stack import LocalStack
 from handlers import ids
 from handlers.commands.table import SUBCOMMANDS
+from store.relay_models import OutboxMessage
 from tests.conftest import open_modal, wait_for
 
 
@@ -69,6 +72,25 @@ def test_status_lists_each_job_with_its_last_run(stack: LocalStack) -> None:
     for job_id in JOB_IDS:
         assert f"(`{job_id}`)" in text
     assert "Last draft retry (`drafts.retry`): not yet." in text
+
+
+def test_status_with_long_errors_stays_within_slacks_section_limit(stack: LocalStack) -> None:
+    now = datetime.now(UTC)
+    for n in range(12):
+        key = f"long-{n}"
+        stack.store.outbox.add([OutboxMessage(key=key, target="CNEWS", text=key, blocks=[], created_at=now)])
+        assert stack.store.outbox.claim(key, "test", now + timedelta(minutes=1), now)
+        assert stack.store.outbox.fail(key, "<html>" + "&" * 1000, owner="test")  # a quoted error page
+    before = len(stack.slack.responses)
+
+    reply(stack, seed.ADMIN, "status")
+
+    blocks = stack.slack.responses[before]["blocks"]
+    for block in blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert all(len(text) <= 3000 for text in sections)
+    assert "Failed: 12" in sections[0] and "&lt;html&gt;" in sections[0]
 
 
 def test_whoami_names_the_portal_account_and_how_it_was_linked(stack: LocalStack) -> None:
