@@ -11,12 +11,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Protocol
 
 from bot.clock import Clock, utc_now
 from bot.relay.keys import AlertNoticeKey, DmTarget
 from bot.slack_text import escaped_within
 from store.alerts import Alert, AlertRepository
 from store.relay_models import OutboxMessage
+
+
+class AlertReader(Protocol):
+    """``AlertRepository`` or ``AdminAlerts``: whoever holds the alerts."""
+
+    def get(self, name: str) -> Alert | None: ...
+
+
+def raised_text(alerts: AlertReader, name: str) -> str | None:
+    """The alert's text while ``name`` is raised, else None: what a pause is waiting on."""
+    alert = alerts.get(name)
+    return alert.text if alert is not None and alert.raised else None
 
 
 class AdminAlerts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.admin_alerts import AdminAlerts
+from bot.admin_alerts import AdminAlerts, raised_text
 from bot.portal import PortalAuthError
 from store import Store
 
@@ -36,8 +36,7 @@ def refusal_text(error: PortalAuthError) -> str:
 
 def nexudus_refused(store: Store) -> str | None:
     """Why Nexudus work is paused, or None: for ``/healthz`` readiness and ``check``."""
-    alert = store.alerts.get(NEXUDUS_LOGIN_ALERT)
-    return alert.text if alert is not None and alert.raised else None
+    return raised_text(store.alerts, NEXUDUS_LOGIN_ALERT)
 
 
 class NexudusLogin:
@@ -56,5 +55,4 @@ class NexudusLogin:
 
     def refusal(self) -> str | None:
         """Why Nexudus work is paused, or None (one read)."""
-        alert = self._admins.get(NEXUDUS_LOGIN_ALERT)
-        return alert.text if alert is not None and alert.raised else None
+        return raised_text(self._admins, NEXUDUS_LOGIN_ALERT)

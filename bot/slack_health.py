@@ -21,7 +21,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.admin_alerts import AdminAlerts
+from bot.admin_alerts import AdminAlerts, raised_text
 from bot.clock import Clock, utc_now
 from bot.slack_errors import TOKEN_REFUSED
 from store import Store
@@ -54,8 +54,7 @@ def token_refusal(error: BaseException) -> str | None:
 
 def slack_paused(store: Store) -> str | None:
     """Why sending to Slack is paused, or None: for ``/healthz`` readiness and ``check``."""
-    alert = store.alerts.get(SLACK_TOKEN_ALERT)
-    return alert.text if alert is not None and alert.raised else None
+    return raised_text(store.alerts, SLACK_TOKEN_ALERT)
 
 
 def refusal_text(why: str) -> str:
@@ -90,8 +89,7 @@ class SlackHealth:
 
     def paused(self) -> str | None:
         """Why sending is paused, or None (one read; never calls Slack)."""
-        alert = self._alerts.get(SLACK_TOKEN_ALERT)
-        return alert.text if alert is not None and alert.raised else None
+        return raised_text(self._alerts, SLACK_TOKEN_ALERT)
 
     def refused(self, why: str) -> None:
         """Pause sending: Slack refused the token (``why``: its error, or the event)."""
