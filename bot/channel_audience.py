@@ -26,7 +26,7 @@ from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError
 from bot.portal.models import CommunityGroup, GroupAccess
 from bot.relay.keys import AlertNoticeKey, DmTarget
-from bot.slack_text import escaped
+from bot.slack_text import SECTION_TEXT, escaped_within
 from bot.slack_users import SlackUsers
 from store.channel_audience import AudienceMember, ChannelAudience, ChannelAudienceRepository
 from store.relay_models import OutboxMessage, Subscription
@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 # and portal group membership changes, which send the bot nothing.
 AUDIENCE_TTL = timedelta(hours=1)
 MEMBERS_PAGE = 200  # conversations.members: Slack advises about 200 a page
-# Slack's limit on a section block's text.
-SECTION_TEXT = 3000
+# Room in a notice's section for the words around the reason.
+NOTICE_FRAME = 200
 
 
 class ChannelAudiences:
@@ -180,7 +180,7 @@ class ChannelAudiences:
         name = f"audience-{subscription.id}"
         where, reason = (
             f"Subscription #{subscription.id} in <#{subscription.channel_id}>",
-            escaped(fit.reason),
+            escaped_within(fit.reason, SECTION_TEXT - NOTICE_FRAME),
         )
         if fit.fits:
             text = f"{where} resumed: {reason}."
@@ -240,17 +240,6 @@ def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -
         key=AlertNoticeKey(name, now, cleared, admin).text(),
         target=DmTarget(admin).text(),
         text=text,
-        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": _capped(text)}}],
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
         created_at=now,
     )
-
-
-def _capped(text: str) -> str:
-    # Reasons name at most NAMED_AT_MOST people, but a group's name is anyone's to type.
-    if len(text) <= SECTION_TEXT:
-        return text
-    cut = text[: SECTION_TEXT - 1]
-    amp = cut.rfind("&")
-    if amp > len(cut) - len("&amp;"):
-        cut = cut[:amp]  # never half an escape
-    return cut + "…"
