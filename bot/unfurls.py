@@ -2,7 +2,8 @@
 
 An unfurl is shown to everyone in the conversation (externals included), so only threads
 everyone on the board can see are unfurled: not private, not in a Private group, and
-still there. Each is read fresh: the thread, its group's access, its replies (to count).
+still there. Each is read fresh: the thread, its group's access, its reply count (one row
+and the list's total).
 """
 
 from __future__ import annotations
@@ -61,13 +62,13 @@ class ThreadUnfurls:
             group = self._group(thread)
             if thread.private or (thread.community_group_id is not None and group is None):
                 return None
-            replies = self._portal.replies_on(thread_id)
+            replies = self._portal.reply_count(thread_id)
         except PortalNotFound:
             return None  # deleted, or hidden from the bot
         except PortalError as error:
             log.warning("no unfurl for thread %s: %s", thread_id, error)
             return None
-        return self._card(thread, group, len(replies))
+        return self._card(thread, group, replies)
 
     def _group(self, thread: Thread) -> CommunityGroup | None:
         """The thread's group if everyone may see it; None for none, or a Private one."""

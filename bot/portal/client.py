@@ -201,10 +201,23 @@ class NexudusClient:
         return [r for r in rows if r.community_thread_id == thread_id and r.user_id == user_id]
 
     def replies_on(self, thread_id: int) -> list[Reply]:
-        """Every reply of one thread (to count them)."""
+        """Every reply of one thread."""
         params = {"CommunityMessage_CommunityThread": thread_id}
         rows = self._pages(MESSAGES, params, size=WINDOW_PAGE_SIZE)
         return [r for r in _valid(Reply, rows) if r.community_thread_id == thread_id]
+
+    def reply_count(self, thread_id: int) -> int:
+        """How many replies a thread has: one row asked for, and the list envelope's
+        ``TotalItems`` (reference §3). An ignored filter would make that total every reply
+        on the board (§15), so it is trusted only when the row is this thread's; else (or
+        with no total) every page is counted."""
+        params = {"CommunityMessage_CommunityThread": thread_id, "page": 1, "size": 1}
+        body = self._transport.read(MESSAGES, params)
+        rows = _valid(Reply, body.get("Records") or [])
+        total = body.get("TotalItems")
+        if isinstance(total, int) and all(r.community_thread_id == thread_id for r in rows):
+            return total
+        return len(self.replies_on(thread_id))
 
     def followers(self, thread_id: int) -> list[ThreadFollow]:
         rows = self._pages(FOLLOWS, {"CommunityThreadFollow_Thread": thread_id})

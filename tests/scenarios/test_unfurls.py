@@ -60,6 +60,20 @@ def test_public_thread_link_unfurls_with_its_facts_escaped(portal_stack: LocalSt
         assert fact in shown
 
 
+def test_replies_are_counted_from_one_row_and_the_lists_total(portal_stack: LocalStack) -> None:
+    found = thread(portal_stack, "Busy thread")
+    for n in range(30):
+        portal_stack.nexudus.add(
+            "CommunityMessage", CommunityThreadId=found, UserId=seed.JANE_USER_ID, Message=f"{n}"
+        )
+
+    card = unfurls_of(portal_stack).card(found)
+
+    assert card is not None and card.replies == 30
+    [asked] = portal_stack.nexudus.calls("GET", "/api/community/communitymessages")
+    assert asked.query["size"] == "1"  # not a walk of every page
+
+
 def test_only_threads_everyone_may_see_unfurl(portal_stack: LocalStack) -> None:
     public = thread(portal_stack, "Open day")
     private = thread(portal_stack, "Salaries", Private=True)
