@@ -36,7 +36,8 @@ from bot.portal.models import CommunityGroup, GroupAccess, Thread
 from bot.portal.timestamps import at_or_after, minute_text
 from bot.relay.items import Message, RelayRenderer
 from bot.relay.keys import ChannelPostKey, RepliesDmKey, parse_outbox_key
-from bot.relay.plan import RelayPlanner, group_is_open
+from bot.relay.plan import RelayPlanner
+from bot.relay.visibility import group_is_open
 from bot.relay.watch import window_start
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage

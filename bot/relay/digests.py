@@ -32,7 +32,7 @@ from bot.relay.keys import (
     parse_digest_target,
     parse_item_key,
 )
-from bot.relay.plan import group_is_open, visible_to_channels
+from bot.relay.visibility import group_is_open, visible_to_channels
 from bot.slack_users import SlackUsers
 from bot.timekeeping import latest_occurrence, parse_clock_time, zone_or_utc
 from store.digests import DigestRepository

@@ -14,23 +14,22 @@ from datetime import datetime
 from bot.channel_audience import ChannelAudiences
 from bot.directory import Directory
 from bot.portal import NexudusClient
-from bot.portal.models import CommunityGroup, GroupAccess, Reply, Thread
-from bot.relay.items import BoardReply, BoardThread, Message, RelayRenderer
+from bot.portal.models import CommunityGroup, Reply, Thread
+from bot.relay.items import BoardReply, BoardThread, RelayRenderer
 from bot.relay.keys import (
     ChannelPostKey,
     ChannelReplyKey,
     ChannelTarget,
     DmTarget,
-    OutboxKey,
-    OutboxTarget,
     PersonDigest,
     RepliesDmKey,
     ReplyItem,
     SubscriptionDigest,
     ThreadItem,
-    parse_outbox_target,
 )
 from bot.relay.people import PortalPeople
+from bot.relay.queued import outbox_message
+from bot.relay.visibility import group_is_open, held_for_group, matches
 from bot.relay.watch import Activity
 from bot.thread_links import thread_url
 from store.outbox import OutboxRepository
@@ -50,28 +49,6 @@ EXCERPT_SOURCE = 2000
 class Plan:
     messages: list[OutboxMessage] = field(default_factory=list)
     digest_items: list[DigestItem] = field(default_factory=list)
-
-
-def visible_to_channels(thread: Thread, groups: dict[int, CommunityGroup]) -> bool:
-    return not thread.private and group_is_open(thread.community_group_id, groups)
-
-
-def group_is_open(group_id: int | None, groups: dict[int, CommunityGroup]) -> bool:
-    """No group, or a group that is not Private. A group we cannot see counts as Private:
-    never guess in favour of posting."""
-    if group_id is None:
-        return True
-    group = groups.get(group_id)
-    return group is not None and group.group_access != GroupAccess.PRIVATE
-
-
-def matches(subscription: Subscription, thread: Thread) -> bool:
-    if subscription.business_id is not None and subscription.business_id != thread.business_id:
-        return False
-    if subscription.group_id is not None and subscription.group_id != thread.community_group_id:
-        return False
-    wanted = (subscription.tag or "").casefold()
-    return not wanted or wanted in (t.casefold() for t in thread.tag_list())
 
 
 class RelayPlanner:
@@ -115,7 +92,7 @@ class RelayPlanner:
             audience = self._channel_audience(thread, subscriptions, groups, fits)
             planned = len(plan.messages)
             self._new_thread(self.board_thread(thread, groups), audience, plan, now)
-            _held_for_group(plan, planned, thread, groups)
+            held_for_group(plan.messages, planned, thread, groups)
         by_thread: dict[int, list[Reply]] = defaultdict(list)
         for reply in activity.replies:
             by_thread[reply.community_thread_id].append(reply)
@@ -127,7 +104,7 @@ class RelayPlanner:
             audience = self._channel_audience(thread, subscriptions, groups, fits)
             planned = len(plan.messages)
             self._to_channels(thread.id, shown, shown_replies, audience, plan, now)
-            _held_for_group(plan, planned, thread, groups)
+            held_for_group(plan.messages, planned, thread, groups)
         return plan
 
     def _new_thread(
@@ -137,7 +114,7 @@ class RelayPlanner:
             if subscription.mode == "instant":
                 key = ChannelPostKey(shown.id, subscription.channel_id)
                 channel = ChannelTarget(subscription.channel_id)
-                plan.messages.append(_message(key, channel, self._render.channel_thread(shown), now))
+                plan.messages.append(outbox_message(key, channel, self._render.channel_thread(shown), now))
             else:
                 plan.digest_items.append(
                     DigestItem(
@@ -174,7 +151,7 @@ class RelayPlanner:
             if thread.instant_delivery or choice == "instant":
                 key = RepliesDmKey(thread.id, theirs[0].id, slack_id)
                 dm = DmTarget(slack_id)
-                plan.messages.append(_message(key, dm, self._render.reply_dm(shown, theirs), now))
+                plan.messages.append(outbox_message(key, dm, self._render.reply_dm(shown, theirs), now))
             else:
                 plan.digest_items.extend(
                     DigestItem(
@@ -219,7 +196,7 @@ class RelayPlanner:
                     continue  # typed in this channel's Slack thread: it is there already
                 key = ChannelReplyKey(reply.id, subscription.channel_id)
                 message = self._render.channel_reply(reply)
-                plan.messages.append(_message(key, channel, message, now, parent=parent))
+                plan.messages.append(outbox_message(key, channel, message, now, parent=parent))
 
     def _channel_audience(
         self,
@@ -266,31 +243,3 @@ class RelayPlanner:
             author=self._people.name(reply.user_id),
             text=reply.message,
         )
-
-
-def _held_for_group(plan: Plan, start: int, thread: Thread, groups: dict[int, CommunityGroup]) -> None:
-    """Channel messages planned from ``start`` about a Private group's thread go only while
-    their channel's subscription to that group is not paused (checked again when sent)."""
-    if group_is_open(thread.community_group_id, groups):
-        return
-    for n in range(start, len(plan.messages)):
-        if isinstance(parse_outbox_target(plan.messages[n].target), ChannelTarget):
-            plan.messages[n] = plan.messages[n].model_copy(update={"needs_group": thread.community_group_id})
-
-
-def _message(
-    key: OutboxKey,
-    target: OutboxTarget,
-    message: Message,
-    now: datetime,
-    parent: ChannelPostKey | None = None,
-) -> OutboxMessage:
-    text, blocks = message
-    return OutboxMessage(
-        key=key.text(),
-        target=target.text(),
-        parent_key=parent.text() if parent else None,
-        text=text,
-        blocks=blocks,
-        created_at=now,
-    )
