@@ -23,7 +23,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
-from bot.app import BotApp, create_app, portal_client
+from bot.app import create_app, portal_client
+from bot.composition import BotApp
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, Route, SlackHttpServer, slack_routes, webhook_routes
 from bot.metrics import count_job_runs

@@ -8,8 +8,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from bot.app import BotApp, create_app
+from bot.app import create_app
 from bot.clock import Clock, utc_now
+from bot.composition import BotApp
 from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer, slack_routes
 from bot.portal import NexudusClient

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bot.app import BotApp, create_app
+from bot.app import create_app
 from bot.check import run_checks
 from bot.clock import Clock, utc_now
+from bot.composition import BotApp
 from bot.nexudus_login import NEXUDUS_LOGIN_ALERT, nexudus_refused
 from bot.portal import NexudusClient
 from bot.portal.ratelimit import RateLimiter

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import BotApp, create_app
+from bot.app import create_app
+from bot.composition import BotApp
 from bot.portal import NexudusClient
 from bot.portal.ratelimit import RateLimiter
 from emulators import seed
