@@ -12,16 +12,17 @@ outbox cannot tell apart; README, "Exactly once".)
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from emulators.http import LoopbackServer, Reply, Request
+from emulators.slack_channels import BOT_USER_ID as BOT_USER_ID
+from emulators.slack_channels import SlackChannels
+from emulators.slack_chat import SlackChat, maybe_json
 
 TRIGGER_LIFETIME = 3.0
-BOT_USER_ID = "UBOT"
 _BOT_USER = {
     "id": BOT_USER_ID,
     "name": "nexudus_board",
@@ -39,7 +40,7 @@ class SlackCall:
     at: float = field(default_factory=time.monotonic)
 
 
-class FakeSlack:
+class FakeSlack(SlackChannels, SlackChat):
     def __init__(self, *, scopes: str = "") -> None:
         self.scopes = scopes
         self.users: dict[str, dict[str, Any]] = {}
@@ -99,29 +100,6 @@ class FakeSlack:
             **extra,
         }
 
-    def add_channel(self, channel_id: str, members: list[str], *, bot: bool = True, **flags: bool) -> None:
-        """A channel with these members (the bot too, unless ``bot=False``); ``flags`` are
-        conversations.info's (``is_private``, ``is_ext_shared``, ``is_shared``…)."""
-        people = [*members, BOT_USER_ID] if bot else list(members)
-        with self._lock:
-            self.channels[channel_id] = {"id": channel_id, "is_archived": False, **flags, "members": people}
-
-    def join(self, channel_id: str, user_id: str) -> None:
-        with self._lock:
-            members = self.channels[channel_id]["members"]
-            if user_id not in members:
-                members.append(user_id)
-
-    def leave(self, channel_id: str, user_id: str) -> None:
-        with self._lock:
-            members = self.channels[channel_id]["members"]
-            if user_id in members:
-                members.remove(user_id)
-
-    def set_archived(self, channel_id: str, archived: bool = True) -> None:
-        with self._lock:
-            self.channels[channel_id]["is_archived"] = archived
-
     def new_trigger(self) -> str:
         trigger = f"{next(self._counter)}.{int(time.time())}.trigger"
         self._triggers[trigger] = time.monotonic()
@@ -158,7 +136,7 @@ class FakeSlack:
         if "json" in request.headers.get("content-type", ""):
             args = request.json() or {}
         else:
-            args = {k: _maybe_json(v) for k, v in request.form().items()}
+            args = {k: maybe_json(v) for k, v in request.form().items()}
         with self._lock:
             self.calls.append(SlackCall(method, args))
             if self.rate_limited.get(method, 0) > 0:
@@ -248,94 +226,6 @@ class FakeSlack:
         view["id"] = view_id or f"V{next(self._counter):06d}"
         return {"ok": True, "view": view}
 
-    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        channel = str(args.get("channel"))
-        if channel in self.not_in_channels:
-            return {"ok": False, "error": "not_in_channel"}
-        known = self.channels.get(channel)
-        if known is not None and known["is_archived"]:
-            return {"ok": False, "error": "is_archived"}
-        if known is not None and BOT_USER_ID not in known["members"]:
-            return {"ok": False, "error": "not_in_channel"}
-        if channel in self.channel_errors:
-            return {"ok": False, "error": self.channel_errors[channel]}
-        ts = f"{int(time.time())}.{next(self._counter):06d}"
-        with self._lock:
-            self.messages.append({**args, "ts": ts})
-        return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text")}}
-
-    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
-        # The stored message changes, so tests read a post's current text; messages this
-        # emulator never posted (modal notices) are updated blindly, as before.
-        channel, ts = str(args.get("channel")), str(args.get("ts"))
-        with self._lock:
-            for message in self.messages:
-                if message.get("channel") == channel and message["ts"] == ts:
-                    message.update({k: v for k, v in args.items() if k in ("text", "blocks")}, edited=True)
-        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
-
-    def share_links(self, channel: str, ts: str, urls: list[str]) -> None:
-        """A ``link_shared`` event Slack sent for these urls (only those may be unfurled)."""
-        with self._lock:
-            self.shared_links.setdefault((channel, ts), set()).update(urls)
-
-    def _chat_unfurl(self, args: dict[str, Any]) -> dict[str, Any]:
-        where = (str(args.get("channel") or args.get("source")), str(args.get("ts") or args.get("unfurl_id")))
-        unfurls = args.get("unfurls")
-        if isinstance(unfurls, str):
-            unfurls = _maybe_json(unfurls)
-        with self._lock:
-            shared = self.shared_links.get(where, set())
-        if not isinstance(unfurls, dict) or not unfurls or not set(unfurls) <= shared:
-            return {"ok": False, "error": "cannot_unfurl_url"}
-        return {"ok": True}
-
-    def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "message_ts": f"{int(time.time())}.000001"}
-
-    def _reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
-        reaction = (str(args.get("channel")), str(args.get("timestamp")), str(args.get("name")))
-        with self._lock:
-            if reaction in self.reactions:
-                return {"ok": False, "error": "already_reacted"}
-            self.reactions.add(reaction)
-        return {"ok": True}
-
     def _chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = str(args.get("message_ts", "")).replace(".", "")
         return {"ok": True, "permalink": f"https://example.slack.com/archives/{args.get('channel')}/p{ts}"}
-
-    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            known = self.channels.get(str(args.get("channel")))
-            if known is None:
-                return {"ok": False, "error": "channel_not_found"}
-            info = {k: v for k, v in known.items() if k != "members"}
-            info["is_member"] = BOT_USER_ID in known["members"]
-            info["num_members"] = len(known["members"])
-        return {"ok": True, "channel": info}
-
-    def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Member ids, ``limit`` a page, the next page's start in ``next_cursor``, as Slack pages."""
-        with self._lock:
-            known = self.channels.get(str(args.get("channel")))
-            if known is None:
-                return {"ok": False, "error": "channel_not_found"}
-            members = list(known["members"])
-        start = int(args.get("cursor") or 0)
-        end = start + (int(args.get("limit") or 0) or len(members))
-        more = str(end) if end < len(members) else ""
-        return {"ok": True, "members": members[start:end], "response_metadata": {"next_cursor": more}}
-
-    def _conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
-
-
-def _maybe_json(value: str) -> Any:
-    # slack_sdk form-encodes nested arguments (blocks, view) as JSON text.
-    if value[:1] in "[{":
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
