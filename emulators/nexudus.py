@@ -8,41 +8,28 @@ missing record, ids out of creation order, seven-digit timestamps, unknown filte
 from __future__ import annotations
 
 import re
-import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from emulators import nexudus_replies
 from emulators.http import LoopbackServer, Reply, Request
 from emulators.nexudus_data import (
     DETAIL_ONLY,
     ENTITIES,
+    REFERENCES,
     REQUIRED_ON_CREATE,
     page_of,
-    stamp,
     validation_failure,
     write_result,
 )
 from emulators.nexudus_live import IdBlocks, LiveAccount
+from emulators.nexudus_tokens import NexudusTokens
 from emulators.nexudus_webhooks import PATH as WEBHOOKS_PATH
 from emulators.nexudus_webhooks import WebhookDesk
+from emulators.nexudus_zones import NexudusZones
 
-# Board records whose timestamps follow their location's clock when ``local_times`` is on.
-BOARD = ("CommunityThread", "CommunityMessage", "CommunityThreadFollow", "CommunityThreadMute")
-# Fields of a create body that name other records: a deleted one makes live accounts answer 401.
-REFERENCES = {
-    "CommunityThread": (("UserId", "User"), ("CoworkerId", "Coworker"), ("Guests", "User")),
-    "CommunityMessage": (
-        ("CommunityThreadId", "CommunityThread"),
-        ("UserId", "User"),
-        ("CoworkerId", "Coworker"),
-    ),
-    "CommunityThreadFollow": (("ThreadId", "CommunityThread"), ("UserId", "User")),
-    "CommunityThreadMute": (("ThreadId", "CommunityThread"), ("UserId", "User")),
-}
 PORTAL_THREAD_PAGE = re.compile(r"^/community/board/threads/(\d+)$")
 
 
@@ -61,7 +48,7 @@ class Faults:
     reject_replies: list[tuple[str, str]] = field(default_factory=list)  # 400s for reply writes
 
 
-class FakeNexudus:
+class FakeNexudus(NexudusTokens, NexudusZones):
     def __init__(
         self, *, username: str = "bot@example.com", password: str = "secret", live: LiveAccount | None = None
     ) -> None:
@@ -133,33 +120,6 @@ class FakeNexudus:
         with self._lock:
             return next((r for r in self.records[entity] if r["Id"] == record_id), None)
 
-    def set_zone(self, business_id: int, zone: str) -> None:
-        """Put a location in an IANA time zone (its ``SimpleTimeZoneId`` record)."""
-        with self._lock:
-            found = next((z for z in self.records["SimpleTimeZone"] if z.get("NameIana") == zone), None)
-            if found is None:
-                found = self.add("SimpleTimeZone", Name=zone, NameIana=zone, TimeOffset=None)
-            business = self.find("Business", business_id)
-            assert business is not None, f"no location {business_id}"
-            business["SimpleTimeZoneId"] = found["Id"]
-
-    def now_text(self, entity: str, record: dict[str, Any]) -> str:
-        """This moment as Nexudus would write it on ``record``."""
-        zone = self.location_zone(self._business_of(entity, record)) if entity in BOARD else None
-        local = zone if self.live.local_times else None
-        return stamp(datetime.now(UTC), precise=self.live.precise_timestamps, zone=local)
-
-    def location_zone(self, business_id: int | None) -> ZoneInfo | None:
-        business = self.find("Business", business_id)
-        zone = self.find("SimpleTimeZone", business.get("SimpleTimeZoneId")) if business else None
-        return ZoneInfo(zone["NameIana"]) if zone and zone.get("NameIana") else None
-
-    def _business_of(self, entity: str, record: dict[str, Any]) -> int | None:
-        if entity == "CommunityThread":
-            return record.get("BusinessId")
-        thread = self.find("CommunityThread", record.get("CommunityThreadId", record.get("ThreadId")))
-        return thread.get("BusinessId") if thread else None
-
     def created(self, entity: str = "CommunityThread") -> list[dict[str, Any]]:
         """Bodies of the successful creates of ``entity``, in order."""
         return [r for r in self.records[entity] if r.get("_created_by_api")]
@@ -171,16 +131,6 @@ class FakeNexudus:
                 for r in self.requests
                 if r.path.startswith(path_prefix) and (method is None or r.method == method)
             ]
-
-    def expire_tokens(self) -> None:
-        with self._lock:
-            self._access.clear()
-
-    def revoke_sessions(self) -> None:
-        """Access and refresh tokens all dead (the password changed, API access removed)."""
-        with self._lock:
-            self._access.clear()
-            self._refresh.clear()
 
     # --- routing ----------------------------------------------------------------------
 
@@ -202,8 +152,7 @@ class FakeNexudus:
                 {"Message": "You must wait before accessing this url again."},
                 {"Retry-After": f"{self.faults.retry_after:g}"},
             )
-        token = request.headers.get("authorization", "").removeprefix("Bearer ")
-        if token not in self._access:
+        if not self._authorised(request):
             return Reply(401, {"Message": "Authorization has been denied for this request."})
         return self._api(request)
 
@@ -213,43 +162,6 @@ class FakeNexudus:
                 return False
             self.faults.throttle -= 1
             return True
-
-    def _token(self, request: Request) -> Reply:
-        form = request.form()
-        client_id = request.headers.get("client_id", form.get("username", ""))
-        with self._lock:
-            if form.get("grant_type") == "password":
-                if (form.get("username"), form.get("password")) != (self.username, self.password):
-                    return Reply(
-                        400,
-                        {
-                            "error": "invalid_grant",
-                            "error_description": "The user name or password is incorrect.",
-                        },
-                    )
-                self.logins += 1
-            elif form.get("grant_type") == "refresh_token":
-                if self._refresh.get(form.get("refresh_token", "")) != client_id:
-                    return Reply(
-                        400, {"error": "invalid_grant", "error_description": "Invalid refresh token."}
-                    )
-                self.refreshes += 1
-            else:
-                return Reply(400, {"error": "unsupported_grant_type"})
-            access, refresh = secrets.token_hex(16), secrets.token_hex(16)
-            # One refresh token per client id: a new grant retires the older ones.
-            self._refresh = {k: v for k, v in self._refresh.items() if v != client_id}
-            self._refresh[refresh] = client_id
-            self._access.add(access)
-        return Reply(
-            200,
-            {
-                "access_token": access,
-                "token_type": "bearer",
-                "expires_in": self.token_lifetime,
-                "refresh_token": refresh,
-            },
-        )
 
     def _portal_page(self, thread_id: int) -> Reply:
         """The members portal's page for a thread (no API token: a browser's view)."""

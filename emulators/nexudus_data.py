@@ -172,3 +172,16 @@ REQUIRED_ON_CREATE = {
     "CommunityThreadFollow": ("ThreadId", "UserId"),
     "CommunityThreadMute": ("ThreadId", "UserId"),
 }
+
+
+# Fields of a create body that name other records: a deleted one makes live accounts answer 401.
+REFERENCES = {
+    "CommunityThread": (("UserId", "User"), ("CoworkerId", "Coworker"), ("Guests", "User")),
+    "CommunityMessage": (
+        ("CommunityThreadId", "CommunityThread"),
+        ("UserId", "User"),
+        ("CoworkerId", "Coworker"),
+    ),
+    "CommunityThreadFollow": (("ThreadId", "CommunityThread"), ("UserId", "User")),
+    "CommunityThreadMute": (("ThreadId", "CommunityThread"), ("UserId", "User")),
+}
