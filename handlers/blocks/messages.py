@@ -43,8 +43,10 @@ def whoami_text(identity: Identity | None) -> str:
     if identity is None or identity.state != "linked":
         email = identity.email if identity else None
         shown = f" ({escape(email)})" if email else ""
+        # A reason says why better than "no member": another organisation, a deactivated account.
+        why = escape(identity.reason) if identity and identity.reason else None
         return (
-            f"You are not linked to a portal account: no member uses your Slack email{shown}.\n"
+            f"You are not linked to a portal account: {why or f'no member uses your Slack email{shown}'}.\n"
             "Ask a community manager to run `/newthread link @you <portal email>`."
         )
     how = "linked by an admin" if identity.source == "manual" else "matched by your Slack email address"

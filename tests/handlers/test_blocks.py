@@ -8,16 +8,17 @@ from typing import Any
 import pytest
 from slack_sdk.models.views import View
 
+from bot.identity import FROM_ELSEWHERE
 from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Posted, Rejected
 from bot.relay.items import BoardThread
 from handlers import ids
-from handlers.blocks.messages import draft_notice
+from handlers.blocks.messages import draft_notice, whoami_text
 from handlers.blocks.new_thread_modal import new_thread_modal
 from handlers.blocks.relay_messages import new_thread_card
 from handlers.blocks.result_views import busy_view, deferred_view, not_linked_view, posted_view, posting_view
 from handlers.blocks.text import escape, plain_from_slack
 from handlers.forms import ModalState
-from store.models import Group, Location
+from store.models import Group, Identity, Location
 
 LOCATIONS = [Location(id=1, name="Canal Street"), Location(id=2, name="Harbour View")]
 
@@ -132,3 +133,19 @@ def test_plain_from_slack(slack: str, plain: str) -> None:
 
 def test_escape_only_touches_the_three_characters() -> None:
     assert escape("a & <b> \"c\" 'd'") == "a &amp; &lt;b&gt; \"c\" 'd'"
+
+
+def test_whoami_says_why_someone_is_not_linked_when_the_bot_knows() -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    outsider = Identity(
+        slack_user_id="UX",
+        state="missing",
+        source="email",
+        email="x@elsewhere.example",
+        reason=FROM_ELSEWHERE,
+        checked_at=now,
+    )
+    unknown = outsider.model_copy(update={"reason": None})
+
+    assert "another organisation" in whoami_text(outsider)
+    assert "no member uses your Slack email (x@elsewhere.example)" in whoami_text(unknown)
