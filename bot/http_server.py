@@ -44,14 +44,15 @@ def slack_routes(
     """Every address the bot answers; anything else is 404. ``webhooks``: Nexudus's pushes,
     answered only when a shared secret is set; ``ops``: ``BotApp.ops_routes()``."""
     routes: dict[Route, WSGIApplication] = {("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH)}
-    return routes | webhook_routes(webhooks, ops)
+    return routes | listener_routes(webhooks, ops)
 
 
-def webhook_routes(
+def listener_routes(
     webhooks: WSGIApplication | None, ops: Mapping[Route, WSGIApplication] | None = None
 ) -> dict[Route, WSGIApplication]:
-    """Socket Mode's listener: Nexudus's pushes (when set up), readiness and metrics (``ops``:
-    ``GET /healthz`` and ``GET /metrics``; without them, a constant "ok" health check)."""
+    """What the bot answers besides Slack's requests (all of Socket Mode's HTTP listener):
+    Nexudus's pushes (when set up), readiness and metrics (``ops``: ``GET /healthz`` and
+    ``GET /metrics``; without them, a constant "ok" health check)."""
     routes: dict[Route, WSGIApplication] = {("GET", HEALTH_PATH): _plain(200, "ok"), **(ops or {})}
     if webhooks is not None:
         routes[("POST", WEBHOOKS_PATH)] = webhooks

@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackClientError
 from bot.app import create_app, portal_client
 from bot.composition import BotApp
 from bot.config import Settings
-from bot.http_server import EVENTS_PATH, Route, SlackHttpServer, slack_routes, webhook_routes
+from bot.http_server import EVENTS_PATH, Route, SlackHttpServer, listener_routes, slack_routes
 from bot.metrics import count_job_runs
 from bot.scheduler import BackgroundJobs, build_scheduler
 from store import Store
@@ -119,7 +119,7 @@ def listen(settings: Settings, bot: BotApp) -> list[Stop]:
         log.info("listening for Slack on http://0.0.0.0:%s%s", server.port, EVENTS_PATH)
         return [server.stop]
     stops: list[Stop] = []
-    routes = webhook_routes(bot.webhooks, ops)
+    routes = listener_routes(bot.webhooks, ops)
     try:
         # Webhooks need the port; /healthz and /metrics alone are worth a warning, not a stop.
         needed = "webhooks" if bot.webhooks is not None else None

@@ -8,7 +8,6 @@ from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock
 from bot.config import Settings
 from bot.directory import Directory
-from bot.http_server import SlackHttpServer, webhook_routes
 from bot.portal import NexudusClient
 from bot.relay.cycle import Relay
 from bot.relay.nudge import Nudger
@@ -43,13 +42,3 @@ def webhook_monitor(
         poll_seconds=settings.poll_seconds,
         clock=clock,
     )
-
-
-def webhook_listener(
-    webhooks: WebhookReceiver | None, *, port: int, host: str = "0.0.0.0"
-) -> SlackHttpServer | None:
-    """Socket Mode's small HTTP listener: ``POST /nexudus/webhooks`` and ``GET /healthz``
-    only (Slack's events come over the socket); None when webhooks are off."""
-    if webhooks is None:
-        return None
-    return SlackHttpServer(webhook_routes(webhooks), host=host, port=port).start_in_background()
