@@ -33,6 +33,7 @@ class SlackProfile(BaseModel):
     is_restricted: bool = False
     is_ultra_restricted: bool = False
     team_id: str | None = None
+    enterprise_id: str | None = None  # Enterprise Grid: the organisation over the workspaces
 
 
 class SlackUsers:
@@ -41,7 +42,7 @@ class SlackUsers:
         self._clock = clock
         self._cache: dict[str, tuple[float, SlackProfile]] = {}
         self._dm_channels: dict[str, str] = {}
-        self._own_team: str | None = None
+        self._own: tuple[str, str] | None = None  # (team id, enterprise id), from auth.test
         self._lock = threading.Lock()
 
     def profile(self, user_id: str) -> SlackProfile | None:
@@ -86,6 +87,7 @@ class SlackUsers:
             is_restricted=bool(user.get("is_restricted")),
             is_ultra_restricted=bool(user.get("is_ultra_restricted")),
             team_id=user.get("team_id") or None,
+            enterprise_id=(user.get("enterprise_user") or {}).get("enterprise_id") or None,
         )
         with self._lock:
             self._cache[user_id] = (self._clock(), found)
@@ -93,14 +95,20 @@ class SlackUsers:
 
     def from_elsewhere(self, profile: SlackProfile) -> bool:
         """Someone of another organisation (Slack Connect): their admin flag and email are
-        their own workspace's, not ours to trust. A profile without a team is ours."""
-        return profile.team_id is not None and profile.team_id != self.own_team()
+        their own workspace's, not ours to trust. Someone of another workspace of our own
+        Enterprise Grid organisation is ours; so is anyone when Slack names no team."""
+        team, enterprise = self.own_workspace()
+        if enterprise and profile.enterprise_id == enterprise:
+            return False
+        return bool(team) and profile.team_id is not None and profile.team_id != team
 
-    def own_team(self) -> str:
-        """The bot's own workspace id (``auth.test``), asked once per process."""
-        if self._own_team is None:
-            self._own_team = str(self._client.auth_test().get("team_id") or "")
-        return self._own_team
+    def own_workspace(self) -> tuple[str, str]:
+        """The bot's own (team id, enterprise id; "" when none), from ``auth.test``, asked
+        once per process (again while Slack names no team)."""
+        if self._own is None or not self._own[0]:
+            answer = self._client.auth_test()
+            self._own = (str(answer.get("team_id") or ""), str(answer.get("enterprise_id") or ""))
+        return self._own
 
     def name(self, user_id: str) -> str:
         found = self.profile(user_id)
