@@ -110,7 +110,7 @@ def _observe(bot: BotApp, metrics: BotMetrics, settings: Settings, portal: Nexud
 def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
     """Each listener gets the domain objects it needs; these are made for listeners only."""
     store, clock = bot.store, bot.clock
-    assert bot.audiences is not None and bot.lifecycle is not None  # set by _services
+    assert bot.audiences is not None and bot.lifecycle is not None  # set by build_services
     audit = AuditTrail(store.audit, clock=clock)  # stateless: IdentityService holds another
     register_handlers(
         bot.app,

@@ -44,9 +44,6 @@ from handlers.notices import SlackNotices
 from store import Store
 
 
-# A submission holds its listener until posting is done (Nexudus may be slow); with fewer
-# threads than a burst of submissions, the last ones would ack past Slack's 3 s. Bolt's
-# default is 5; the HTTP server runs more workers than this (bot/http_server.py).
 @dataclass
 class BotApp:
     """The Bolt app and the services behind it, for the command line, the scheduler and tests."""

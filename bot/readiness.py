@@ -68,8 +68,10 @@ class ReadinessReport:
         return [check.code or f"{check.name}_failed" for check in self.checks if not check.ok]
 
     def as_json(self) -> dict[str, Any]:
-        """The public body: ready or not, and reason codes; no free text."""
-        return {"ready": self.ready, "reasons": self.codes()}
+        """The public body: ready or not, reason codes, and each check's state with its
+        figures (database writable, last poll age, outbox backlog); numbers, no free text."""
+        checks = {check.name: {"ok": check.ok, **check.figures} for check in self.checks}
+        return {"ready": self.ready, "reasons": self.codes(), "checks": checks}
 
 
 def poll_interval(

@@ -10,10 +10,10 @@ from typing import Any
 
 from bot.home import REPORT_TTL
 from bot.reconciliation import ReconciliationReport
+from bot.slack_text import SECTION_TEXT
 from handlers.blocks.text import escape, mrkdwn, shorten, shorten_mrkdwn
 
 LISTED = 10
-SECTION_TEXT = 3000
 LINE = 240  # characters of one person's line, so LISTED of them fit a section
 
 

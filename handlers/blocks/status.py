@@ -14,6 +14,7 @@ from bot.job_runs import (
     RELAY_POLL,
     REPLIES_RESUME,
 )
+from bot.slack_text import SECTION_TEXT
 from bot.status import Deliveries
 from bot.webhooks.health import WebhookHealth
 from handlers import ids
@@ -30,8 +31,6 @@ JOB_LABELS = {
     REPLIES_RESUME: "Slack-reply resumption",
     DIRECTORY_REFRESH: "directory refresh",
 }
-# Slack refuses a section longer than this (and the whole reply with it).
-SECTION_TEXT = 3000
 # An error or detail quoted from Slack or Nexudus, so that ten of them fit beside the jobs.
 QUOTED = 160
 

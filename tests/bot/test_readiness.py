@@ -62,7 +62,12 @@ def test_a_running_bot_is_ready_and_says_so_in_json(stack: LocalStack) -> None:
 
     assert answer.status_code == 200
     assert answer.headers["content-type"] == "application/json"
-    assert answer.json() == {"ready": True, "reasons": []}
+    body = answer.json()
+    assert (body["ready"], body["reasons"]) == (True, [])
+    # The figures an operator needs, as numbers: database writable, last poll age, backlog.
+    assert body["checks"]["database"] == {"ok": True}
+    assert {"age_seconds", "interval_seconds"} <= set(body["checks"]["poll"])
+    assert body["checks"]["outbox"] == {"ok": True, "due": 0, "oldest_due_seconds": 0}
     report = stack.bot.readiness.report()
     assert {c.name for c in report.checks} == {"database", "poll", "outbox", "slack", "nexudus"}
     assert figures(report, "outbox")["due"] == 0
@@ -112,7 +117,9 @@ def test_the_public_answer_has_codes_and_no_free_text(stack: LocalStack) -> None
     answer = healthz(stack)
 
     assert answer.status_code == 503
-    assert answer.json() == {"ready": False, "reasons": ["slack_paused", "nexudus_paused"]}
+    body = answer.json()
+    assert (body["ready"], body["reasons"]) == (False, ["slack_paused", "nexudus_paused"])
+    assert body["checks"]["slack"] == {"ok": False} and body["checks"]["nexudus"] == {"ok": False}
     assert "bot@example.com" not in answer.text and "token_revoked" not in answer.text
 
 
