@@ -84,10 +84,13 @@ class SlackReplyRepository:
         """Move the claim stamped ``held`` to ``now``; False if it is no longer the holder's."""
         return self._finish(channel, ts, held, {"updated_at": to_text(now)})
 
-    def mark_posted(self, channel: str, ts: str, reply_id: int, now: datetime, *, held: datetime) -> bool:
-        """Record the reply the claim ``held`` made; False (nothing written) if it was lost."""
+    def mark_posted(
+        self, channel: str, ts: str, reply_id: int, now: datetime, *, held: datetime, text: str | None = None
+    ) -> bool:
+        """Record the reply the claim ``held`` made; False (nothing written) if it was lost, or
+        if ``text`` (what the board shows) is given and the member has edited the kept text since."""
         fields = {"state": "posted", "reply_id": reply_id, "error": None, "updated_at": to_text(now)}
-        return self._finish(channel, ts, held, fields)
+        return self._finish(channel, ts, held, fields, text=text)
 
     def mark_failed(self, channel: str, ts: str, error: str, now: datetime, *, held: datetime) -> bool:
         """Keep the reply for Retry with why it failed; False (nothing written) if the claim was lost."""
@@ -109,6 +112,16 @@ class SlackReplyRepository:
     def mark_deleted(self, channel: str, ts: str, now: datetime) -> None:
         self._set(channel, ts, state="deleted", updated_at=to_text(now))
 
+    def withdraw(self, channel: str, ts: str, now: datetime) -> bool:
+        """The member deleted a reply not yet recorded as posted: mark it "deleted", so its Retry
+        posts nothing and a running attempt's ``mark_posted`` fails; False if it is posted now."""
+        return self._unposted(channel, ts, {"state": "deleted", "updated_at": to_text(now)})
+
+    def revise(self, channel: str, ts: str, text: str) -> bool:
+        """The member edited a reply not yet recorded as posted: keep the new text for Retry or
+        the running attempt (``updated_at``, its claim, is left alone); False if it is posted now."""
+        return self._unposted(channel, ts, {"text": text})
+
     def set_text(self, channel: str, ts: str, text: str) -> None:
         # ``updated_at`` is left alone: on a "posting" row it is an attempt's claim.
         self._set(channel, ts, text=text)
@@ -129,14 +142,26 @@ class SlackReplyRepository:
             ).fetchall()
         return {int(reply_id): str(channel) for reply_id, channel in rows}
 
-    def _finish(self, channel: str, ts: str, held: datetime, fields: dict[str, Any]) -> bool:
-        """Write ``fields`` only while the row is "posting" under the claim ``held``."""
+    def _finish(
+        self, channel: str, ts: str, held: datetime, fields: dict[str, Any], *, text: str | None = None
+    ) -> bool:
+        """Write ``fields`` only while the row is "posting" under the claim ``held`` (and still
+        keeps ``text``, when given)."""
+        where = "state = 'posting' AND updated_at = :held" + (" AND text = :kept" if text is not None else "")
+        return self._update_where(channel, ts, where, fields, {"held": to_text(held), "kept": text})
+
+    def _unposted(self, channel: str, ts: str, fields: dict[str, Any]) -> bool:
+        # One conditional UPDATE: a concurrent ``mark_posted`` lands either before (False) or after.
+        return self._update_where(channel, ts, "state IN ('posting', 'failed')", fields, {})
+
+    def _update_where(
+        self, channel: str, ts: str, where: str, fields: dict[str, Any], params: dict[str, Any]
+    ) -> bool:
         assignments = ", ".join(f"{name} = :{name}" for name in fields)
         with self._file.transaction() as db:
             cursor = db.execute(
-                f"UPDATE slack_replies SET {assignments} WHERE channel = :channel AND ts = :ts"
-                " AND state = 'posting' AND updated_at = :held",
-                {**fields, "channel": channel, "ts": ts, "held": to_text(held)},
+                f"UPDATE slack_replies SET {assignments} WHERE channel = :channel AND ts = :ts AND {where}",
+                {**params, **fields, "channel": channel, "ts": ts},
             )
             return cursor.rowcount == 1
 

@@ -121,9 +121,37 @@ class ReplyAttempts:
             reply_id = found
         if self._login is not None:
             self._login.works()
-        if self._replies.mark_posted(known.channel, known.ts, reply_id, self._clock(), held=claim.held):
-            return ReplyPosted(reply_id)
-        return self._lost(known, reply_id, created=found is None)
+        return self._record(claim, member, reply_id, created=found is None)
+
+    def _record(self, claim: _Claim, member: Identity, reply_id: int, *, created: bool) -> ReplyOutcome:
+        """Mark ``reply_id`` posted, first carrying to the board any edit the member made while
+        it was being posted (``edit_reply`` only keeps the text of a reply not yet posted)."""
+        known = claim.reply
+        shown: str | None = known.text  # what the board shows; None once an edit failed to land
+        while not self._replies.mark_posted(
+            known.channel, known.ts, reply_id, self._clock(), held=claim.held, text=shown
+        ):
+            current = self._replies.get(known.channel, known.ts)
+            if current is None or current.state != "posting" or current.updated_at != claim.held:
+                return self._lost(known, reply_id, created=created)  # taken over, or deleted
+            if not self._renewed(claim):
+                return self._lost(known, reply_id, created=created)
+            shown = current.text if self._edited(known, member, reply_id, current.text) else None
+        return ReplyPosted(reply_id)
+
+    def _edited(self, known: SlackReply, member: Identity, reply_id: int, text: str) -> bool:
+        try:
+            self._portal.update_reply(
+                reply_body(known.thread_id, member, text, self._name_of, reply_id=reply_id)
+            )
+        except PortalError as error:
+            # The reply is on the board all the same: it is recorded as posted (with the edit
+            # unapplied, logged) rather than failed, so no Retry posts it a second time.
+            log.warning(
+                "reply %s in %s: an edit made while posting failed: %s", known.ts, known.channel, error
+            )
+            return False
+        return True
 
     def _renewed(self, claim: _Claim) -> bool:
         now = self._clock()
@@ -144,11 +172,14 @@ class ReplyAttempts:
         if self._replies.adopt(known.channel, known.ts, reply_id, self._clock()):
             return ReplyPosted(reply_id)
         current = self._replies.get(known.channel, known.ts)
-        if not created or (current is not None and current.reply_id == reply_id):
+        deleted = current is not None and current.state == "deleted" and current.reply_id is None
+        if not (created or deleted) or (current is not None and current.reply_id == reply_id):
             return ReplyIgnored()  # the other attempt recorded this very reply
-        # The row has another reply, or the member deleted theirs: this one is extra.
+        # The member deleted theirs before it was recorded, or the row has another reply: this
+        # one is extra. A reply found (not created) is only taken off for a deletion: it is then
+        # the one an earlier attempt made for this message.
         log.warning(
-            "reply %s in %s was posted twice: deleting duplicate %s", known.ts, known.channel, reply_id
+            "reply %s in %s: deleting %s, which is not wanted on the board", known.ts, known.channel, reply_id
         )
         try:
             self._portal.delete_reply(reply_id)

@@ -123,13 +123,16 @@ class SlackReplies:
     def edit_reply(self, channel: str, ts: str, slack_user: str, text: str) -> ReplyOutcome:
         """The member edited their Slack reply: edit the portal reply (within a day)."""
         known = self._replies.get(channel, ts)
-        now = self._clock()
         if known is None or known.slack_user_id != slack_user or known.text == text:
             return ReplyIgnored()  # not ours, or Slack's message_changed for an unfurl
-        if known.state == "failed":
-            self._replies.set_text(channel, ts, text)  # Retry posts what they meant
+        if known.state in ("posting", "failed"):
+            if self._replies.revise(channel, ts, text):
+                # Retry posts what they meant; a running attempt carries the edit to the board.
+                return ReplyIgnored()
+            known = self._replies.get(channel, ts)  # recorded as posted meanwhile
+        if known is None or known.state != "posted" or known.reply_id is None:
             return ReplyIgnored()
-        if known.state != "posted" or known.reply_id is None or now - known.created_at > EDIT_WINDOW:
+        if self._clock() - known.created_at > EDIT_WINDOW:
             return ReplyIgnored()
         try:
             member = self._identities.resolve(slack_user)
@@ -145,12 +148,12 @@ class SlackReplies:
 
     def delete_reply(self, channel: str, ts: str) -> ReplyOutcome:
         """The member deleted their Slack reply: delete the portal reply (within a day)."""
-        known = self._replies.get(channel, ts)
         now = self._clock()
-        if known is not None and known.state == "failed":
-            # Never on the board: its Retry must not post what the member took back.
-            self._replies.mark_deleted(channel, ts, now)
+        # Not on the board yet: its Retry must not post what the member took back, and an
+        # attempt still posting it finds its claim gone and takes its reply off the board.
+        if self._replies.withdraw(channel, ts, now):
             return ReplyIgnored()
+        known = self._replies.get(channel, ts)
         if known is None or known.state != "posted" or known.reply_id is None:
             return ReplyIgnored()
         if now - known.created_at > EDIT_WINDOW:

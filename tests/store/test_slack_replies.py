@@ -111,3 +111,37 @@ def test_an_edit_keeps_the_claim_stamp(store: Store) -> None:
     store.slack_replies.set_text(CHANNEL, TS, "hello")
 
     assert store.slack_replies.renew(CHANNEL, TS, NOW, NOW + timedelta(seconds=1)) is True
+
+
+def test_withdraw_and_revise_touch_only_replies_not_yet_posted(store: Store) -> None:
+    for ts in ("1.1", "1.2", "1.3"):
+        claim(store, ts)
+    store.slack_replies.mark_failed(CHANNEL, "1.2", "Nexudus is down", NOW, held=NOW)
+    store.slack_replies.mark_posted(CHANNEL, "1.3", 55, NOW, held=NOW)
+
+    assert [store.slack_replies.revise(CHANNEL, ts, "edited") for ts in ("1.1", "1.2", "1.3")] == [
+        True,  # still "posting": the attempt carries the edit over
+        True,  # failed: Retry posts it
+        False,  # posted: the edit goes to the board the usual way
+    ]
+    assert store.slack_replies.renew(CHANNEL, "1.1", NOW, NOW + timedelta(seconds=1)) is True  # claim kept
+    assert [store.slack_replies.withdraw(CHANNEL, ts, NOW) for ts in ("1.1", "1.2", "1.3")] == [
+        True,
+        True,
+        False,
+    ]
+    assert [store.slack_replies.get(CHANNEL, ts).state for ts in ("1.1", "1.2", "1.3")] == [  # type: ignore[union-attr]
+        "deleted",
+        "deleted",
+        "posted",
+    ]
+
+
+def test_an_attempt_records_its_reply_only_if_the_text_it_posted_is_still_the_kept_one(store: Store) -> None:
+    claim(store)
+    store.slack_replies.revise(CHANNEL, TS, "edited while posting")
+
+    assert store.slack_replies.mark_posted(CHANNEL, TS, 55, NOW, held=NOW, text="hi") is False
+    assert (
+        store.slack_replies.mark_posted(CHANNEL, TS, 55, NOW, held=NOW, text="edited while posting") is True
+    )
