@@ -1,7 +1,8 @@
 """Replies members typed in a Slack thread, on their way to the portal thread it mirrors.
 
 Keyed on where Slack put the member's message (``channel``, ``ts``: unique per channel).
-A reply moves posting → posted (or failed, kept for the member's Retry) → deleted. ``claim``
+A reply moves posting → posted (or failed, kept for the member's Retry) → deleted; the member
+deleting it in Slack before it is posted moves it straight to deleted (``withdraw``). ``claim``
 (an INSERT OR IGNORE) and ``take_over`` (a conditional UPDATE) are the only ways into
 "posting", so a retried or duplicate event, or a second bot process, never posts twice; a
 "posting" row older than ``STALE_CLAIM`` was left by a process that died mid-call.

@@ -6,7 +6,8 @@ The claim is renewed before each slow call, so it goes stale only if this proces
 longer than ``STALE_CLAIM``. If it did and another attempt took over, this one does not
 overwrite what that one recorded: a reply it made is recorded if the row has none yet, and
 deleted from the board if the row already has another (the other attempt looked before this
-one's create landed).
+one's create landed). The member's Slack message deleted meanwhile takes it off the board
+too; an edit made meanwhile is carried to it before it is recorded as posted.
 """
 
 from __future__ import annotations
