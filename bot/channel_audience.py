@@ -104,13 +104,13 @@ class ChannelAudiences:
         return self._fit(audience, self._read_group(group_id))
 
     def members_changed(self, channel_id: str) -> None:
-        """Someone joined or left: a channel with a Private-group subscription is reviewed
-        (in the background); for any other the cached audience is only forgotten, as no
-        post depends on it, and read again when next needed (``current``)."""
+        """Someone joined or left: the cached audience is forgotten at once, and read again
+        when next needed (``current``); a channel with a Private-group subscription is also
+        reviewed in the background. Until that review lands, its Private groups go nowhere:
+        ``postable`` reviews an unknown audience first and ``confirm`` skips it."""
+        self._repository.forget(channel_id)
         if any(s.group_id is not None for s in self._subscriptions.in_channel(channel_id)):
             self._reviews.request(channel_id)
-        else:
-            self._repository.forget(channel_id)
 
     def review(self, channel_id: str) -> None:
         """Refresh a channel's audience and pause or resume its Private-group subscriptions."""
@@ -132,11 +132,18 @@ class ChannelAudiences:
         """Those of ``subscriptions`` (to group ``group_id``, Private now) whose channel fits
         it by its cached audience; the others are paused, their admin told. The fit kept
         from the last review may date from when the group was open to the whole board.
-        ``PortalError`` (the group's members unread) propagates: the poll is retried."""
-        group = self._portal.group(group_id)
+        When the group's members cannot be read it fits no channel this time and nothing is
+        paused: one unreadable group must not hold up a whole poll or digest pass."""
+        try:
+            group = self._portal.group(group_id)
+        except PortalError as error:
+            log.warning("Private group %d not read, posted in no channel this time: %s", group_id, error)
+            return []
         fitting: list[Subscription] = []
         for subscription in subscriptions:
             audience = self._repository.get(subscription.channel_id)
+            if audience is None:
+                continue  # forgotten on a join or leave: not posted; its pending review settles it
             fit = private_fit(audience, group, in_group=self._in_group, name=self._slack_users.name)
             if fit.fits:
                 fitting.append(subscription)

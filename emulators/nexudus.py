@@ -46,6 +46,7 @@ class Faults:
     lost_reply_status: int = 500
     reject_creates: list[tuple[str, str]] = field(default_factory=list)
     reject_replies: list[tuple[str, str]] = field(default_factory=list)  # 400s for reply writes
+    unreadable: set[str] = field(default_factory=set)  # paths answered 500: one record Nexudus fails on
 
 
 class FakeNexudus(NexudusTokens, NexudusZones):
@@ -146,6 +147,8 @@ class FakeNexudus(NexudusTokens, NexudusZones):
             self._stopping.wait(self.faults.delay)
         if self.faults.down:
             return Reply(503, {"Message": "Service Unavailable"})
+        if request.path in self.faults.unreadable:
+            return Reply(500, {"Message": "An error has occurred."})
         if self._take_throttle():
             return Reply(
                 self.faults.throttle_status,

@@ -103,3 +103,16 @@ def test_a_pause_notice_names_ten_non_members_and_counts_the_rest(stack: LocalSt
     assert pause.reason.endswith("and 290 more")
     [notice] = stack.store.outbox.in_state("pending")
     assert len(notice.blocks[0]["text"]["text"]) <= 3000
+
+
+def test_confirm_posts_nothing_in_a_channel_whose_audience_was_forgotten_and_pauses_nothing(
+    stack: LocalStack,
+) -> None:
+    stack.slack.add_channel("CBOARDS", [seed.JANE], is_private=True)
+    subscription = subscribe(stack.store, "CBOARDS", group_id=seed.BOARD_GROUP)
+    stack.bot.audiences.refresh("CBOARDS")
+    stack.store.channel_audience.forget("CBOARDS")  # a join event, its review not done yet
+
+    assert stack.bot.audiences.confirm([subscription], seed.BOARD_GROUP) == []
+
+    assert stack.store.channel_audience.subscription_pauses() == {}  # the review settles it, once

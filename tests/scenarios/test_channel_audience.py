@@ -4,16 +4,20 @@ channels get only what the whole board may see. Through the real HTTP app and em
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.channel_audience import ChannelAudiences
 from bot.portal.models import GroupAccess
 from emulators import seed
 from emulators.stack import LocalStack
+from handlers.events.channel_members import member_joined
 from store.relay_models import OutboxMessage
 from tests.bot.relay.conftest import Board, dms_to
 from tests.conftest import subscribe, wait_for
@@ -268,3 +272,73 @@ def test_a_join_in_a_channel_without_a_group_subscription_only_forgets_its_audie
 
     wait_for(lambda: watching.store.channel_audience.get(OPEN) is None)
     assert len(watching.slack.calls_to("conversations.members")) == walks
+
+
+def test_a_private_group_nexudus_cannot_read_holds_up_nothing_else_in_the_poll(watching: LocalStack) -> None:
+    group_turns_private(watching, seed.PARENTS_GROUP)
+    for filters in (f"group:{seed.PARENTS_GROUP}", f"group:{seed.BOARD_GROUP}", ""):
+        assert command(watching, f"subscribe instant {filters}", PRIVATE).startswith("Subscribed")
+    board = Board(watching)
+    watching.bot.identities.resolve(seed.JANE)  # Jane, linked, follows a Parents thread
+    followed = board.thread("School run rota", CommunityGroupId=seed.PARENTS_GROUP, InstantDelivery=True)
+    board.follow(followed)
+    watching.bot.relay.run_once()
+
+    watching.nexudus.faults.unreadable.add(f"/api/community/communitygroups/{seed.PARENTS_GROUP}")
+    board.thread("Custody arrangements", CommunityGroupId=seed.PARENTS_GROUP)
+    board.reply(followed, "Only members should read this")
+    board.thread("Budget review", CommunityGroupId=seed.BOARD_GROUP)
+    board.thread("Open day")
+    watching.bot.relay.run_once()
+
+    assert any("Only members should read this" in str(m) for m in dms_to(watching, seed.JANE))
+    assert posted(watching, PRIVATE, "Budget review") and posted(watching, PRIVATE, "Open day")
+    assert not posted(watching, PRIVATE, "Custody arrangements")
+    assert not posted(watching, PRIVATE, "Only members should read this")
+    assert watching.store.channel_audience.subscription_pauses() == {}  # unread is not a reason to pause
+
+
+class HeldBack(Executor):
+    """A background pool whose work has not started yet: jobs wait for ``release``."""
+
+    def __init__(self) -> None:
+        self.held: list[Callable[[], object]] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.held.append(partial(fn, *args, **kwargs))
+        return Future()
+
+    def release(self) -> None:
+        for job in self.held:
+            job()
+
+
+def test_a_poll_right_after_a_guest_joins_posts_no_private_group_thread_before_the_review_lands(
+    watching: LocalStack,
+) -> None:
+    command(watching, f"subscribe instant group:{seed.BOARD_GROUP}", PRIVATE)
+    bot = watching.bot
+    reviews = HeldBack()
+    # The join listener as the app binds it, with its background review held back.
+    audiences = ChannelAudiences(
+        client=bot.app.client,
+        slack_users=bot.slack_users,
+        identities=bot.identities,
+        portal=watching.portal,
+        repository=watching.store.channel_audience,
+        subscriptions=watching.store.subscriptions,
+        background=reviews,
+    )
+    assert bot.lifecycle is not None
+    watching.slack.join(PRIVATE, GUEST)
+    member_joined(
+        lambda: None, {"channel": PRIVATE, "user": GUEST}, audiences=audiences, lifecycle=bot.lifecycle
+    )
+    Board(watching).thread("Salaries", CommunityGroupId=seed.BOARD_GROUP)
+
+    watching.bot.relay.run_once()
+
+    assert not posted(watching, PRIVATE, "Salaries")
+    assert len(watching.store.channel_audience.subscription_pauses()) == 1  # the poll reviewed it first
+    reviews.release()  # the review the join asked for lands: it finds the same guest
+    assert len(watching.store.channel_audience.subscription_pauses()) == 1
