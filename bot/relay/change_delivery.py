@@ -6,13 +6,15 @@ update a message; a failed call is retried on a later poll with backoff, at leas
 sending (``SlackHealth``) with the change kept as it was. An edit is given up after
 ``MAX_ATTEMPTS`` or a permanent error; a withdrawal never is, as the message it replaces may
 show what its channel must no longer see: past ``MAX_ATTEMPTS`` admins are told once, and it
-goes on being retried. Updates are paced per channel like the relay's posts.
+goes on being retried. Updates are paced per channel like the relay's posts; a pass stops
+between updates (and cuts a pace short) when its stop event is set, as on shutdown.
 """
 
 from __future__ import annotations
 
 import copy
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -57,7 +59,7 @@ class ChangeSender:
         alerts: AdminAlerts | None = None,
         channel_pace: float = CHANNEL_PACE,
         monotonic: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         self._client = _without_waits(client)
         self._changes = changes
@@ -67,16 +69,21 @@ class ChangeSender:
         self._alerts = alerts  # told once of a withdrawal Slack keeps refusing
         self._channel_pace = channel_pace
         self._monotonic = monotonic
-        self._sleep = sleep
+        self._sleep = sleep  # None: wait on the pass's stop event, which cuts the pace short
         self._last_update: dict[str, float] = {}
 
-    def send_due(self) -> int:
-        """Apply every change that is due; returns how many Slack accepted."""
+    def send_due(self, stop: threading.Event | None = None) -> int:
+        """Apply every change that is due; returns how many Slack accepted. Stops between
+        changes when ``stop`` is set: withdrawing a thread of many replies is paced over as
+        many seconds, and the rest stays due for the next poll."""
         if self._health is not None and not self._health.ready():
             return 0  # paused: changes wait, attempts untouched
+        stop = stop or threading.Event()
         done = 0
         for change in self._changes.due(self._clock(), owner=self.owner):
-            self._pace(change.channel)
+            self._pace(change.channel, stop)
+            if stop.is_set():
+                break  # not claimed yet: nothing to give back
             now = self._clock()
             if not self._changes.claim(change, self.owner, now + CLAIM_FOR, now):
                 continue  # another process has it, or did it
@@ -95,13 +102,13 @@ class ChangeSender:
             done += 1
         return done
 
-    def _pace(self, channel: str) -> None:
+    def _pace(self, channel: str, stop: threading.Event) -> None:
         # Slack's pace for writes to one channel; per process, as for the relay's posts.
         last = self._last_update.get(channel)
         if last is not None:
             wait = self._channel_pace - (self._monotonic() - last)
             if wait > 0:
-                self._sleep(wait)
+                (self._sleep or stop.wait)(wait)
 
     def _token_refused(self, error: Exception) -> bool:
         code = _reason(error)[0]

@@ -76,11 +76,11 @@ class Relay:
         if self.slack_health is not None and not self.slack_health.ready():
             return SLACK_PAUSED
         with self.leases.hold(POLL_LEASE) as polling:
-            summary = self._poll(started) if polling else "poll skipped: another bot process is polling"
+            summary = self._poll(started, stop) if polling else "poll skipped: another bot process is polling"
         summary += f", sent: {self.sender.deliver_due(stop)}"
         return summary if polling else Skipped(summary)
 
-    def _poll(self, started: datetime) -> str:
+    def _poll(self, started: datetime, stop: threading.Event | None) -> str:
         try:
             activity, plan = self.poll_and_record(started)
         except PortalAuthError as error:
@@ -108,10 +108,12 @@ class Relay:
             f"{'first run: started watching; ' if activity.first_run else ''}"
             f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
             f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
-            f"{self._portal_changes(started, activity, plan)}"
+            f"{self._portal_changes(started, activity, plan, stop)}"
         )
 
-    def _portal_changes(self, now: datetime, activity: Activity, plan: Plan) -> str:
+    def _portal_changes(
+        self, now: datetime, activity: Activity, plan: Plan, stop: threading.Event | None
+    ) -> str:
         """Find portal edits and removals (one list call), then update Slack; under the
         poll lease, so one process looks at a time. A failure waits for the next poll."""
         if self.changes is None or self.change_sender is None:
@@ -125,7 +127,7 @@ class Relay:
         except PortalError as error:
             log.warning("relay: portal changes not checked: %s", error)
             found = 0
-        return f", portal changes: {found} found, {self.change_sender.send_due()} applied"
+        return f", portal changes: {found} found, {self.change_sender.send_due(stop)} applied"
 
     def poll_and_record(self, now: datetime) -> tuple[Activity, Plan]:
         """The first half of a cycle: find what is new and record every delivery it needs."""

@@ -5,6 +5,7 @@ emulator has no such answer."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -148,9 +149,60 @@ def test_updates_to_one_channel_are_paced_like_posts(slack: FakeSlack, store: St
     store.relayed_changes.add([change("1"), change("2"), change("3"), change("4", channel="COTHER")])
     waits: list[float] = []
     client = WebClient(token="xoxb-local", base_url=slack.api_url)
-    updates = sender(client, store, Clock(), monotonic=lambda: 0.0, sleep=waits.append)
-    updates._channel_pace = 1.0
+    updates = sender(client, store, Clock(), pace=1.0, monotonic=lambda: 0.0, sleep=waits.append)
 
     assert updates.send_due() == 4
 
     assert waits == [1.0, 1.0]  # before the 2nd and 3rd update of CNEWS; COTHER's waits not
+
+
+def test_a_stop_during_a_pace_ends_the_pass_and_leaves_the_rest_due_unclaimed(
+    slack: FakeSlack, store: Store
+) -> None:
+    store.relayed_changes.add([change(str(n)) for n in range(1, 6)])  # one thread's five replies
+    stop = threading.Event()
+    waits: list[float] = []
+
+    def shutdown_during(seconds: float) -> None:
+        waits.append(seconds)
+        stop.set()  # SIGTERM while the pass waits out Slack's pace
+
+    client = WebClient(token="xoxb-local", base_url=slack.api_url)
+    updates = sender(client, store, Clock(), pace=1.0, monotonic=lambda: 0.0, sleep=shutdown_during)
+
+    assert updates.send_due(stop) == 1
+
+    assert waits == [1.0] and len(slack.calls_to("chat.update")) == 1
+    left = store.relayed_changes.in_state("pending")
+    assert len(left) == 4
+    assert [c.key for c in store.relayed_changes.due(NOW, owner="another process")] == [c.key for c in left]
+
+
+class WatchedStop(threading.Event):
+    """A stop event that notes each wait on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        return super().wait(timeout)
+
+
+def test_the_pace_waits_on_the_stop_event_so_a_stop_cuts_it_short(store: Store) -> None:
+    store.relayed_changes.add([change("1"), change("2")])
+    stop = WatchedStop()
+
+    class StoppedDuringAnUpdate(RefusingClient):
+        def chat_update(self, **kwargs: Any) -> SlackResponse:
+            stop.set()  # SIGTERM while the first update is under way
+            return super().chat_update(**kwargs)
+
+    client = StoppedDuringAnUpdate("not_in_channel")
+    updates = sender(client, store, Clock(), pace=2.0, monotonic=lambda: 0.0)  # no sleep given
+
+    updates.send_due(stop)
+
+    assert stop.waits == [2.0]  # the pace was the stop event's wait, over at once as it was set
+    assert client.updates == ["1.1"]

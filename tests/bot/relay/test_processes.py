@@ -26,6 +26,7 @@ from bot.slack_users import SlackUsers
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
+from store.relayed_changes import WITHDRAWN, RelayedChange
 from tests.bot.relay.conftest import Board
 from tests.bot.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot
 from tests.conftest import subscribe, wait_for
@@ -183,6 +184,26 @@ def test_stopping_releases_claims_so_another_process_need_not_wait(relay_stack: 
     other = other_process(relay_stack)
     assert other.outbox.claim("k1", "other", now + CLAIM, now)
     other.close()
+
+
+def test_a_stopping_cycle_leaves_portal_changes_for_the_next_process(relay_stack: LocalStack) -> None:
+    withdrawal = RelayedChange(
+        key="post:1:CNEWS",
+        change=WITHDRAWN,
+        channel="CNEWS",
+        ts="1.1",
+        text="gone",
+        blocks=[],
+        created_at=utc_now(),
+    )
+    relay_stack.store.relayed_changes.add([withdrawal])
+    stop = threading.Event()
+    stop.set()  # SIGTERM: the cycle's stop event reaches chat.update's pass too
+
+    relay_stack.bot.relay.cycle(stop)
+
+    assert relay_stack.slack.calls_to("chat.update") == []
+    assert [c.key for c in relay_stack.store.relayed_changes.in_state("pending")] == ["post:1:CNEWS"]
 
 
 def test_a_long_retry_after_ends_the_send_and_the_message_waits_in_the_outbox(
