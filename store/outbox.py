@@ -228,9 +228,14 @@ class OutboxRepository:
 
 
 def insert_new(db: Database, messages: Sequence[OutboxMessage]) -> int:
-    """Insert inside the caller's transaction; existing keys are left untouched."""
+    """Insert inside the caller's transaction; existing keys are left untouched, and so is a
+    Private group's message whose channel no longer subscribes to that group."""
     added = 0
     for message in messages:
+        if message.needs_group is not None and not _subscribed(db, message.target, message.needs_group):
+            # Unsubscribed (by another process) since it was planned: its held rows were
+            # dropped then, and nothing would ever release this one (``drop_unsubscribed``).
+            continue
         cursor = db.execute(
             "INSERT OR IGNORE INTO outbox (key, target, parent_key, text, blocks_json, state,"
             " attempts, created_at, needs_group) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
@@ -246,6 +251,13 @@ def insert_new(db: Database, messages: Sequence[OutboxMessage]) -> int:
         )
         added += cursor.rowcount
     return added
+
+
+def _subscribed(db: Database, channel_id: str, group_id: int) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM subscriptions WHERE channel_id = ? AND group_id = ? LIMIT 1", [channel_id, group_id]
+    ).fetchone()
+    return row is not None
 
 
 def _message(row: dict[str, Any]) -> OutboxMessage:

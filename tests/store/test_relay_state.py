@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from store import Store
+from store.relay_models import OutboxMessage
 from store.relay_state import record_poll
+from tests.conftest import subscribe
 from tests.store.conftest import NOW
+
+GROUP = 1300003  # a Private group
 
 
 def test_a_recorded_poll_moves_its_cursors_and_marks_its_ids_seen(store: Store) -> None:
@@ -37,3 +41,29 @@ def test_ids_seen_before_a_moment_are_forgotten(store: Store) -> None:
     store.relay_state.forget_seen_before(later)
 
     assert store.relay_state.unseen("thread", [1, 2]) == [1]
+
+
+def planned(key: str, target: str, needs_group: int | None = None) -> OutboxMessage:
+    return OutboxMessage(key=key, target=target, text=key, blocks=[], created_at=NOW, needs_group=needs_group)
+
+
+def test_a_private_group_post_planned_before_an_unsubscribe_in_another_process_is_not_recorded(
+    two_stores: tuple[Store, Store],
+) -> None:
+    polling, admin = two_stores
+    subscription = subscribe(admin, "GBOARD", group_id=GROUP)
+    kept = subscribe(admin, "GOTHER", group_id=GROUP)
+    admin.channel_audience.pause_subscription(kept.id, "a guest joined", NOW, [])
+    plan = [
+        planned("post:1:GBOARD", "GBOARD", GROUP),  # planned while GBOARD subscribed
+        planned("post:1:GOTHER", "GOTHER", GROUP),  # held by a pause, released on resume
+        planned("post:1:CPUBLIC", "CPUBLIC"),
+        planned("dm:1", "user:UJANE"),
+    ]
+
+    admin.subscriptions.remove("GBOARD", subscription.id)  # /newthread unsubscribe, meanwhile
+    admin.outbox.drop_unsubscribed("GBOARD")
+    record_poll(polling.file, messages=plan, digest_items=[], seen={}, cursors={}, now=NOW)
+
+    assert polling.outbox.get("post:1:GBOARD") is None  # else held forever: nothing would release it
+    assert {m.key for m in admin.outbox.in_state("pending")} == {"post:1:GOTHER", "post:1:CPUBLIC", "dm:1"}
