@@ -1,6 +1,7 @@
 """Channel lifecycle events: the bot left (``channel_left``/``group_left``), the channel
 archived, unarchived or deleted. Each pauses or resumes the channel's subscriptions; a
-channel unarchived also has its audience read again."""
+channel unarchived also has its cached audience forgotten, and is reviewed in the background
+when it has a Private-group subscription (as on a join or leave)."""
 
 from __future__ import annotations
 
@@ -26,4 +27,4 @@ def channel_unarchived(
     ack()
     channel = str(event.get("channel"))
     lifecycle.unarchived(channel)
-    audiences.review(channel)
+    audiences.members_changed(channel)  # who reads it may have changed while archived

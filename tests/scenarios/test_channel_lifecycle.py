@@ -15,6 +15,8 @@ from emulators.stack import LocalStack
 from tests.bot.relay.conftest import Board
 from tests.conftest import subscribe, wait_for
 
+GUEST = "UGUEST"
+
 CHANNEL = "CLIFE"
 
 
@@ -105,3 +107,32 @@ def test_an_archive_event_pauses_until_unarchived(watching: LocalStack) -> None:
     watching.bot.relay.run_once()
 
     assert [m["text"] for m in watching.slack.posts(CHANNEL)] == ["New thread: Back again"]
+
+
+def test_unarchiving_a_channel_without_a_private_group_only_forgets_its_audience(
+    watching: LocalStack,
+) -> None:
+    watching.bot.audiences.refresh(CHANNEL)
+    walks = len(watching.slack.calls_to("conversations.members"))
+
+    watching.driver.channel_event("channel_unarchive", CHANNEL)
+
+    wait_for(lambda: watching.store.channel_audience.get(CHANNEL) is None)
+    assert len(watching.slack.calls_to("conversations.members")) == walks  # read when next needed
+
+
+def test_unarchiving_a_private_group_channel_reviews_who_joined_while_it_was_archived(
+    watching: LocalStack,
+) -> None:
+    watching.slack.add_user(GUEST, "Gus Guest", None, is_restricted=True)
+    watching.nexudus.update("CommunityGroup", seed.BOARD_GROUP, Members=[seed.JANE_COWORKER_ID])
+    watching.slack.add_channel("GBOARD", [seed.JANE], is_private=True)
+    subscribe(watching.store, "GBOARD", group_id=seed.BOARD_GROUP)
+    watching.bot.audiences.review("GBOARD")
+    assert not watching.store.channel_audience.subscription_pauses()  # Jane alone: it fits
+    watching.slack.join("GBOARD", GUEST)  # no join event for an archived channel
+
+    watching.driver.channel_event("channel_unarchive", "GBOARD")
+
+    [pause] = wait_for(lambda: list(watching.store.channel_audience.subscription_pauses().values()))
+    assert "Gus Guest" in pause.reason
