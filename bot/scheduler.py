@@ -84,7 +84,8 @@ class BackgroundJobs:
             last_poll = self._relay.store.relay_state.cursor_recorded_at(WINDOW)
             held_back = self._webhooks.poll_held_back(last_poll)
             if held_back is not None:
-                return Skipped(held_back)
+                changes = self._relay.changes_only(self._stop)
+                return Skipped(f"{held_back}; {changes}" if changes else held_back)
         return self._relay.cycle(self._stop)
 
     def deliver(self) -> JobOutcome:

@@ -80,6 +80,17 @@ class Relay:
         summary += f", sent: {self.sender.deliver_due(stop)}"
         return summary if polling else Skipped(summary)
 
+    def changes_only(self, stop: threading.Event | None = None) -> str:
+        """Between the catch-up polls of healthy webhooks (which bring only new threads and
+        replies): look for portal edits and removals at the normal pace all the same, so a
+        thread turned private leaves channels as soon as it would without webhooks."""
+        if self.slack_health is not None and not self.slack_health.ready():
+            return ""
+        with self.leases.hold(POLL_LEASE) as polling:
+            if not polling:
+                return ""
+            return self._portal_changes(self.clock(), Activity(), Plan(), stop).removeprefix(", ")
+
     def _poll(self, started: datetime, stop: threading.Event | None) -> str:
         try:
             activity, plan = self.poll_and_record(started)

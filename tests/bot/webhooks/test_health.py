@@ -24,8 +24,10 @@ from bot.webhooks.health import RECOVERED, WebhookHealth, WebhookMonitor
 from bot.webhooks.registry import WebhookRegistry, receiver_url
 from emulators import seed
 from emulators.stack import LocalStack
+from handlers.blocks.relay_changes import WITHDRAWN_TEXT
 from handlers.blocks.status import webhook_lines
 from tests.bot.relay.conftest import Board
+from tests.conftest import subscribe, wait_for
 
 
 class FakeClock:
@@ -106,6 +108,23 @@ def test_healthy_webhooks_slow_the_poll_to_a_catch_up(hooked: LocalStack, clock:
     assert isinstance(ran, str) and "new threads" in ran
     assert hooked.bot.webhook_health is not None
     assert hooked.bot.webhook_health.health().state == "healthy"
+
+
+def test_between_catch_up_polls_a_thread_turned_private_still_leaves_channels_at_once(
+    hooked: LocalStack,
+) -> None:
+    subscribe(hooked.store, "CNEWS", "instant")
+    thread = Board(hooked).thread("Soon private", InstantDelivery=True)  # pushed, then posted
+    wait_for(lambda: hooked.slack.posts("CNEWS"))
+    scheduled = jobs(hooked)
+    assert isinstance(scheduled.poll_relay(), Skipped)  # healthy: the full poll is held back
+
+    hooked.nexudus.update("CommunityThread", thread, Private=True)
+    held = scheduled.poll_relay()
+
+    assert isinstance(held, Skipped) and "portal changes: 1 found, 1 applied" in held.summary
+    [post] = hooked.slack.posts("CNEWS")
+    assert post["text"] == WITHDRAWN_TEXT and "Soon private" not in str(post["blocks"])
 
 
 def test_a_failing_webhook_brings_the_poll_back_and_admins_are_told_once(
