@@ -8,9 +8,11 @@ from pathlib import Path
 
 import httpx
 
+from bot.job_runs import RELAY_POLL
 from bot.webhooks.signature import sign
 from emulators.socket_mode import FakeSocketMode
 from emulators.stack import LocalStack
+from store import Store
 from tests.bot.relay.conftest import Board
 from tests.bot.test_cli import emulator_env, free_port, start_bot
 from tests.conftest import wait_for
@@ -20,7 +22,6 @@ SECRET = "a-shared-secret-of-24-chars"
 
 def test_socket_mode_serve_takes_signed_webhooks_on_its_port(tmp_path: Path) -> None:
     with LocalStack(directory=tmp_path) as stack:
-        thread = Board(stack).thread(InstantDelivery=True)
         socket_mode = FakeSocketMode()
         stack.slack.socket_mode_url = socket_mode.url
         port = free_port()
@@ -36,6 +37,13 @@ def test_socket_mode_serve_takes_signed_webhooks_on_its_port(tmp_path: Path) -> 
         try:
             assert socket_mode.connected.wait(timeout=20), "the bot never opened its socket"
             wait_for(lambda: _answers(base + "/healthz"), timeout=20)
+            # After the first poll (it starts watching from now), so the thread is new to it.
+            watched = Store(tmp_path / "socket.db")
+            try:
+                wait_for(lambda: watched.relay_state.last_run(RELAY_POLL), timeout=20)
+            finally:
+                watched.close()
+            thread = Board(stack).thread(InstantDelivery=True)
             body = f'[{{"Id": {thread}, "Subject": "Pushed"}}]'.encode()
             headers = {"Content-Type": "application/json"}
             signed = httpx.post(
