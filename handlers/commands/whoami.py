@@ -20,7 +20,5 @@ def whoami(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     except PortalError:
         known = deps.identities.cached(invocation.caller)
         if known is None:
-            return Reply(
-                "Nexudus is not answering right now, so I cannot look you up. Try again in a minute."
-            )
+            return Reply(NEXUDUS_SILENT)
         return Reply(whoami_text(known))
