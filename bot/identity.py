@@ -88,14 +88,14 @@ class IdentityService:
         identity = identity.model_copy(update={"linked_by": by, "linked_at": now})
         self._identities.remember(identity)
         if self._audit is not None and by is not None:
-            self._audit.record(by, "link", slack_user_id, _describe(identity))
+            self._audit.record(by, "link", slack_user_id, portal_account(identity))
         return identity
 
     def unlink(self, slack_user_id: str, *, by: str | None = None) -> bool:
         before = self._identities.get(slack_user_id)
         removed = self._identities.forget(slack_user_id)
         if removed and before is not None and self._audit is not None and by is not None:
-            self._audit.record(by, "unlink", slack_user_id, f"was {_describe(before)}")
+            self._audit.record(by, "unlink", slack_user_id, f"was {portal_account(before)}")
         return removed
 
     def forget_lookups(self, slack_user_ids: list[str]) -> None:
@@ -195,6 +195,7 @@ def _why_picked(coworker: Coworker | None, user: PortalUser | None) -> str:
     return f"The {active}portal user ranks first: active accounts before deactivated ones"
 
 
-def _describe(identity: Identity) -> str:
+def portal_account(identity: Identity) -> str:
+    """The portal account an identity names, as the audit trail and the admins' report say it."""
     name = identity.full_name or identity.email
     return f"portal user {identity.portal_user_id}" + (f" ({name})" if name else "")

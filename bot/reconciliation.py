@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal, TextIO
 
 from bot.clock import Clock, utc_now
-from bot.identity import IdentityService
+from bot.identity import IdentityService, portal_account
 from bot.portal import NexudusClient, PortalError, PortalNotFound
 from bot.slack_users import SlackProfile, SlackUsers
 from store.identities import IdentityRepository
@@ -136,13 +136,13 @@ class Reconciler:
         identity = self._identities.cached(member.user_id)
         if identity is not None and identity.state == "linked":
             how = "manual" if identity.source == "manual" else "by email"
-            detail = f"linked ({how}) to {_account(identity)}; deactivated in Slack"
+            detail = f"linked ({how}) to {portal_account(identity)}; deactivated in Slack"
             report.findings["slack_deactivated"].append(Finding(member.user_id, member.name, detail))
 
     def _manual(self, link: Identity, name: str, report: ReconciliationReport, budget: int | None) -> None:
         by = link.linked_by or "an admin (before this was recorded)"
         when = link.linked_at or link.checked_at
-        detail = f"to {_account(link)}, by {by} on {when:%Y-%m-%d %H:%M} UTC"
+        detail = f"to {portal_account(link)}, by {by} on {when:%Y-%m-%d %H:%M} UTC"
         report.findings["manual"].append(Finding(link.slack_user_id, name, detail))
         if link.portal_user_id is None or not _may_look_up(report, budget):
             return
@@ -155,7 +155,7 @@ class Reconciler:
             report.portal_error = str(error)
             return
         if not active:
-            gone = f"manual link to {_account(link)}, which is deactivated or gone in Nexudus"
+            gone = f"manual link to {portal_account(link)}, which is deactivated or gone in Nexudus"
             report.findings["portal_deactivated"].append(Finding(link.slack_user_id, name, gone))
 
 
@@ -176,13 +176,8 @@ def _classify(member: SlackProfile, identity: Identity, report: ReconciliationRe
             report.findings["no_account"].append(Finding(member.user_id, member.name, email))
     elif identity.other_user_ids:
         others = ", ".join(str(i) for i in identity.other_user_ids)
-        detail = f"{identity.email}: picked {_account(identity)}, not {others}. {identity.reason or ''}"
+        detail = f"{identity.email}: picked {portal_account(identity)}, not {others}. {identity.reason or ''}"
         report.findings["ambiguous"].append(Finding(member.user_id, member.name, detail.strip()))
-
-
-def _account(identity: Identity) -> str:
-    name = identity.full_name or identity.email
-    return f"portal user {identity.portal_user_id}" + (f" ({name})" if name else "")
 
 
 def report_lines(report: ReconciliationReport) -> list[str]:
