@@ -1,4 +1,4 @@
-"""Shared fixtures: the bot on loopback against the emulators, and small waiting helpers."""
+"""Shared fixtures: the bot on loopback against the emulators, a fresh store, and small waiting helpers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from bot.clock import utc_now
 from bot.relay.keys import SubscriptionDigest, ThreadItem
 from emulators import seed
+from emulators.slack import FakeSlack
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import DigestItem, Subscription, SubscriptionMode
@@ -77,6 +78,22 @@ def quiet(stack: LocalStack, still: float = 0.3) -> None:
     while seen != len(stack.nexudus.requests):
         seen = len(stack.nexudus.requests)
         time.sleep(still)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A fresh store on a file of its own."""
+    opened = Store(tmp_path / "bot.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """The Slack emulator alone, for tests that build their own senders on it."""
+    fake = FakeSlack().start()
+    yield fake
+    fake.stop()
 
 
 @pytest.fixture

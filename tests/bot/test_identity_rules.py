@@ -6,9 +6,7 @@ these pin each rule on its own and count every call made to Nexudus.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from unittest.mock import Mock, create_autospec
 
@@ -46,13 +44,6 @@ def coworker(coworker_id: int, user_id: int | None, **wire: Any) -> Coworker:
 
 def portal_user(user_id: int, email: str | None = JANE_EMAIL, **wire: Any) -> PortalUser:
     return PortalUser.model_validate({"Id": user_id, "Email": email, "FullName": f"User {user_id}", **wire})
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "bot.db")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from bot.portal import PortalAuthError
 from bot.readiness import REUSE, Readiness, ReadinessReport, poll_interval
@@ -30,13 +28,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "bot.db")
-    yield opened
-    opened.close()
 
 
 def figures(report: ReadinessReport, name: str) -> dict[str, float | int | None]:

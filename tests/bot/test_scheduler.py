@@ -4,7 +4,6 @@ wrapper that records every run, failures included, for ``/newthread status``."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,13 +31,6 @@ HOLDERS_RUN = JobRun(
     finished_at=datetime(2024, 5, 1, 12, 0, 2, tzinfo=UTC),
     summary="new threads: 3, new replies: 0, queued: 3 message(s) and 0 digest item(s), sent: 3",
 )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "bot.db")
-    yield opened
-    opened.close()
 
 
 def relay_on(store: Store) -> Any:

@@ -45,13 +45,6 @@ class Process:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
 def clock() -> MovableClock:
     return MovableClock()
 

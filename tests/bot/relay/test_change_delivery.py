@@ -6,12 +6,9 @@ emulator has no such answer."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
@@ -56,20 +53,6 @@ class RefusingClient(WebClient):
             status_code=200,
         )
         raise SlackApiError(self.error, response)
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack().start()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "bot.db")
-    yield opened
-    opened.close()
 
 
 def change(key: str, channel: str = "CNEWS", kind: str = WITHDRAWN) -> RelayedChange:
