@@ -12,7 +12,7 @@ from bot.home import Home
 from bot.outcomes import NotLinked
 from bot.portal import PortalError
 from handlers.blocks.result_views import not_linked_text
-from handlers.blocks.text import mrkdwn
+from handlers.blocks.text import escape, mrkdwn
 from handlers.events.app_home import publish_home
 
 MUTED = "Muted: you will hear no more about this thread."
@@ -36,7 +36,8 @@ def change_thread(
         not_linked = change(user_id, int(body["actions"][0]["value"]))
     except PortalError as error:
         respond(
-            text=f"Nexudus could not be changed right now ({error}). Try again in a minute.",
+            # The error may quote Nexudus's own message: escaped, as all portal text is.
+            text=f"Nexudus could not be changed right now ({escape(str(error))}). Try again in a minute.",
             replace_original=False,
         )
         return

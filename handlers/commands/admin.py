@@ -26,7 +26,9 @@ def link(invocation: Invocation, deps: SubcommandDeps) -> Reply:
     except LinkTargetNotFound:
         return Reply(f"No portal account has the email or user id `{escape(reference)}`. Nothing changed.")
     except PortalError as error:
-        return Reply(f"Nexudus could not be asked right now ({error}). Nothing changed; try again shortly.")
+        # The error may quote Nexudus's own message: escaped, so it can neither ping nor disguise a link.
+        why = escape(str(error))
+        return Reply(f"Nexudus could not be asked right now ({why}). Nothing changed; try again shortly.")
     name = escape(identity.full_name or identity.email or str(identity.portal_user_id))
     return Reply(
         f"<@{subcommand.user_id}> now posts as *{name}* "

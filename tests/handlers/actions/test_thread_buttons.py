@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.home import Home
 from bot.outcomes import NotLinked
-from bot.portal import PortalUnavailable
+from bot.portal import PortalNotFound, PortalUnavailable
 from bot.thread_actions import ThreadActions
 from handlers.actions.thread_buttons import MUTED, UNFOLLOWED, change_thread
 
@@ -68,3 +68,15 @@ def test_nexudus_down_is_said_and_the_buttons_stay() -> None:
 
     assert "could not be changed right now" in respond.call_args.kwargs["text"]
     client.chat_update.assert_not_called()
+
+
+def test_a_nexudus_message_in_the_error_is_escaped() -> None:
+    actions = Mock(spec=ThreadActions)
+    # PortalNotFound and PortalRejected carry Nexudus's own "Message" text.
+    actions.mute_for.side_effect = PortalNotFound("POST /mutes: <!channel> <https://evil.example|ok> (gone)")
+
+    _ack, _client, respond = press(actions.mute_for, done=MUTED)
+
+    text = respond.call_args.kwargs["text"]
+    assert "<!channel>" not in text and "<https://evil.example|" not in text
+    assert "&lt;!channel&gt;" in text
