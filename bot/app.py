@@ -10,8 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
 
-from bot.admins import Admins
-from bot.audit import AuditTrail
 from bot.channel_subscriptions import ChannelSubscriptions
 from bot.clock import Clock, utc_now
 from bot.composition import BotApp, build_services
@@ -22,12 +20,10 @@ from bot.metrics import BotMetrics
 from bot.portal import NexudusClient
 from bot.readiness import Readiness, poll_interval
 from bot.relay.delivery import CHANNEL_PACE
-from bot.relay.people import PortalPeople
 from bot.slack_retries import CountingRateLimitRetry
 from bot.status import BotStatus
 from bot.thread_actions import ThreadActions
 from bot.unfurls import ThreadUnfurls
-from bot.webhooks.wiring import webhook_monitor, webhook_receiver
 from handlers import register_handlers
 from handlers.commands.table import SubcommandDeps
 from store import Store
@@ -82,10 +78,6 @@ def create_app(
     app.error(log_error)
     app.metrics = metrics
     bot = build_services(app, settings, store, portal, clock, channel_pace)
-    bot.webhooks = webhook_receiver(settings, relay=bot.relay, portal=portal, background=bot.background)
-    bot.webhook_health = webhook_monitor(
-        settings, store=store, portal=portal, directory=bot.directory, clock=clock
-    )
     _observe(bot, metrics, settings, portal)
     _register(bot, settings, portal)
     return bot
@@ -99,9 +91,7 @@ def _observe(bot: BotApp, metrics: BotMetrics, settings: Settings, portal: Nexud
     # Each pause another part of the bot keeps is a readiness check (Readiness.add_pause).
     bot.readiness = Readiness(
         store=bot.store,
-        poll_interval=poll_interval(
-            settings.poll_seconds, bot.webhook_health.latest if bot.webhook_health else None
-        ),
+        poll_interval=poll_interval(settings.poll_seconds, bot.webhook_health.latest),
         clock=bot.clock,
         paused={"slack": bot.slack_health.paused, "nexudus": bot.nexudus_login.refusal},
     )
@@ -110,8 +100,6 @@ def _observe(bot: BotApp, metrics: BotMetrics, settings: Settings, portal: Nexud
 def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
     """Each listener gets the domain objects it needs; these are made for listeners only."""
     store, clock = bot.store, bot.clock
-    assert bot.audiences is not None and bot.lifecycle is not None  # set by build_services
-    audit = AuditTrail(store.audit, clock=clock)  # stateless: IdentityService holds another
     register_handlers(
         bot.app,
         choices=FormChoices(
@@ -123,18 +111,12 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
         thread_actions=ThreadActions(identities=bot.identities, portal=portal),
         unfurls=ThreadUnfurls(
             portal=portal,
-            people=PortalPeople(
-                portal=portal,
-                slack_users=bot.slack_users,
-                identities=store.identities,
-                cache=store.portal_people,
-                clock=clock,
-            ),
+            people=bot.people,
             directory=bot.directory,
             thread_url_template=settings.thread_url_template,
         ),
         slack_replies=bot.slack_replies,
-        admins=Admins(settings.admins, bot.slack_users),
+        admins=bot.admins,
         slack_health=bot.slack_health,
         audiences=bot.audiences,
         lifecycle=bot.lifecycle,
@@ -145,7 +127,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 directory=bot.directory,
                 default_digest_time=settings.digest_time,
                 clock=clock,
-                audit=audit,
+                audit=bot.audit,
                 outbox=store.outbox,
                 audiences=bot.audiences,
             ),
@@ -154,8 +136,8 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
                 runs=store.relay_state,
                 deliver=bot.relay.sender.deliver_due,
                 background=bot.background,
-                audit=audit,
-                webhooks=bot.webhook_health.latest if bot.webhook_health else lambda: None,
+                audit=bot.audit,
+                webhooks=bot.webhook_health.latest,
                 slack=bot.slack_health,
                 nexudus=bot.nexudus_login,
                 paused_channels=bot.lifecycle.paused,

@@ -32,11 +32,13 @@ from bot.readiness import Readiness, readiness_endpoint
 from bot.reconciliation import Reconciler
 from bot.relay.build import build_relay
 from bot.relay.cycle import Relay
+from bot.relay.people import PortalPeople
 from bot.slack_health import SlackHealth
 from bot.slack_users import SlackUsers
 from bot.two_way.replies import SlackReplies
 from bot.webhooks.health import WebhookMonitor
 from bot.webhooks.receiver import WebhookReceiver
+from bot.webhooks.wiring import webhook_monitor, webhook_receiver
 from handlers.blocks.relay_changes import SlackChangeMarks
 from handlers.blocks.relay_messages import SlackRelayRenderer
 from handlers.events.messages import SlackReplyNotices
@@ -68,11 +70,16 @@ class BotApp:
     slack_replies: SlackReplies
     reply_notices: SlackReplyNotices
     # Who is in each channel, and channels the bot cannot post in (issue 9).
-    audiences: ChannelAudiences | None = None
-    lifecycle: ChannelLifecycle | None = None
+    audiences: ChannelAudiences
+    lifecycle: ChannelLifecycle
+    # Webhook health reads "off" while NEXUDUS_WEBHOOK_SECRET is unset.
+    webhook_health: WebhookMonitor
+    # Built once here for whoever needs them (listeners, the relay), all stateless.
+    audit: AuditTrail
+    admins: Admins
+    people: PortalPeople
     # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
-    webhooks: WebhookReceiver | None = None
-    webhook_health: WebhookMonitor | None = None
+    webhooks: WebhookReceiver | None
     # ``GET /healthz`` and ``GET /metrics``, set by create_app.
     readiness: Readiness = field(init=False)
     metrics: BotMetrics = field(init=False)
@@ -90,12 +97,9 @@ def build_services(
 ) -> BotApp:
     client = app.client
     slack_users = SlackUsers(client)
+    audit = AuditTrail(store.audit, clock=clock)
     identities = IdentityService(
-        portal=portal,
-        slack_users=slack_users,
-        identities=store.identities,
-        clock=clock,
-        audit=AuditTrail(store.audit, clock=clock),
+        portal=portal, slack_users=slack_users, identities=store.identities, clock=clock, audit=audit
     )
     directory = Directory(portal=portal, cache=store.directory)
     notices = SlackNotices(client, directory=directory, drafts=store.drafts, slack_users=slack_users)
@@ -135,6 +139,13 @@ def build_services(
     lifecycle = ChannelLifecycle(
         pauses=store.channel_audience, subscriptions=store.subscriptions, alerts=admin_alerts, clock=clock
     )
+    people = PortalPeople(
+        portal=portal,
+        slack_users=slack_users,
+        identities=store.identities,
+        cache=store.portal_people,
+        clock=clock,
+    )
     relay = build_relay(
         settings,
         store=store,
@@ -143,6 +154,8 @@ def build_services(
         directory=directory,
         client=client,
         renderer=SlackRelayRenderer(),
+        people=people,
+        alerts=admin_alerts,
         clock=clock,
         channel_pace=channel_pace,
         marks=SlackChangeMarks(),
@@ -160,6 +173,7 @@ def build_services(
         clock=clock,
         login=nexudus_login,
     )
+    admins = Admins(settings.admins, slack_users)
     home = Home(
         identities=identities,
         slack_users=slack_users,
@@ -172,11 +186,16 @@ def build_services(
         reconciler=Reconciler(
             slack_users=slack_users, identities=identities, links=store.identities, portal=portal, clock=clock
         ),
-        admins=Admins(settings.admins, slack_users),
+        admins=admins,
     )
     return BotApp(
         app, store, slack_users, identities, directory, poster, drafts, home, notices, relay,
         background, clock, slack_health=slack_health, nexudus_login=nexudus_login,
         slack_replies=slack_replies, reply_notices=SlackReplyNotices(client),
         audiences=audiences, lifecycle=lifecycle,
+        webhook_health=webhook_monitor(
+            settings, portal=portal, directory=directory, alerts=admin_alerts, clock=clock
+        ),
+        audit=audit, admins=admins, people=people,
+        webhooks=webhook_receiver(settings, relay=relay, portal=portal, background=background),
     )  # fmt: skip

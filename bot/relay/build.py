@@ -37,6 +37,8 @@ def build_relay(
     directory: Directory,
     client: WebClient,
     renderer: RelayRenderer,
+    people: PortalPeople,
+    alerts: AdminAlerts,
     clock: Clock,
     channel_pace: float = CHANNEL_PACE,
     marks: ChangeMarks | None = None,
@@ -45,16 +47,9 @@ def build_relay(
     audiences: ChannelAudiences | None = None,
     lifecycle: ChannelLifecycle | None = None,
 ) -> Relay:
-    portal_people = PortalPeople(
-        portal=portal,
-        slack_users=slack_users,
-        identities=store.identities,
-        cache=store.portal_people,
-        clock=clock,
-    )
     planner = RelayPlanner(
         portal=portal,
-        people=portal_people,
+        people=people,
         directory=directory,
         subscriptions=store.subscriptions,
         preferences=store.preferences,
@@ -116,7 +111,7 @@ def build_relay(
             store.relayed_changes,
             clock=clock,
             health=slack_health,
-            alerts=AdminAlerts(store.alerts, settings.admins, clock=clock),
+            alerts=alerts,
             channel_pace=channel_pace,
         ),
         slack_health=slack_health,

@@ -15,7 +15,6 @@ from bot.webhooks.health import WebhookMonitor
 from bot.webhooks.inbox import PushInbox
 from bot.webhooks.receiver import WebhookReceiver
 from bot.webhooks.registry import WebhookRegistry, receiver_url
-from store import Store
 
 
 def webhook_receiver(
@@ -29,7 +28,7 @@ def webhook_receiver(
 
 
 def webhook_monitor(
-    settings: Settings, *, store: Store, portal: NexudusClient, directory: Directory, clock: Clock
+    settings: Settings, *, portal: NexudusClient, directory: Directory, alerts: AdminAlerts, clock: Clock
 ) -> WebhookMonitor:
     """Reads "off" (and calls nothing) while no shared secret is set."""
     url = receiver_url(settings.public_url) if settings.public_url else None
@@ -37,7 +36,7 @@ def webhook_monitor(
         registry=WebhookRegistry(portal, url),
         portal=portal,
         directory=directory,
-        alerts=AdminAlerts(store.alerts, settings.admins, clock=clock),
+        alerts=alerts,
         enabled=settings.nexudus_webhook_secret is not None,
         poll_seconds=settings.poll_seconds,
         clock=clock,
