@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.http_server import EVENTS_PATH, SlackHttpServer, slack_routes
 from bot.portal import NexudusClient
 from bot.portal.ratelimit import RateLimiter, Window
+from bot.scheduler import BackgroundJobs
 from bot.scopes import BOT_SCOPES
 from emulators.nexudus import FakeNexudus
 from emulators.seed import seed_portal, seed_slack
@@ -87,6 +88,21 @@ class LocalStack:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+    def background_jobs(self, stop: threading.Event | None = None) -> BackgroundJobs:
+        """The scheduler's jobs on this bot, wired as ``serve`` wires them."""
+        return BackgroundJobs(
+            poster=self.bot.poster,
+            drafts=self.store.drafts,
+            directory=self.bot.directory,
+            notifier=self.bot.notices,
+            relay=self.bot.relay,
+            stop=stop or threading.Event(),
+            clock=self.bot.clock,
+            webhooks=self.bot.webhook_health,
+            replies=self.bot.slack_replies,
+            reply_notifier=self.bot.reply_notices,
+        )
 
     def _back_off(self, seconds: float) -> None:
         # A tenth of the client's back-off (its schedule has tests of its own on a fake clock):

@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from bot.scheduler import BackgroundJobs, build_scheduler
+from bot.scheduler import build_scheduler
 from bot.webhooks.registry import WebhookRegistry, receiver_url
 from emulators import seed
 from emulators.stack import LocalStack
@@ -79,17 +79,7 @@ def poll_latencies(n: int, poll_seconds: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp, started(Path(tmp), poll_seconds=poll_seconds) as stack:
         thread = followed_thread(stack)
         stop = threading.Event()
-        jobs = BackgroundJobs(
-            poster=stack.bot.poster,
-            drafts=stack.store.drafts,
-            directory=stack.bot.directory,
-            notifier=stack.bot.notices,
-            replies=stack.bot.slack_replies,
-            reply_notifier=stack.bot.reply_notices,
-            relay=stack.bot.relay,
-            stop=stop,
-            clock=stack.bot.clock,
-        )
+        jobs = stack.background_jobs(stop)
         scheduler = build_scheduler(jobs, stack.store.relay_state, poll_seconds=poll_seconds)
         scheduler.start()
         try:

@@ -18,7 +18,6 @@ from bot.directory import Directory
 from bot.job_runs import Skipped
 from bot.portal import NexudusClient
 from bot.portal.models import Webhook
-from bot.scheduler import BackgroundJobs
 from bot.slack_text import SECTION_TEXT
 from bot.webhooks.health import RECOVERED, WebhookHealth, WebhookMonitor
 from bot.webhooks.registry import WebhookRegistry, receiver_url
@@ -59,21 +58,6 @@ def hooked(tmp_path: Path, clock: FakeClock) -> Iterator[LocalStack]:
         yield stack
 
 
-def jobs(stack: LocalStack) -> BackgroundJobs:
-    return BackgroundJobs(
-        poster=stack.bot.poster,
-        drafts=stack.store.drafts,
-        directory=stack.bot.directory,
-        notifier=stack.bot.notices,
-        replies=stack.bot.slack_replies,
-        reply_notifier=stack.bot.reply_notices,
-        relay=stack.bot.relay,
-        stop=threading.Event(),
-        clock=stack.bot.clock,
-        webhooks=stack.bot.webhook_health,
-    )
-
-
 def push_a_reply(stack: LocalStack) -> None:
     """A reply at Canal Street pushed (its thread is not: no nudge runs beside the test)."""
     board = Board(stack)
@@ -98,7 +82,7 @@ def admin_dms(stack: LocalStack) -> list[str]:
 
 
 def test_healthy_webhooks_slow_the_poll_to_a_catch_up(hooked: LocalStack, clock: FakeClock) -> None:
-    scheduled = jobs(hooked)
+    scheduled = hooked.background_jobs()
 
     held = scheduled.poll_relay()
     clock.advance(minutes=10)
@@ -116,7 +100,7 @@ def test_between_catch_up_polls_a_thread_turned_private_still_leaves_channels_at
     subscribe(hooked.store, "CNEWS", "instant")
     thread = Board(hooked).thread("Soon private", InstantDelivery=True)  # pushed, then posted
     wait_for(lambda: hooked.slack.posts("CNEWS"))
-    scheduled = jobs(hooked)
+    scheduled = hooked.background_jobs()
     assert isinstance(scheduled.poll_relay(), Skipped)  # healthy: the full poll is held back
 
     hooked.nexudus.update("CommunityThread", thread, Private=True)
@@ -130,7 +114,7 @@ def test_between_catch_up_polls_a_thread_turned_private_still_leaves_channels_at
 def test_a_failing_webhook_brings_the_poll_back_and_admins_are_told_once(
     hooked: LocalStack, clock: FakeClock
 ) -> None:
-    scheduled = jobs(hooked)
+    scheduled = hooked.background_jobs()
     assert isinstance(scheduled.poll_relay(), Skipped)  # healthy: held back
     break_one_webhook(hooked)
     clock.advance(seconds=61)  # the cached reading is older than BOT_POLL_SECONDS
