@@ -10,30 +10,22 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.directory import Directory
 from bot.portal import NexudusClient, PortalError, PortalNotFound
 from bot.portal.models import CommunityGroup, GroupAccess, Thread
+from bot.relay.items import BoardThread
 from bot.relay.people import PortalPeople
 from bot.thread_links import thread_id_in, thread_url
 
 log = logging.getLogger(__name__)
 
 
-class ThreadCard(BaseModel):
-    """A thread as its unfurl shows it; text is portal text, to be escaped by the builder."""
+class ThreadCard(BoardThread):
+    """A thread as the relay shows it, with the two facts only an unfurl gives; text is
+    portal text, to be escaped by the builder."""
 
-    model_config = ConfigDict(frozen=True)
-
-    id: int
-    subject: str
-    location: str
-    group: str | None = None
-    author: str
     replies: int
     last_activity: str | None = None  # Nexudus's own stamp text
-    url: str | None = None
 
 
 class ThreadUnfurls:
@@ -87,6 +79,7 @@ class ThreadUnfurls:
             subject=thread.subject,
             location=location.name if location else f"Location {thread.business_id}",
             group=group.name if group else None,
+            group_id=thread.community_group_id,
             author=self._people.name(thread.user_id),
             replies=replies,
             last_activity=thread.last_message_date or thread.updated_on or thread.created_on,
