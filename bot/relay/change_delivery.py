@@ -28,6 +28,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock, utc_now
 from bot.relay.delivery import CHANNEL_PACE
+from bot.relay.pace import ChannelPace, slack_failure
 from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth
 from store.relayed_changes import WITHDRAWN, RelayedChange, RelayedChangeRepository
@@ -67,10 +68,8 @@ class ChangeSender:
         self.owner = owner or uuid.uuid4().hex
         self._health = health  # a refused token pauses every sender, nothing is failed
         self._alerts = alerts  # told once of a withdrawal Slack keeps refusing
-        self._channel_pace = channel_pace
-        self._monotonic = monotonic
+        self._pace = ChannelPace(channel_pace, monotonic)  # as the relay's posts are paced
         self._sleep = sleep  # None: wait on the pass's stop event, which cuts the pace short
-        self._last_update: dict[str, float] = {}
 
     def send_due(self, stop: threading.Event | None = None) -> int:
         """Apply every change that is due; returns how many Slack accepted. Stops between
@@ -81,13 +80,13 @@ class ChangeSender:
         stop = stop or threading.Event()
         done = 0
         for change in self._changes.due(self._clock(), owner=self.owner):
-            self._pace(change.channel, stop)
+            self._pace.wait(change.channel, self._sleep or stop.wait)
             if stop.is_set():
                 break  # not claimed yet: nothing to give back
             now = self._clock()
             if not self._changes.claim(change, self.owner, now + CLAIM_FOR, now):
                 continue  # another process has it, or did it
-            self._last_update[change.channel] = self._monotonic()
+            self._pace.wrote(change.channel)
             try:
                 self._client.chat_update(
                     channel=change.channel, ts=change.ts, text=change.text, blocks=change.blocks
@@ -102,16 +101,8 @@ class ChangeSender:
             done += 1
         return done
 
-    def _pace(self, channel: str, stop: threading.Event) -> None:
-        # Slack's pace for writes to one channel; per process, as for the relay's posts.
-        last = self._last_update.get(channel)
-        if last is not None:
-            wait = self._channel_pace - (self._monotonic() - last)
-            if wait > 0:
-                (self._sleep or stop.wait)(wait)
-
     def _token_refused(self, error: Exception) -> bool:
-        code = _reason(error)[0]
+        code = slack_failure(error)[0]
         if code not in TOKEN_REFUSED:
             return False
         if self._health is not None:
@@ -120,7 +111,7 @@ class ChangeSender:
         return True
 
     def _failed(self, change: RelayedChange, error: Exception) -> None:
-        reason, retry_after = _reason(error)
+        reason, retry_after = slack_failure(error)
         if reason == "ratelimited":
             at = self._clock() + timedelta(seconds=retry_after or FIRST_BACKOFF)
             self._changes.retry_later(change, reason, at, owner=self.owner, counted=False)
@@ -155,17 +146,6 @@ def _stuck_text(change: RelayedChange, reason: str) -> str:
         f"was removed or is no longer for that channel), but Slack keeps refusing ({reason}). "
         "It is retried at least hourly; delete the message by hand if it must go now."
     )
-
-
-def _reason(error: Exception) -> tuple[str, float | None]:
-    if not isinstance(error, SlackApiError):
-        return f"cannot reach Slack: {type(error).__name__}", None
-    header = error.response.headers.get("Retry-After") if error.response.headers else None
-    try:
-        retry_after = float(header) if header is not None else None
-    except ValueError:
-        retry_after = None
-    return str(error.response.get("error")), retry_after
 
 
 def _without_waits(client: WebClient) -> WebClient:

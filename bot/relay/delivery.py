@@ -29,6 +29,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.clock import utc_now
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
+from bot.relay.pace import ChannelPace, slack_failure
 from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth, SlackTokenRefused
 from bot.slack_retries import CountingRateLimitRetry
@@ -85,11 +86,10 @@ class OutboxSender:
         self.owner = owner or uuid.uuid4().hex  # claims are held in this name
         self.claim_for = timedelta(seconds=claim_seconds)
         self._clock = clock
-        self._monotonic = monotonic
         self._sleep = sleep
-        self._channel_pace = channel_pace
+        # Keyed by target: a target is one channel (a person has one DM channel).
+        self._pace = ChannelPace(channel_pace, monotonic)
         self._slack_users = slack_users
-        self._last_post: dict[OutboxTarget, float] = {}
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
         self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
@@ -140,10 +140,10 @@ class OutboxSender:
             if self._claim(message):  # only the claim's holder records an outcome
                 self._failed(message, error)
             return 0
-        self._pace(target)
+        self._pace.wait(target, self._sleep)
         if not self._claim(message):
             return 0  # another process sent it, or is sending it
-        self._last_post[target] = self._monotonic()
+        self._pace.wrote(target)
         try:
             answer = self._client.chat_postMessage(
                 channel=channel,
@@ -206,17 +206,8 @@ class OutboxSender:
             case ChannelTarget(channel_id):
                 return channel_id
 
-    def _pace(self, target: OutboxTarget) -> None:
-        # A target is one channel (a person has one DM channel). Per process: two processes
-        # sending to one channel at the same time may each post at this pace.
-        last = self._last_post.get(target)
-        if last is not None:
-            wait = self._channel_pace - (self._monotonic() - last)
-            if wait > 0:
-                self._sleep(wait)
-
     def _failed(self, message: OutboxMessage, error: Exception) -> None:
-        reason, retry_after = _reason(error)
+        reason, retry_after = slack_failure(error)
         if self._held_for_channel(message, reason):
             return
         if reason in PERMANENT or message.attempts + 1 >= MAX_ATTEMPTS:
@@ -225,7 +216,7 @@ class OutboxSender:
             return
         wait = 2.0 ** min(message.attempts, 8) * 15
         if reason == "ratelimited" and retry_after:
-            wait = max(wait, float(retry_after))
+            wait = max(wait, retry_after)
         log.info("will retry %s in %.0f s: %s", message.key, wait, reason)
         self._outbox.retry_later(
             message.key, reason, self._clock() + timedelta(seconds=wait), owner=self.owner
@@ -241,13 +232,6 @@ class OutboxSender:
         log.info("%s waits: channel %s paused (%s)", message.key, target.channel_id, reason)
         self._outbox.hold(message.key, reason, owner=self.owner)
         return True
-
-
-def _reason(error: Exception) -> tuple[str, str | None]:
-    """Why a call failed, and Slack's Retry-After if it gave one."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error")), error.response.headers.get("Retry-After")
-    return f"cannot reach Slack: {type(error).__name__}", None
 
 
 def _bounded_retries(client: WebClient) -> WebClient:
