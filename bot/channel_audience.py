@@ -64,11 +64,10 @@ class ChannelAudiences:
         self._repository = repository
         self._subscriptions = subscriptions
         self._clock = clock
-        self._own: tuple[str, str] | None = None  # (team id, bot user id), from auth.test
 
     def bot_user_id(self) -> str:
         """The bot's own Slack user id (``auth.test``, asked once)."""
-        return self._own_ids()[1]
+        return self._slack_users.bot_user_id()
 
     def current(self, channel_id: str) -> ChannelAudience:
         """The cached audience, refreshed from Slack first if older than an hour."""
@@ -80,7 +79,7 @@ class ChannelAudiences:
     def refresh(self, channel_id: str) -> ChannelAudience:
         """Ask Slack who is in the channel now and cache it; SlackApiError propagates."""
         info = self._client.conversations_info(channel=channel_id)["channel"]
-        team, bot_user = self._own_ids()
+        team, bot_user = self._slack_users.own_workspace()[0], self._slack_users.bot_user_id()
         members = [
             self._member(user_id, team) for user_id in self._member_ids(channel_id) if user_id != bot_user
         ]
@@ -233,12 +232,6 @@ class ChannelAudiences:
             bot=profile.is_bot,
             deleted=profile.deleted,
         )
-
-    def _own_ids(self) -> tuple[str, str]:
-        if self._own is None:
-            answer = self._client.auth_test()
-            self._own = (str(answer.get("team_id") or ""), str(answer.get("user_id") or ""))
-        return self._own
 
 
 def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -> OutboxMessage:

@@ -42,7 +42,7 @@ class SlackUsers:
         self._clock = clock
         self._cache: dict[str, tuple[float, SlackProfile]] = {}
         self._dm_channels: dict[str, str] = {}
-        self._own: tuple[str, str] | None = None  # (team id, enterprise id), from auth.test
+        self._own: tuple[str, str, str] | None = None  # (team, enterprise, bot user), from auth.test
         self._lock = threading.Lock()
 
     def profile(self, user_id: str) -> SlackProfile | None:
@@ -103,11 +103,20 @@ class SlackUsers:
         return bool(team) and profile.team_id is not None and profile.team_id != team
 
     def own_workspace(self) -> tuple[str, str]:
-        """The bot's own (team id, enterprise id; "" when none), from ``auth.test``, asked
-        once per process (again while Slack names no team)."""
+        """The bot's own (team id, enterprise id; "" when none), from ``auth.test``."""
+        team, enterprise, _ = self._auth()
+        return team, enterprise
+
+    def bot_user_id(self) -> str:
+        """The bot's own Slack user id, from ``auth.test``."""
+        return self._auth()[2]
+
+    def _auth(self) -> tuple[str, str, str]:
+        """``auth.test``, asked once per process (again while Slack names no team)."""
         if self._own is None or not self._own[0]:
             answer = self._client.auth_test()
-            self._own = (str(answer.get("team_id") or ""), str(answer.get("enterprise_id") or ""))
+            team, enterprise, user = (answer.get(f) or "" for f in ("team_id", "enterprise_id", "user_id"))
+            self._own = (str(team), str(enterprise), str(user))
         return self._own
 
     def name(self, user_id: str) -> str:

@@ -48,3 +48,10 @@ def test_the_bot_s_workspace_is_asked_once_but_again_while_slack_names_none() ->
     nameless.from_elsewhere(person("T1"))
     nameless.from_elsewhere(person("T2"))
     assert asked.auth_test.call_count == 2
+
+
+def test_the_bot_s_user_id_comes_from_the_same_auth_test() -> None:
+    users, client = users_of({"team_id": "T1", "user_id": "UBOT"})
+    users.from_elsewhere(person("T2"))
+    assert users.bot_user_id() == "UBOT"
+    assert client.auth_test.call_count == 1
