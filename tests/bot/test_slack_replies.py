@@ -69,12 +69,17 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture
-def portal() -> Mock:
+def portal_mock() -> Mock:
+    """Nexudus making every reply 777, with none found by their author yet."""
     client: Mock = create_autospec(NexudusClient, instance=True, spec_set=True)
     client.create_reply.return_value = 777
     client.replies_by.return_value = []
     return client
+
+
+@pytest.fixture
+def portal() -> Mock:
+    return portal_mock()
 
 
 @pytest.fixture
@@ -143,19 +148,15 @@ def test_the_same_message_twice_posts_once(replies: SlackReplies, portal: Mock) 
     assert portal.create_reply.call_count == 1
 
 
-def test_two_processes_on_one_database_post_once(tmp_path: Path, portal: Mock, clock: Clock) -> None:
-    first, second = Store(tmp_path / "two.db"), Store(tmp_path / "two.db")
-    relayed(first, ChannelPostKey(THREAD, CHANNEL).text())
-    try:
-        one, other = replies_on(first, portal, clock), replies_on(second, portal, clock)
+def test_two_processes_on_one_database_post_once(
+    stores: tuple[Store, Store], portal: Mock, clock: Clock
+) -> None:
+    one, other = (replies_on(store, portal, clock) for store in stores)
 
-        outcomes = [
-            one.post_reply(CHANNEL, TS, PARENT, JANE, "x"),
-            other.post_reply(CHANNEL, TS, PARENT, JANE, "x"),
-        ]
-    finally:
-        first.close()
-        second.close()
+    outcomes = [
+        one.post_reply(CHANNEL, TS, PARENT, JANE, "x"),
+        other.post_reply(CHANNEL, TS, PARENT, JANE, "x"),
+    ]
 
     assert outcomes == [ReplyPosted(777), ReplyIgnored()]
     assert portal.create_reply.call_count == 1

@@ -5,22 +5,18 @@ and a reply deleted in Slack before it reached the board."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from unittest.mock import Mock, create_autospec
 
-import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.admin_alerts import AdminAlerts
 from bot.identity import IdentityService
 from bot.nexudus_login import NEXUDUS_LOGIN_ALERT, NexudusLogin
-from bot.portal import NexudusClient, PortalAuthError, PortalUnavailable
+from bot.portal import PortalAuthError, PortalUnavailable
 from bot.portal.models import NewReply, Reply
-from bot.relay.keys import ChannelPostKey
 from bot.two_way.outcomes import ReplyDeleted, ReplyIgnored, ReplyPosted, ReplyRefused, SlackMessage
 from bot.two_way.replies import SlackReplies
 from store import Store
@@ -35,7 +31,7 @@ from tests.bot.test_slack_replies import (
     TS,
     Clock,
     jane,
-    relayed,
+    portal_mock,
 )
 
 LATER = STALE_CLAIM + timedelta(seconds=1)
@@ -52,13 +48,6 @@ def slack_error(code: str) -> SlackApiError:
         status_code=200,
     )
     return SlackApiError(code, answer)
-
-
-def portal_mock() -> Mock:
-    client: Mock = create_autospec(NexudusClient, instance=True, spec_set=True)
-    client.create_reply.return_value = 777
-    client.replies_by.return_value = []
-    return client
 
 
 def identities_mock() -> Mock:
@@ -78,15 +67,6 @@ def process(store: Store, portal: Mock, clock: Clock, identities: Mock, **more: 
         clock=clock,
         **more,
     )
-
-
-@pytest.fixture
-def stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    first, second = Store(tmp_path / "two.db"), Store(tmp_path / "two.db")
-    relayed(first, ChannelPostKey(THREAD, CHANNEL).text())
-    yield first, second
-    first.close()
-    second.close()
 
 
 def on_board(reply_id: int) -> Reply:

@@ -4,14 +4,10 @@ portal call of the attempt holding the claim, so the interleaving is exact."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
+from collections.abc import Callable
 
 from bot.portal import PortalUnavailable
 from bot.portal.models import NewReply
-from bot.relay.keys import ChannelPostKey
 from bot.two_way.outcomes import ReplyDeleted, ReplyIgnored, ReplyPosted, SlackMessage
 from bot.two_way.replies import SlackReplies
 from store import Store
@@ -24,19 +20,9 @@ from tests.bot.test_slack_replies import (
     THREAD,
     TS,
     Clock,
-    relayed,
+    portal_mock,
 )
-from tests.bot.test_slack_reply_attempts import LATER, NOW, identities_mock, on_board, portal_mock, process
-
-
-@pytest.fixture
-def stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    """Two connections to one database file: the attempt's, and the one the change comes on."""
-    first, second = Store(tmp_path / "two.db"), Store(tmp_path / "two.db")
-    relayed(first, ChannelPostKey(THREAD, CHANNEL).text())
-    yield first, second
-    first.close()
-    second.close()
+from tests.bot.test_slack_reply_attempts import LATER, NOW, identities_mock, on_board, process
 
 
 def edited(text: str) -> NewReply:
