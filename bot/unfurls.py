@@ -12,9 +12,10 @@ import logging
 
 from bot.directory import Directory
 from bot.portal import NexudusClient, PortalError, PortalNotFound
-from bot.portal.models import CommunityGroup, GroupAccess, Thread
+from bot.portal.models import CommunityGroup, Thread
 from bot.relay.items import BoardThread
 from bot.relay.people import PortalPeople
+from bot.relay.visibility import visible_to_channels
 from bot.thread_links import thread_id_in, thread_url
 
 log = logging.getLogger(__name__)
@@ -51,8 +52,9 @@ class ThreadUnfurls:
         no unfurl is better than a wrong one)."""
         try:
             thread = self._portal.thread(thread_id)
-            group = self._group(thread)
-            if thread.private or (thread.community_group_id is not None and group is None):
+            groups = self._groups_of(thread)
+            # The relay's own rule for channels: an unfurl is shown to everyone there.
+            if not visible_to_channels(thread, groups):
                 return None
             replies = self._portal.reply_count(thread_id)
         except PortalNotFound:
@@ -60,17 +62,17 @@ class ThreadUnfurls:
         except PortalError as error:
             log.warning("no unfurl for thread %s: %s", thread_id, error)
             return None
+        group = groups.get(thread.community_group_id) if thread.community_group_id is not None else None
         return self._card(thread, group, replies)
 
-    def _group(self, thread: Thread) -> CommunityGroup | None:
-        """The thread's group if everyone may see it; None for none, or a Private one."""
+    def _groups_of(self, thread: Thread) -> dict[int, CommunityGroup]:
+        """The thread's group, read fresh: a group turned Private must never unfurl."""
         if thread.community_group_id is None:
-            return None
+            return {}
         try:
-            group = self._portal.group(thread.community_group_id)
+            return {thread.community_group_id: self._portal.group(thread.community_group_id)}
         except PortalNotFound:
-            return None  # a group we cannot see counts as Private
-        return None if group.group_access == GroupAccess.PRIVATE else group
+            return {}  # a group we cannot see counts as Private
 
     def _card(self, thread: Thread, group: CommunityGroup | None, replies: int) -> ThreadCard:
         location = self._directory.location(thread.business_id)
