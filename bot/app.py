@@ -88,7 +88,7 @@ def _observe(bot: BotApp, metrics: BotMetrics, settings: Settings, portal: Nexud
     bot.metrics = metrics
     portal.count_answers(metrics.nexudus_answered)
     bot.relay.sender.on_sent = metrics.message_sent
-    # Each pause another part of the bot keeps is a readiness check (Readiness.add_pause).
+    # Each pause another part of the bot keeps is a readiness check.
     bot.readiness = Readiness(
         store=bot.store,
         poll_interval=poll_interval(settings.poll_seconds, bot.webhook_health.latest),

@@ -90,8 +90,8 @@ def poll_interval(
 
 
 class Readiness:
-    """``paused``: name → probe; each pause another part of the bot keeps (H7's
-    ``SlackHealth.paused``, ``NexudusLogin.refusal``) is added here by the app factory."""
+    """``paused``: name → probe, one check per pause another part of the bot keeps
+    (``SlackHealth.paused``, ``NexudusLogin.refusal``), given by the app factory."""
 
     def __init__(
         self,
@@ -110,9 +110,6 @@ class Readiness:
         self._started_at = clock()  # a process that has not polled yet gets as long as a stale one
         self._lock = threading.Lock()  # concurrent requests wait for one report, not each probe
         self._last: tuple[datetime, ReadinessReport] | None = None
-
-    def add_pause(self, name: str, probe: PauseProbe) -> None:
-        self._paused[name] = probe
 
     def report(self) -> ReadinessReport:
         """The last report if younger than ``REUSE``, else a new one (its change logged)."""
