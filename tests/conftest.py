@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
 
 from bot.clock import utc_now
 from bot.relay.keys import SubscriptionDigest, ThreadItem
@@ -103,6 +105,20 @@ def two_stores(tmp_path: Path) -> Iterator[tuple[Store, Store]]:
     yield first, second
     first.close()
     second.close()
+
+
+def slack_refusal(error: str, api_url: str = "") -> SlackApiError:
+    """What slack_sdk raises when a Web API method answers ``{"ok": false, "error": error}``."""
+    answer = SlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url=api_url,
+        req_args={},
+        data={"ok": False, "error": error},
+        headers={},
+        status_code=200,
+    )
+    return SlackApiError(error, answer)
 
 
 def subscribe(

@@ -9,9 +9,6 @@ from datetime import timedelta
 from typing import Any
 from unittest.mock import Mock, create_autospec
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
-
 from bot.admin_alerts import AdminAlerts
 from bot.identity import IdentityService
 from bot.nexudus_login import NEXUDUS_LOGIN_ALERT, NexudusLogin
@@ -33,21 +30,9 @@ from tests.bot.test_slack_replies import (
     jane,
     portal_mock,
 )
+from tests.conftest import slack_refusal
 
 LATER = STALE_CLAIM + timedelta(seconds=1)
-
-
-def slack_error(code: str) -> SlackApiError:
-    answer = SlackResponse(
-        client=None,
-        http_verb="POST",
-        api_url="",
-        req_args={},
-        data={"ok": False, "error": code},
-        headers={},
-        status_code=200,
-    )
-    return SlackApiError(code, answer)
 
 
 def identities_mock() -> Mock:
@@ -158,7 +143,7 @@ def test_a_slow_create_is_recorded_when_the_taker_failed(stores: tuple[Store, St
 def test_slack_failing_the_lookup_keeps_the_reply_for_retry(stores: tuple[Store, Store]) -> None:
     first, _ = stores
     clock, portal, identities = Clock(), portal_mock(), identities_mock()
-    identities.resolve.side_effect = [slack_error("ratelimited"), jane()]
+    identities.resolve.side_effect = [slack_refusal("ratelimited"), jane()]
     replies = process(first, portal, clock, identities)
 
     refused = replies.post_reply(CHANNEL, TS, PARENT, JANE, "x")
@@ -175,7 +160,7 @@ def test_resume_goes_on_past_a_reply_whose_lookup_slack_failed(stores: tuple[Sto
         first.slack_replies.claim(
             channel=CHANNEL, ts=ts, slack_user_id=JANE, thread_id=THREAD, text=ts, now=NOW
         )
-    identities.resolve.side_effect = [slack_error("fatal_error"), jane()]
+    identities.resolve.side_effect = [slack_refusal("fatal_error"), jane()]
     clock.now = NOW + LATER
 
     resumed = process(first, portal, clock, identities).resume_stuck()

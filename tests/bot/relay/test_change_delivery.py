@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from bot.admin_alerts import AdminAlerts
@@ -19,6 +18,7 @@ from bot.slack_health import SlackHealth, slack_paused
 from emulators.slack import FakeSlack
 from store import Store
 from store.relayed_changes import WITHDRAWN, RelayedChange
+from tests.conftest import slack_refusal
 
 NOW = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
 ADMIN = "UADMIN"
@@ -42,17 +42,7 @@ class RefusingClient(WebClient):
 
     def chat_update(self, **kwargs: Any) -> SlackResponse:
         self.updates.append(str(kwargs.get("ts")))
-        answer = {"ok": False, "error": self.error}
-        response = SlackResponse(
-            client=self,
-            http_verb="POST",
-            api_url="chat.update",
-            req_args={},
-            data=answer,
-            headers={},
-            status_code=200,
-        )
-        raise SlackApiError(self.error, response)
+        raise slack_refusal(self.error, "chat.update")
 
 
 def change(key: str, channel: str = "CNEWS", kind: str = WITHDRAWN) -> RelayedChange:

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 
 from bot.clock import utc_now
 from bot.relay.delivery import OutboxSender
@@ -25,7 +23,7 @@ from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 from tests.bot.portal.test_client import FakeTime
 from tests.bot.relay.conftest import Board, dms_to, restarted
-from tests.conftest import subscribe, wait_for
+from tests.conftest import slack_refusal, subscribe, wait_for
 
 
 def test_rate_limited_post_honours_retry_after_and_is_delivered_once(
@@ -257,18 +255,6 @@ def test_a_slow_dm_lookup_never_lets_a_message_go_out_twice(relay_stack: LocalSt
     assert len(dms_to(relay_stack, seed.JANE)) == 1
 
 
-def slack_answer(client: WebClient, error: str) -> SlackResponse:
-    return SlackResponse(
-        client=client,
-        http_verb="POST",
-        api_url="conversations.open",
-        req_args={},
-        data={"ok": False, "error": error},
-        headers={},
-        status_code=200,
-    )
-
-
 class FailingDmLookup(SlackUsers):
     """``conversations.open`` refused, after ``meanwhile`` ran (another process's pass)."""
 
@@ -278,7 +264,7 @@ class FailingDmLookup(SlackUsers):
 
     def dm_channel(self, user_id: str) -> str:
         self._meanwhile()
-        raise SlackApiError("refused", slack_answer(self._client, "user_not_found"))
+        raise slack_refusal("user_not_found", "conversations.open")
 
 
 def test_a_failed_dm_lookup_is_recorded_only_by_the_claims_holder(relay_stack: LocalStack) -> None:

@@ -10,8 +10,6 @@ from unittest.mock import Mock, call
 import pytest
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse
 
 from bot.clock import utc_now
 from bot.two_way.outcomes import ReplyIgnored, ReplyNotLinked, ReplyPosted, ReplyRefused, SlackMessage
@@ -27,6 +25,7 @@ from handlers.events.messages import (
     parse_message_event,
 )
 from store.slack_replies import SlackReply
+from tests.conftest import slack_refusal
 
 BOT = "UBOT"
 REPLY = {"type": "message", "user": "UJANE", "channel": "C1", "text": "hi", "ts": "2.0", "thread_ts": "1.0"}
@@ -97,11 +96,7 @@ def test_a_posted_reply_gets_a_check_mark(replies: Mock) -> None:
 def test_already_reacted_is_a_success(replies: Mock) -> None:
     replies.post_reply.return_value = ReplyPosted(7)
     ack, client = Mock(spec=Ack), Mock(spec=WebClient)
-    refused = {"ok": False, "error": "already_reacted"}
-    answer = SlackResponse(
-        client=client, http_verb="POST", api_url="", req_args={}, data=refused, headers={}, status_code=200
-    )
-    client.reactions_add.side_effect = SlackApiError("already_reacted", answer)
+    client.reactions_add.side_effect = slack_refusal("already_reacted")
 
     on_message(ack, REPLY, BoltContext(bot_user_id=BOT), client, replies=replies)
 
