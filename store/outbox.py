@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from store.claims import CLAIMABLE, DUE, UNCLAIMED
 from store.database import SqliteFile
 from store.models import from_text, to_text
 from store.relay_models import OutboxMessage
@@ -31,10 +32,7 @@ _GROUP_CLEARED = (
 _NOT_HELD = (
     f"target NOT IN (SELECT channel_id FROM channel_pauses) AND (needs_group IS NULL OR {_GROUP_CLEARED})"
 )
-_DUE = f"state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now) AND {_NOT_HELD}"
-# Unclaimed, claimed by the asker, or claimed by a sender whose claim has run out.
-_CLAIMABLE = "(claimed_by IS NULL OR claimed_by = :owner OR claim_until <= :now)"
-_UNCLAIMED = "claimed_by = NULL, claim_until = NULL"
+_SENDABLE = f"{DUE} AND {_NOT_HELD}"
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ class OutboxRepository:
         """Pending messages whose time has come, except those another sender has claimed."""
         with self._file.read() as db:
             rows = db.table("outbox").rows_where(
-                f"{_DUE} AND {_CLAIMABLE}",
+                f"{_SENDABLE} AND {CLAIMABLE}",
                 {"now": to_text(now), "owner": owner},
                 order_by="created_at, rowid",
                 limit=limit,
@@ -79,7 +77,7 @@ class OutboxRepository:
         with self._file.transaction() as db:
             cursor = db.execute(
                 f"UPDATE outbox SET claimed_by = :owner, claim_until = :until"
-                f" WHERE key = :key AND {_DUE} AND {_CLAIMABLE}",
+                f" WHERE key = :key AND {_SENDABLE} AND {CLAIMABLE}",
                 {"owner": owner, "until": to_text(until), "key": key, "now": to_text(now)},
             )
             return cursor.rowcount == 1
@@ -90,7 +88,7 @@ class OutboxRepository:
         marks = ", ".join("?" for _ in keep)
         with self._file.transaction() as db:
             cursor = db.execute(
-                f"UPDATE outbox SET {_UNCLAIMED} WHERE claimed_by = ? AND state = 'pending'"
+                f"UPDATE outbox SET {UNCLAIMED} WHERE claimed_by = ? AND state = 'pending'"
                 f" AND key NOT IN ({marks})",
                 [owner, *keep],
             )
@@ -184,7 +182,7 @@ class OutboxRepository:
         due. Held messages (a paused channel) and retries not yet due are no backlog."""
         with self._file.read() as db:
             count, since = db.execute(
-                f"SELECT count(*), min(coalesce(next_attempt_at, created_at)) FROM outbox WHERE {_DUE}",
+                f"SELECT count(*), min(coalesce(next_attempt_at, created_at)) FROM outbox WHERE {_SENDABLE}",
                 {"now": to_text(now)},
             ).fetchone()
         return Backlog(int(count), from_text(since))
@@ -216,7 +214,7 @@ class OutboxRepository:
         # failed one, which "replay failed" would then send again.
         with self._file.transaction() as db:
             cursor = db.execute(
-                f"UPDATE outbox SET {changes}, {_UNCLAIMED}"
+                f"UPDATE outbox SET {changes}, {UNCLAIMED}"
                 " WHERE key = :key AND state = 'pending' AND claimed_by = :owner",
                 params,
             )

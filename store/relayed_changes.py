@@ -13,15 +13,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from store.claims import CLAIMABLE, DUE, UNCLAIMED
 from store.database import SqliteFile
 from store.models import Record, from_text, to_text
 
 ChangeState = Literal["pending", "done", "failed"]
 WITHDRAWN = "withdrawn"
-
-_DUE = "state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= :now)"
-_CLAIMABLE = "(claimed_by IS NULL OR claimed_by = :owner OR claim_until <= :now)"
-_UNCLAIMED = "claimed_by = NULL, claim_until = NULL"
 
 
 class RelayedChange(Record):
@@ -81,7 +78,7 @@ class RelayedChangeRepository:
     def due(self, now: datetime, *, owner: str, limit: int = 200) -> list[RelayedChange]:
         with self._file.read() as db:
             rows = db.table("relayed_changes").rows_where(
-                f"{_DUE} AND {_CLAIMABLE}",
+                f"{DUE} AND {CLAIMABLE}",
                 {"now": to_text(now), "owner": owner},
                 order_by="created_at, rowid",
                 limit=limit,
@@ -92,7 +89,7 @@ class RelayedChangeRepository:
         with self._file.transaction() as db:
             cursor = db.execute(
                 "UPDATE relayed_changes SET claimed_by = :owner, claim_until = :until"
-                f" WHERE key = :key AND change = :change AND {_DUE} AND {_CLAIMABLE}",
+                f" WHERE key = :key AND change = :change AND {DUE} AND {CLAIMABLE}",
                 {
                     "owner": owner,
                     "until": to_text(until),
@@ -106,7 +103,7 @@ class RelayedChangeRepository:
     def mark_done(self, change: RelayedChange, now: datetime) -> None:
         with self._file.transaction() as db:
             db.execute(
-                f"UPDATE relayed_changes SET state = 'done', done_at = ?, last_error = NULL, {_UNCLAIMED}"
+                f"UPDATE relayed_changes SET state = 'done', done_at = ?, last_error = NULL, {UNCLAIMED}"
                 " WHERE key = ? AND change = ?",
                 [to_text(now), change.key, change.change],
             )
@@ -148,7 +145,7 @@ class RelayedChangeRepository:
         # Only the claim's holder records an outcome, as in the outbox.
         with self._file.transaction() as db:
             cursor = db.execute(
-                f"UPDATE relayed_changes SET {changes}, {_UNCLAIMED}"
+                f"UPDATE relayed_changes SET {changes}, {UNCLAIMED}"
                 " WHERE key = :key AND change = :change AND state = 'pending' AND claimed_by = :owner",
                 {**params, "key": change.key, "change": change.change, "owner": owner},
             )
