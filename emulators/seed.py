@@ -131,6 +131,26 @@ MANY_ZONES = (
 )
 
 
+def board_history(portal: FakeNexudus, size: int, **fields: object) -> list[int]:
+    """``size`` threads at Canal Street, one an hour up to now, as a real board's history is."""
+    now = datetime.now(UTC)
+    ids = []
+    for n in range(size):
+        created = stamp(now - timedelta(hours=size - n))
+        record = portal.add(
+            "CommunityThread",
+            BusinessId=CANAL_STREET,
+            UserId=OMAR_USER_ID,
+            Subject=f"Thread {n}",
+            Message="m",
+            CreatedOn=created,
+            UpdatedOn=created,
+            **fields,
+        )
+        ids.append(int(record["Id"]))
+    return ids
+
+
 def locations_in_many_zones(portal: FakeNexudus, count: int, *, history_hours: int = 48) -> None:
     """``count`` locations (at most ten) in different zones, each with a thread an hour for
     ``history_hours``, stamped in its own wall clock behind a "Z" as some live accounts do."""

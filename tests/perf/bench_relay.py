@@ -22,7 +22,7 @@ import time
 import tracemalloc
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
@@ -35,30 +35,10 @@ from bot.relay.delivery import OutboxSender
 from bot.relay.watch import window_start
 from bot.slack_users import SlackUsers
 from emulators import seed
-from emulators.nexudus_data import stamp
 from emulators.slack import FakeSlack
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
-
-
-def seed_board(stack: LocalStack, size: int) -> list[int]:
-    now = datetime.now(UTC)
-    ids = []
-    for n in range(size):
-        created = stamp(now - timedelta(hours=size - n))
-        record = stack.nexudus.add(
-            "CommunityThread",
-            BusinessId=seed.CANAL_STREET,
-            UserId=seed.OMAR_USER_ID,
-            Subject=f"Thread {n}",
-            Message="m",
-            InstantDelivery=True,
-            CreatedOn=created,
-            UpdatedOn=created,
-        )
-        ids.append(int(record["Id"]))
-    return ids
 
 
 def add_followers(stack: LocalStack, threads: list[int], per_thread: int) -> None:
@@ -77,7 +57,7 @@ def calls(stack: LocalStack) -> int:
 def measure(size: int, replies: int, threads: int, followers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, LocalStack(directory=Path(tmp)) as stack:
         stack.bot.directory.refresh()
-        ids = seed_board(stack, size)
+        ids = seed.board_history(stack.nexudus, size, InstantDelivery=True)
         active = ids[-threads:]
         add_followers(stack, active, followers)
         relay = stack.bot.relay

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from emulators import seed
-from emulators.nexudus_data import stamp
 from emulators.stack import LocalStack
-
-
-def board_of(stack: LocalStack, size: int) -> None:
-    """``size`` threads spread over the past, as a real board's history is."""
-    now = datetime.now(UTC)
-    for n in range(size):
-        created = stamp(now - timedelta(hours=size - n))
-        stack.nexudus.add(
-            "CommunityThread",
-            BusinessId=seed.CANAL_STREET,
-            UserId=seed.OMAR_USER_ID,
-            Subject=f"Thread {n}",
-            Message="m",
-            CreatedOn=created,
-            UpdatedOn=created,
-        )
 
 
 def calls_during(stack: LocalStack, work: object) -> int:
@@ -37,7 +19,7 @@ def calls_during(stack: LocalStack, work: object) -> int:
 @pytest.mark.parametrize("size", [10, 10_000])
 def test_idle_poll_costs_two_calls_whatever_the_board_size(tmp_path: Path, size: int) -> None:
     with LocalStack(directory=tmp_path) as stack:
-        board_of(stack, size)
+        seed.board_history(stack.nexudus, size)
         stack.bot.relay.run_once()  # first run: learns where the board is
 
         assert calls_during(stack, stack.bot.relay.run_once) == 2
@@ -46,7 +28,7 @@ def test_idle_poll_costs_two_calls_whatever_the_board_size(tmp_path: Path, size:
 
 def test_followers_are_read_only_for_threads_with_something_new(tmp_path: Path) -> None:
     with LocalStack(directory=tmp_path) as stack:
-        board_of(stack, 50)
+        seed.board_history(stack.nexudus, 50)
         stack.bot.relay.run_once()
         active = stack.nexudus.records["CommunityThread"][7]["Id"]
         stack.nexudus.add(
