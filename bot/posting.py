@@ -19,6 +19,7 @@ from bot.outcomes import Busy, Deferred, GaveUp, NotLinked, Outcome, Posted, Rej
 from bot.portal import NexudusClient, PortalAuthError, PortalError, PortalNotFound, PortalRejected
 from bot.portal.bodies import to_portal_html
 from bot.portal.models import GroupAccess, NewThread
+from bot.portal.timestamps import STAMP_SLACK
 from bot.refusals import (
     GONE_REASON,
     TRY_AGAIN_LATER,
@@ -27,7 +28,7 @@ from bot.refusals import (
     may_have_reached_nexudus,
     postpone_reason,
 )
-from bot.sent_threads import CLOCK_SLACK, find_sent_thread
+from bot.sent_threads import find_sent_thread
 from bot.slack_users import SlackUsers
 from bot.thread_form import FormField, NewThreadForm
 from bot.thread_links import thread_url
@@ -164,7 +165,7 @@ class ThreadPoster:
 
     def _already_posted(self, draft: Draft, sent: NewThread) -> int | None:
         """The thread an earlier, ambiguous attempt made, if Nexudus has it."""
-        since = draft.created_at - CLOCK_SLACK
+        since = draft.created_at - STAMP_SLACK
         rows = self._portal.threads_posted_by(sent.business_id, sent.user_id, since)
 
         def taken(ids: list[int]) -> set[int]:

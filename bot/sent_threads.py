@@ -17,10 +17,6 @@ from bot.portal.timestamps import STAMP_SLACK
 
 log = logging.getLogger(__name__)
 
-# Nexudus timestamps may be a location's wall clock behind a "Z" (reference §4, §15): a lost
-# thread's CreatedOn is trusted only to within the widest UTC offsets.
-CLOCK_SLACK = STAMP_SLACK
-
 
 def find_sent_thread(
     rows: list[ThreadSummary],
@@ -36,7 +32,9 @@ def find_sent_thread(
     ``taken(ids)``: those of ``ids`` other drafts are recorded as having posted. Several
     candidates left (the same text also posted by hand) resolve to the earliest.
     """
-    window = (naive_utc(first_attempt - CLOCK_SLACK), naive_utc(now + CLOCK_SLACK))
+    # Nexudus timestamps may be a location's wall clock behind a "Z" (reference §4, §15): a
+    # lost thread's CreatedOn is trusted only to within the widest UTC offsets.
+    window = (naive_utc(first_attempt - STAMP_SLACK), naive_utc(now + STAMP_SLACK))
     found = [r for r in rows if is_sent_thread(r, sent, key, window)]
     others = taken([r.id for r in found]) if found else set()
     found = [r for r in found if r.id not in others]
@@ -63,5 +61,5 @@ def is_sent_thread(row: ThreadSummary, sent: NewThread, key: str, window: tuple[
 
 def naive_utc(moment: datetime) -> datetime:
     """Naive UTC, so ours and Nexudus's compare; a "Z" that is really local time is what
-    ``CLOCK_SLACK`` absorbs."""
+    ``STAMP_SLACK`` absorbs."""
     return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment

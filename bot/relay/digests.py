@@ -42,9 +42,6 @@ from store.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
 
-# Nexudus's clock may be space-local behind a "Z" (reference §4): widen "updated since".
-CLOCK_SLACK = STAMP_SLACK
-
 
 class DigestSender:
     def __init__(
@@ -144,7 +141,8 @@ class DigestSender:
         One list call whatever the digest's size (besides ``groups``): threads updated since
         the oldest item (a thread made private was updated); others are as they were queued.
         """
-        oldest = min(item.created_at for item in items) - CLOCK_SLACK
+        # Nexudus's clock may be space-local behind a "Z" (reference §4): widen "updated since".
+        oldest = min(item.created_at for item in items) - STAMP_SLACK
         changed = {t.id: t for t in self._portal.threads_updated_since(minute_text(oldest))}
 
         def visible(item: DigestItem) -> bool:
