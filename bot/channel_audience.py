@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 # Slack's join and leave events refresh a channel at once; the hour covers missed events
 # and portal group membership changes, which send the bot nothing.
 AUDIENCE_TTL = timedelta(hours=1)
+# Reads of one channel in a row when joins keep overtaking them; the last one is used anyway.
+REREADS = 3
 MEMBERS_PAGE = 200  # conversations.members: Slack advises about 200 a page
 # Room in a notice's section for the words around the reason.
 NOTICE_FRAME = 200
@@ -77,13 +79,24 @@ class ChannelAudiences:
         return self.refresh(channel_id)
 
     def refresh(self, channel_id: str) -> ChannelAudience:
-        """Ask Slack who is in the channel now and cache it; SlackApiError propagates."""
+        """Ask Slack who is in the channel now and cache it; SlackApiError propagates. A read
+        overtaken by a join or leave (or a fresher read) is read again, so what a review
+        decides from is never older than the last event."""
+        for _ in range(REREADS):
+            read_since = self._clock()
+            audience = self._read(channel_id)
+            if self._repository.remember(audience, read_since=read_since):
+                break
+            log.info("audience of %s changed while it was read: reading it again", channel_id)
+        return audience
+
+    def _read(self, channel_id: str) -> ChannelAudience:
         info = self._client.conversations_info(channel=channel_id)["channel"]
         team, bot_user = self._slack_users.own_workspace()[0], self._slack_users.bot_user_id()
         members = [
             self._member(user_id, team) for user_id in self._member_ids(channel_id) if user_id != bot_user
         ]
-        audience = ChannelAudience(
+        return ChannelAudience(
             channel_id=channel_id,
             is_private=bool(info.get("is_private")),
             # Slack Connect, Enterprise-wide, or an invitation pending: read as shared (§16).
@@ -93,8 +106,6 @@ class ChannelAudiences:
             members=tuple(members),
             refreshed_at=self._clock(),
         )
-        self._repository.remember(audience)
-        return audience
 
     def group_fit(self, audience: ChannelAudience | None, group_id: int) -> GroupFit:
         """May this channel get group ``group_id``'s threads? Only a Private group needs
@@ -107,7 +118,7 @@ class ChannelAudiences:
         when next needed (``current``); a channel with a Private-group subscription is also
         reviewed in the background. Until that review lands, its Private groups go nowhere:
         ``postable`` reviews an unknown audience first and ``confirm`` skips it."""
-        self._repository.forget(channel_id)
+        self._repository.forget(channel_id, self._clock())
         if any(s.group_id is not None for s in self._subscriptions.in_channel(channel_id)):
             self._reviews.request(channel_id)
 

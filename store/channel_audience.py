@@ -70,7 +70,7 @@ class ChannelAudienceRepository:
 
     def get(self, channel_id: str) -> ChannelAudience | None:
         row = self._file.get("channel_audiences", channel_id)
-        if row is None:
+        if row is None or row["members_json"] is None:  # never read, or forgotten since
             return None
         refreshed_at = from_text(row["refreshed_at"])
         assert refreshed_at is not None
@@ -82,21 +82,40 @@ class ChannelAudienceRepository:
             refreshed_at=refreshed_at,
         )
 
-    def remember(self, audience: ChannelAudience) -> None:
+    def remember(self, audience: ChannelAudience, *, read_since: datetime) -> bool:
+        """Cache an audience read from Slack from ``read_since`` on, unless the channel was
+        forgotten (someone joined or left) or read afresh after that moment, by this process
+        or another: a slow read must never overwrite what a later event made known. False
+        when it was not kept."""
         row = {
             "channel_id": audience.channel_id,
             "is_private": int(audience.is_private),
             "shared": int(audience.shared),
             "members_json": json.dumps([m.model_dump() for m in audience.members]),
             "refreshed_at": to_text(audience.refreshed_at),
+            "since": to_text(read_since),
         }
         with self._file.transaction() as db:
-            db.table("channel_audiences").upsert(row, pk="channel_id")
+            cursor = db.execute(
+                "INSERT INTO channel_audiences (channel_id, is_private, shared, members_json, refreshed_at)"
+                " VALUES (:channel_id, :is_private, :shared, :members_json, :refreshed_at)"
+                " ON CONFLICT (channel_id) DO UPDATE SET is_private = excluded.is_private,"
+                " shared = excluded.shared, members_json = excluded.members_json,"
+                " refreshed_at = excluded.refreshed_at WHERE channel_audiences.refreshed_at <= :since",
+                row,
+            )
+            return cursor.rowcount == 1
 
-    def forget(self, channel_id: str) -> None:
-        """Drop the cached audience: it is read from Slack again when next asked for."""
+    def forget(self, channel_id: str, now: datetime) -> None:
+        """Drop the cached audience (it is read from Slack again when next asked for), and
+        remember when: a read that began before this moment is not cached (``remember``)."""
         with self._file.transaction() as db:
-            db.execute("DELETE FROM channel_audiences WHERE channel_id = ?", [channel_id])
+            db.execute(
+                "INSERT INTO channel_audiences (channel_id, refreshed_at) VALUES (?, ?)"
+                " ON CONFLICT (channel_id) DO UPDATE SET members_json = NULL,"
+                " refreshed_at = excluded.refreshed_at",
+                [channel_id, to_text(now)],
+            )
 
     def pause_channel(self, channel_id: str, cause: PauseCause, reason: str, now: datetime) -> bool:
         """True if the channel was not paused before (the first cause is kept)."""

@@ -3,11 +3,14 @@ is one transition whichever process sees it first, and a paused channel's messag
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from bot.channel_audience import ChannelAudiences
+from bot.clock import utc_now
 from emulators import seed
 from emulators.stack import LocalStack
 from store import Store
+from store.channel_audience import ChannelAudience, ChannelAudienceRepository
 from store.relay_models import OutboxMessage
 from tests.conftest import subscribe
 
@@ -111,8 +114,58 @@ def test_confirm_posts_nothing_in_a_channel_whose_audience_was_forgotten_and_pau
     stack.slack.add_channel("CBOARDS", [seed.JANE], is_private=True)
     subscription = subscribe(stack.store, "CBOARDS", group_id=seed.BOARD_GROUP)
     stack.bot.audiences.refresh("CBOARDS")
-    stack.store.channel_audience.forget("CBOARDS")  # a join event, its review not done yet
+    stack.store.channel_audience.forget("CBOARDS", utc_now())  # a join event, its review not done yet
 
     assert stack.bot.audiences.confirm([subscription], seed.BOARD_GROUP) == []
 
     assert stack.store.channel_audience.subscription_pauses() == {}  # the review settles it, once
+
+
+class GuestJoinsDuringTheFirstRead(ChannelAudienceRepository):
+    """A join event lands (in this process or another) between a read and its write."""
+
+    def __init__(self, stack: LocalStack) -> None:
+        super().__init__(stack.store.file)
+        self._stack = stack
+        self.writes = 0
+
+    def remember(self, audience: ChannelAudience, *, read_since: datetime) -> bool:
+        self.writes += 1
+        if self.writes == 1:
+            self._stack.slack.join(audience.channel_id, "UGUEST")
+            self.forget(audience.channel_id, utc_now())
+        return super().remember(audience, read_since=read_since)
+
+
+def test_a_read_overtaken_by_a_join_is_read_again_never_cached_stale(stack: LocalStack) -> None:
+    stack.slack.add_user("UGUEST", "Gus Guest", None, is_restricted=True)
+    stack.slack.add_channel("CQUIET", [seed.JANE], is_private=True)
+    racing = GuestJoinsDuringTheFirstRead(stack)
+    audiences = ChannelAudiences(
+        client=stack.bot.app.client,
+        slack_users=stack.bot.slack_users,
+        identities=stack.bot.identities,
+        portal=stack.portal,
+        repository=racing,
+        subscriptions=stack.store.subscriptions,
+    )
+
+    audience = audiences.refresh("CQUIET")
+
+    assert racing.writes == 2
+    assert [m.user_id for m in audience.outsiders()] == ["UGUEST"]
+    assert stack.store.channel_audience.get("CQUIET") == audience
+
+
+def test_a_slow_read_never_overwrites_a_later_one_or_a_forget(two_stores: tuple[Store, Store]) -> None:
+    first, second = two_stores
+    t0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    old = ChannelAudience(channel_id="C1", is_private=True, shared=False, members=(), refreshed_at=t0)
+    newer = old.model_copy(update={"shared": True, "refreshed_at": t0 + timedelta(seconds=3)})
+
+    second.channel_audience.forget("C1", t0 + timedelta(seconds=1))  # a join, in another process
+    assert not first.channel_audience.remember(old, read_since=t0)
+    assert first.channel_audience.get("C1") is None
+    assert second.channel_audience.remember(newer, read_since=t0 + timedelta(seconds=2))
+    assert not first.channel_audience.remember(old, read_since=t0)  # older than what is kept
+    assert first.channel_audience.get("C1") == newer
