@@ -39,6 +39,10 @@ SOCKET_CLOSE_WAIT = 5.0
 # From SIGTERM to exit; the steps run side by side. Below Docker's and systemd's 10 s, so
 # the bot exits by itself, with its claims given back, before it would be killed.
 SHUTDOWN_BUDGET = 8.0
+# Python runs signal handlers in the main thread only, and the kernel may hand SIGTERM to
+# any thread: one taken by a worker thread never wakes a main thread blocked on a lock, so
+# the main thread waits in slices this long and runs the handler at the end of one.
+SIGNAL_CHECK_SECONDS = 0.5
 
 Stop = Callable[[], None]
 
@@ -60,13 +64,13 @@ def serve(settings: Settings) -> int:
         return 1
     stop = threading.Event()
     scheduler = _scheduler(bot, settings, stop)
-    _stop_on_signals(stop)
+    stop_on_signals(stop)
     scheduler.start()
     listeners: list[Stop] = []
     code = 0
     try:
         listeners = listen(settings, bot)
-        stop.wait()
+        wait_until_stopped(stop)
     except CannotListen as error:
         log.error("%s", error)
         code = 1
@@ -100,13 +104,19 @@ def _scheduler(bot: BotApp, settings: Settings, stop: threading.Event) -> Backgr
     return scheduler
 
 
-def _stop_on_signals(stop: threading.Event) -> None:
+def stop_on_signals(stop: threading.Event) -> None:
     def on_signal(signum: int, frame: FrameType | None) -> None:
         log.info("received %s, shutting down", signal.Signals(signum).name)
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+
+
+def wait_until_stopped(stop: threading.Event) -> None:
+    """Block the main thread until ``stop`` is set, by a signal whichever thread took it."""
+    while not stop.wait(SIGNAL_CHECK_SECONDS):
+        pass
 
 
 def listen(settings: Settings, bot: BotApp) -> list[Stop]:

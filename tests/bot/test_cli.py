@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.check import run_checks
 from bot.config import Settings
@@ -41,6 +42,20 @@ def start_bot(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def stop_bot(process: subprocess.Popen[str], timeout: float = 30.0) -> str:
+    """SIGTERM, as a deployment stops the bot; its logs once it has exited. A bot still
+    running after ``timeout`` fails the test and is killed, not left to haunt the next one."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        _, logs = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        _, logs = process.communicate()
+        pytest.fail(f"the bot was still running {timeout:.0f} s after SIGTERM; its logs:\n{logs}")
+    return logs
 
 
 def run_cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -166,8 +181,7 @@ def test_serve_in_http_mode_answers_slack_and_stops_cleanly_on_sigterm(tmp_path:
             view = wait_for(lambda: stack.slack.calls_to("views.open")[opened:])[0].args["view"]
             driver.http.close()
         finally:
-            process.send_signal(signal.SIGTERM)
-            _, logs = process.communicate(timeout=30)
+            logs = stop_bot(process)
 
     assert "From the real process" in json.dumps(view)
     assert process.returncode == 0, logs
@@ -265,8 +279,7 @@ def test_serve_in_socket_mode_receives_a_command_and_acks_it(tmp_path: Path) -> 
             view = wait_for(lambda: stack.slack.calls_to("views.open"))[0].args["view"]
             ack = wait_for(lambda: [a for a in socket_mode.acks if a.get("envelope_id") == "env-1"])[0]
         finally:
-            process.send_signal(signal.SIGTERM)
-            _, logs = process.communicate(timeout=30)
+            logs = stop_bot(process)
             socket_mode.stop()
 
     assert "Over the socket" in json.dumps(view) and ack["envelope_id"] == "env-1"

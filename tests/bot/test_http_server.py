@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import socket
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from bot.http_server import EVENTS_PATH, SlackHttpServer
 from emulators import seed
 from emulators.slack_driver import SlackDriver
 from emulators.stack import SIGNING_SECRET, LocalStack
-from tests.bot.test_cli import ROOT, emulator_env, free_port, start_bot
+from tests.bot.test_cli import ROOT, emulator_env, free_port, start_bot, stop_bot
 from tests.conftest import wait_for
 
 BURST = 40
@@ -44,10 +43,7 @@ class Served:
 
     def stop(self) -> str:
         """SIGTERM, as a deployment stops it; returns the logs, complete once it has exited."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        _, logs = self.process.communicate(timeout=30)
-        return logs
+        return stop_bot(self.process)
 
 
 @pytest.fixture

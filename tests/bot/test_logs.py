@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from bot.logs import LogFormat, configure_logging, settings_secrets
 from emulators import seed
 from emulators.slack_driver import SlackDriver
 from emulators.stack import SIGNING_SECRET, LocalStack
-from tests.bot.test_cli import emulator_env, free_port, start_bot
+from tests.bot.test_cli import emulator_env, free_port, start_bot, stop_bot
 from tests.conftest import wait_for
 
 TOKEN = "xoxb-1234-5678-abcdefghijkl"
@@ -158,8 +157,7 @@ def test_the_running_bot_logs_json_lines_without_secrets(tmp_path: Path) -> None
             assert driver.slash(seed.JANE, "json please").status_code == 200
             driver.http.close()
         finally:
-            process.send_signal(signal.SIGTERM)
-            _, logs = process.communicate(timeout=30)
+            logs = stop_bot(process)
 
     lines = json_lines(logs)  # every line, from start-up to shutdown
     requests = [line for line in lines if line.get("user") == seed.JANE]

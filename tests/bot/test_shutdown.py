@@ -7,6 +7,8 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,12 +18,13 @@ import pytest
 
 from bot.clock import utc_now
 from bot.relay.keys import DmTarget
+from bot.serve import SHUTDOWN_BUDGET, stop_on_signals, wait_until_stopped
 from emulators import seed
 from emulators.socket_mode import FakeSocketMode
 from emulators.stack import LocalStack
 from store import Store
 from store.relay_models import OutboxMessage
-from tests.bot.test_cli import emulator_env, free_port, start_bot
+from tests.bot.test_cli import emulator_env, free_port, start_bot, stop_bot
 from tests.conftest import wait_for
 
 # Three people, so three DM channels: no per-channel pacing between the sends.
@@ -81,12 +84,6 @@ def _answers(port: int) -> bool:
         return False
 
 
-def stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
-    _, logs = process.communicate(timeout=KILLED_AFTER)  # raises if it had to be killed
-    return logs
-
-
 @pytest.mark.parametrize("mode", ["http", "socket"])
 @pytest.mark.timeout(120)
 def test_sigterm_mid_send_delivers_that_message_once_and_leaves_the_rest_to_the_next_process(
@@ -98,7 +95,7 @@ def test_sigterm_mid_send_delivers_that_message_once_and_leaves_the_rest_to_the_
         stack.slack.delays["chat.postMessage"] = SEND_TIME
         with running_bot(stack, database, mode, tmp_path) as first:
             wait_for(lambda: stack.slack.calls_to("chat.postMessage"), timeout=30)  # one under way
-            logs = stop(first)
+            logs = stop_bot(first, KILLED_AFTER)
 
             assert first.returncode == 0, logs
         after_first = outbox_rows(database)
@@ -107,10 +104,49 @@ def test_sigterm_mid_send_delivers_that_message_once_and_leaves_the_rest_to_the_
         del stack.slack.delays["chat.postMessage"]
         with running_bot(stack, database, mode, tmp_path) as second:
             wait_for(lambda: len(stack.slack.messages) >= len(PEOPLE), timeout=30)
-            stop(second)
+            stop_bot(second, KILLED_AFTER)
 
     assert len(posted_first) == 1 and not stack.slack.abandoned  # finished, not cut off
     assert sorted(state for state, _ in after_first.values()) == ["pending", "pending", "sent"]
     assert all(claimed_by is None for _, claimed_by in after_first.values())
     assert sorted(m["text"] for m in stack.slack.messages) == sorted(f"For {user}" for user in PEOPLE)
     assert "received SIGTERM" in logs
+
+
+def test_a_sigterm_taken_by_another_thread_still_stops_the_bot() -> None:
+    # The kernel hands a process's SIGTERM to any of its threads; under load it is often a
+    # worker's. Python runs the handler in the main thread only, so the main thread must not
+    # sleep through it (a bot that did hung until SIGKILL).
+    stop, waited_out = threading.Event(), threading.Event()
+    main = threading.get_ident()
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    stop_on_signals(stop)
+
+    def worker_takes_sigterm() -> None:
+        wait_for(lambda: _blocked_in_wait(main), timeout=5)  # asleep, not running bytecode
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+    def watchdog() -> None:
+        if not stop.wait(KILLED_AFTER - SHUTDOWN_BUDGET):
+            waited_out.set()
+            stop.set()  # so that the test ends either way
+
+    try:
+        threading.Thread(target=watchdog, daemon=True).start()
+        threading.Thread(target=worker_takes_sigterm).start()
+        wait_until_stopped(stop)
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+    assert not waited_out.is_set(), "the main thread slept through SIGTERM"
+
+
+def _blocked_in_wait(thread_id: int) -> bool:
+    """The thread is asleep on a lock inside ``wait_until_stopped``."""
+    frame = sys._current_frames().get(thread_id)
+    if frame is None or frame.f_code is not threading.Condition.wait.__code__:
+        return False
+    while frame is not None and frame.f_code is not wait_until_stopped.__code__:
+        frame = frame.f_back
+    return frame is not None

@@ -4,7 +4,6 @@ Docker runs, the image built and its /healthz answering against the emulators.""
 from __future__ import annotations
 
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import yaml
 
 from bot.config import Settings
 from emulators.stack import LocalStack
-from tests.bot.test_cli import emulator_env, free_port, start_bot
+from tests.bot.test_cli import emulator_env, free_port, start_bot, stop_bot
 from tests.conftest import wait_for
 from tests.ops.dockerfile_lint import env_values, exec_form, final_stage, parse, problems
 
@@ -98,8 +97,7 @@ def test_the_healthcheck_passes_only_while_healthz_answers(tmp_path: Path) -> No
             wait_for(lambda: _healthz(port), timeout=15)
             answering = healthcheck_exit_status({"PORT": str(port)})
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.communicate(timeout=30)
+            stop_bot(process)
 
     assert answering == 0
     assert healthcheck_exit_status({"PORT": str(port)}) != 0  # nothing listens any more

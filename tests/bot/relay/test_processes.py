@@ -9,7 +9,6 @@ The process tests run the real ``python -m bot`` against the emulators, with Sla
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -28,7 +27,7 @@ from store import Store
 from store.relay_models import OutboxMessage
 from store.relayed_changes import WITHDRAWN, RelayedChange
 from tests.bot.relay.conftest import Board
-from tests.bot.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot
+from tests.bot.test_cli import clean_environment, emulator_env, free_port, run_cli, start_bot, stop_bot
 from tests.conftest import subscribe, wait_for
 
 CLAIM = timedelta(minutes=2)
@@ -65,8 +64,7 @@ def serve(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
 
 def stop(process: subprocess.Popen[str]) -> str:
     """SIGTERM, as a deploy stops the bot; returns its logs."""
-    process.send_signal(signal.SIGTERM)
-    _, logs = process.communicate(timeout=30)
+    logs = stop_bot(process)
     assert process.returncode == 0, logs
     return logs
 

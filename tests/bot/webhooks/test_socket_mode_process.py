@@ -3,7 +3,6 @@ Nexudus's signed pushes (and reads the record they name), answers /healthz, and 
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 import httpx
@@ -14,7 +13,7 @@ from emulators.socket_mode import FakeSocketMode
 from emulators.stack import LocalStack
 from store import Store
 from tests.bot.relay.conftest import Board
-from tests.bot.test_cli import emulator_env, free_port, start_bot
+from tests.bot.test_cli import emulator_env, free_port, start_bot, stop_bot
 from tests.conftest import wait_for
 
 SECRET = "a-shared-secret-of-24-chars"
@@ -56,8 +55,7 @@ def test_socket_mode_serve_takes_signed_webhooks_on_its_port(tmp_path: Path) -> 
             read = f"/api/community/communitythreads/{thread}"
             wait_for(lambda: [r for r in stack.nexudus.requests if r.path == read], timeout=20)
         finally:
-            process.send_signal(signal.SIGTERM)
-            _, logs = process.communicate(timeout=30)
+            logs = stop_bot(process)
             socket_mode.stop()
 
     assert (signed.status_code, unsigned.status_code, slack.status_code) == (200, 401, 404)
