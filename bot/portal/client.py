@@ -172,6 +172,11 @@ class NexudusClient:
         )
         return write_result_id(self._transport.write("POST", WEBHOOKS, body))
 
+    def enable_webhook(self, webhook_id: int) -> None:
+        """Turn a webhook back on. No PATCH (§1): read the whole record, PUT it back active."""
+        record = self._transport.read(f"{WEBHOOKS}/{webhook_id}")
+        write_result_id(self._transport.write("PUT", WEBHOOKS, {**record, "Active": True}))
+
     def delete_webhook(self, webhook_id: int) -> None:
         write_result_id(self._transport.write("DELETE", f"{WEBHOOKS}/{webhook_id}"))
 

@@ -12,7 +12,7 @@ from bot.webhooks.registry import OUR_ACTIONS, WebhookRegistry, receiver_url
 from store import Store
 
 ACTIONS = ("install", "status", "remove")
-ROLES = "Webhook-List, Webhook-Create and Webhook-Delete (and Business-List)"
+ROLES = "Webhook-List, Webhook-Read, Webhook-Create, Webhook-Edit and Webhook-Delete (and Business-List)"
 SECRET_REMINDER = (
     "Nexudus signs each webhook with a shared secret: set the same one in Nexudus "
     "(Settings > Integrations) and in NEXUDUS_WEBHOOK_SECRET, then restart the bot."
@@ -49,9 +49,14 @@ def _run(action: str, settings: Settings, portal: NexudusClient, out: TextIO) ->
         done = registry.install()
         for webhook in done.created:
             out.write(f"created: {describe(webhook, names)}\n")
+        for webhook in done.enabled:
+            out.write(f"turned back on: {describe(webhook, names)}\n")
         for webhook in done.kept:
             out.write(f"already there: {describe(webhook, names)}\n")
-        out.write(f"{len(done.created)} created, {len(done.kept)} already there, at {url}\n")
+        out.write(
+            f"{len(done.created)} created, {len(done.enabled)} turned back on, "
+            f"{len(done.kept)} already there, at {url}\n"
+        )
         if settings.nexudus_webhook_secret is None:
             out.write("NEXUDUS_WEBHOOK_SECRET is not set: the bot refuses webhooks until it is.\n")
         out.write(SECRET_REMINDER + "\n")

@@ -135,7 +135,8 @@ class WebhookMonitor:
             "Nexudus webhooks are not working:\n• "
             + "\n• ".join(problems)
             + f"\nThe relay polls every {self.poll_seconds} s until they recover. "
-            "See `python -m bot webhooks status`; `python -m bot webhooks install` recreates missing ones."
+            "See `python -m bot webhooks status`; once the cause is fixed, `python -m bot webhooks "
+            "install` recreates missing ones and turns disabled ones back on."
         )
 
     def poll_held_back(self, last_poll: datetime | None) -> str | None:

@@ -32,7 +32,8 @@ def is_ours(webhook: Webhook, url: str | None) -> bool:
 @dataclass
 class Installed:
     created: list[Webhook] = field(default_factory=list)
-    kept: list[Webhook] = field(default_factory=list)  # already there
+    enabled: list[Webhook] = field(default_factory=list)  # there, but turned off
+    kept: list[Webhook] = field(default_factory=list)  # already there and on
 
 
 class WebhookRegistry:
@@ -45,15 +46,20 @@ class WebhookRegistry:
         return [w for w in found if is_ours(w, self._url) and w.action in OUR_ACTIONS]
 
     def install(self) -> Installed:
-        """Create the webhooks missing for every location; a second run creates none."""
+        """Create the webhooks missing for every location and turn ours back on where
+        Nexudus turned them off (10 failed deliveries do); a second run changes nothing."""
         assert self._url is not None, "install needs BOT_PUBLIC_URL"
         done = Installed()
         ours = {(w.business_id, w.action): w for w in self.ours()}
         for location in self._portal.businesses():
             for action, what in OUR_ACTIONS.items():
                 existing = ours.get((location.id, action))
-                if existing is not None:
+                if existing is not None and existing.active:
                     done.kept.append(existing)
+                    continue
+                if existing is not None:
+                    self._portal.enable_webhook(existing.id)
+                    done.enabled.append(existing.model_copy(update={"active": True}))
                     continue
                 webhook = Webhook(
                     business_id=location.id,

@@ -49,14 +49,33 @@ def test_install_makes_two_per_location_once_and_reminds_of_the_secret(stack: Lo
     again, second = run(configured(stack), "install")
 
     assert code == again == 0
-    assert f"{2 * locations} created, 0 already there" in first
-    assert f"0 created, {2 * locations} already there" in second
+    assert f"{2 * locations} created, 0 turned back on, 0 already there" in first
+    assert f"0 created, 0 turned back on, {2 * locations} already there" in second
     assert "Settings > Integrations" in first and "NEXUDUS_WEBHOOK_SECRET" in first
     assert urls(stack) == sorted([OURS] * 2 * locations + [THEIRS])
     hooks = [h for h in stack.nexudus.webhooks.hooks if h["URL"] == OURS]
     assert {(h["BusinessId"], h["Action"]) for h in hooks} == {
         (b["Id"], action) for b in stack.nexudus.records["Business"] for action in (39, 40)
     }
+
+
+def test_install_turns_ours_back_on_where_nexudus_disabled_them_and_only_ours(stack: LocalStack) -> None:
+    run(configured(stack), "install")
+    ours = [h for h in stack.nexudus.webhooks.hooks if h["URL"] == OURS]
+    theirs = next(h for h in stack.nexudus.webhooks.hooks if h["URL"] == THEIRS)
+    for hook in (ours[0], theirs):  # ten failed deliveries, as Nexudus disables them
+        hook.update(Active=False, ErrorCount=10, LastError="HTTP 502")
+
+    code, shown = run(configured(stack), "install")
+    again, second = run(configured(stack), "install")
+
+    assert code == again == 0
+    assert f"0 created, 1 turned back on, {len(ours) - 1} already there" in shown
+    assert "turned back on:" in shown and f"(id {ours[0]['Id']})" in shown
+    assert ours[0]["Active"] is True and ours[0]["Name"].startswith("Slack board bot")
+    assert theirs["Active"] is False  # nobody else's webhook is touched
+    assert "0 turned back on" in second
+    assert len(stack.nexudus.webhooks.hooks) == len(ours) + 1
 
 
 def test_status_lists_ours_with_nexudus_health_fields(stack: LocalStack) -> None:
