@@ -77,6 +77,8 @@ class NewThreadForm(BaseModel):
     instant_delivery: bool = False
     zoom: ZoomMeeting | None = None
     share_channel_id: str | None = None
+    # Where the form was opened, so a draft reopened later offers sharing there again.
+    opened_in_channel_id: str | None = None
     source: SlackSource | None = None
 
     @field_validator("subject", "message", mode="before")
@@ -130,7 +132,7 @@ class FormField(StrEnum):
 
 
 # NewThreadForm's fields → where their errors show (tests check every field is here).
-# Options, the share channel and the source come from checkboxes and metadata we wrote:
+# Options, the channels and the source come from checkboxes and metadata we wrote:
 # only a forged payload makes them wrong, so they have no place of their own.
 FORM_FIELDS = {
     "business_id": FormField.LOCATION,
@@ -143,6 +145,7 @@ FORM_FIELDS = {
     "private": FormField.GENERAL,
     "instant_delivery": FormField.GENERAL,
     "share_channel_id": FormField.GENERAL,
+    "opened_in_channel_id": FormField.GENERAL,
     "source": FormField.GENERAL,
 }
 ZOOM_FIELDS = {

@@ -139,6 +139,7 @@ def to_form(state: ModalState) -> NewThreadForm:
         "instant_delivery": state.instant_delivery,
         "zoom": zoom,
         "share_channel_id": state.channel_id if state.share else None,
+        "opened_in_channel_id": state.channel_id,
         "source": state.source,
     }
     try:
@@ -162,12 +163,12 @@ def blocks_for(field_errors: Mapping[FormField, str], state: ModalState) -> dict
     return errors
 
 
-def state_from_form(form: NewThreadForm, *, key: str, channel_id: str | None) -> ModalState:
-    """Reopen a draft exactly as the user left it."""
+def state_from_form(form: NewThreadForm, *, key: str) -> ModalState:
+    """Reopen a draft exactly as the user left it, in the channel it was started in."""
     zoom = form.zoom
     return ModalState(
         key=key,
-        channel_id=form.share_channel_id or channel_id,
+        channel_id=form.share_channel_id or form.opened_in_channel_id,
         subject=form.subject,
         message=form.message,
         business_id=form.business_id,

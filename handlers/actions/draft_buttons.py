@@ -52,7 +52,7 @@ def edit_draft(
         text, blocks = draft_notice(form.subject, draft.key, form)
         client.chat_update(channel=body["channel"]["id"], ts=body["message"]["ts"], text=text, blocks=blocks)
         return
-    state = state_from_form(form, key=draft.key, channel_id=form.share_channel_id)
+    state = state_from_form(form, key=draft.key)
     state = state.with_notice(f"Editing your saved draft. {draft.last_error or ''}".strip())
     open_form(client, body["trigger_id"], draft.slack_user_id, state, choices=choices)
 

@@ -252,6 +252,7 @@ def test_a_filled_form_becomes_the_domain_form() -> None:
             start_time=datetime.fromtimestamp(STARTS, UTC),
         ),
         share_channel_id="C100",
+        opened_in_channel_id="C100",
         source=SOURCE,
     )
 
@@ -351,7 +352,7 @@ def test_invalid_input_is_an_error_on_its_block(changes: dict[str, Any], errors:
     ids=["full", "minimal", "one location"],
 )
 def test_a_reopened_draft_loses_nothing(form: NewThreadForm, locations: list[Location]) -> None:
-    state = state_from_form(form, key="draft-1", channel_id="C100")
+    state = state_from_form(form, key="draft-1")
     view = modal_for(state, locations)
 
     reread = read_view(as_submitted(view))
@@ -360,8 +361,19 @@ def test_a_reopened_draft_loses_nothing(form: NewThreadForm, locations: list[Loc
     assert reread.key == "draft-1"
 
 
+def test_a_draft_not_shared_is_reopened_in_its_channel_with_sharing_still_offered() -> None:
+    form = to_form(replace(FILLED, share=False))
+    view = modal_for(state_from_form(form, key="draft-1"))
+
+    options = next(b for b in view["blocks"] if b.get("block_id") == ids.OPTIONS_BLOCK)["element"]
+    assert form.share_channel_id is None and form.opened_in_channel_id == "C100"
+    assert ids.OPTION_SHARE in [o["value"] for o in options["options"]]
+    assert ids.OPTION_SHARE not in [o["value"] for o in options.get("initial_options", [])]
+    assert to_form(read_view(as_submitted(view))) == form
+
+
 def test_a_reopened_draft_shows_the_form_as_typed() -> None:
-    state = state_from_form(to_form(FILLED), key="draft-1", channel_id=None)
+    state = state_from_form(to_form(FILLED), key="draft-1")
 
     assert read_view(as_submitted(modal_for(state))) == FILLED
 
