@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from wsgiref.types import WSGIApplication
 
+from pydantic import SecretStr
 from slack_bolt import App
 
 from bot.admin_alerts import AdminAlerts
@@ -80,6 +81,8 @@ class BotApp:
     people: PortalPeople
     # ``POST /nexudus/webhooks``, when NEXUDUS_WEBHOOK_SECRET is set.
     webhooks: WebhookReceiver | None
+    # Asked of every ``GET /metrics`` when BOT_METRICS_TOKEN is set.
+    metrics_token: SecretStr | None
     # ``GET /healthz`` and ``GET /metrics``, set by create_app.
     readiness: Readiness = field(init=False)
     metrics: BotMetrics = field(init=False)
@@ -88,7 +91,7 @@ class BotApp:
         """Readiness and metrics, for whichever HTTP listener the run mode has."""
         return {
             ("GET", HEALTH_PATH): readiness_endpoint(self.readiness),
-            ("GET", METRICS_PATH): metrics_endpoint(self.metrics),
+            ("GET", METRICS_PATH): metrics_endpoint(self.metrics, token=self.metrics_token),
         }
 
 
@@ -198,4 +201,5 @@ def build_services(
         ),
         audit=audit, admins=admins, people=people,
         webhooks=webhook_receiver(settings, relay=relay, portal=portal, background=background),
+        metrics_token=settings.metrics_token,
     )  # fmt: skip

@@ -17,6 +17,7 @@ DEFAULT_NEXUDUS_URL = "https://spaces.nexudus.com"
 # Anyone who knows the webhook secret can make the bot poll Nexudus at will (the receiver
 # only nudges it): a short one is guessable offline from one signed body.
 WEBHOOK_SECRET_MIN = 16
+METRICS_TOKEN_MIN = 16
 
 
 class ConfigError(Exception):
@@ -48,6 +49,7 @@ class Settings(BaseModel):
     nexudus_webhook_secret: SecretStr | None = None  # None: no webhook receiver, polling only
     public_url: str | None = None  # where Nexudus reaches the bot (``webhooks install``)
     log_format: LogFormat = "text"
+    metrics_token: SecretStr | None = None  # None: /metrics open (keep it off the internet)
 
     @property
     def socket_mode(self) -> bool:
@@ -88,6 +90,7 @@ class Settings(BaseModel):
             "nexudus_webhook_secret": reader.secret("NEXUDUS_WEBHOOK_SECRET", min_length=WEBHOOK_SECRET_MIN),
             "public_url": reader.url("BOT_PUBLIC_URL", None),
             "log_format": reader.choice("BOT_LOG_FORMAT", LOG_FORMATS, "text"),
+            "metrics_token": reader.secret("BOT_METRICS_TOKEN", min_length=METRICS_TOKEN_MIN),
         }
         if reader.problems:
             raise ConfigError(reader.problems)

@@ -13,6 +13,7 @@ shows that part.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+from pydantic import SecretStr
 
 from bot.clock import Clock, utc_now
 from bot.relay.watch import WINDOW
@@ -144,10 +146,20 @@ class StoreCollector(Collector):
             )
 
 
-def metrics_endpoint(metrics: BotMetrics) -> WSGIApplication:
-    """``GET /metrics`` in the text exposition format."""
+def metrics_endpoint(metrics: BotMetrics, *, token: SecretStr | None = None) -> WSGIApplication:
+    """``GET /metrics`` in the text exposition format; with ``token``, only for requests that
+    bear it (``Authorization: Bearer …``, what Prometheus's ``authorization`` setting sends)."""
+    expected = f"Bearer {token.get_secret_value()}".encode() if token else None
 
     def answer(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        # WSGI hands headers over as latin-1 text: back to the bytes that were sent.
+        given = environ.get("HTTP_AUTHORIZATION", "").encode("latin-1", "replace")
+        if expected is not None and not hmac.compare_digest(given, expected):
+            start_response(
+                "401 Unauthorized",
+                [("Content-Type", "text/plain"), ("WWW-Authenticate", 'Bearer realm="metrics"')],
+            )
+            return [b"Unauthorized: send the BOT_METRICS_TOKEN as a Bearer token.\n"]
         body = metrics.exposition()
         start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(body)))])
         return [body]

@@ -67,6 +67,7 @@ def test_socket_mode_needs_no_signing_secret() -> None:
         ("NEXUDUS_THREAD_URL", "space.example.com/t/{id}", "http(s) URL"),  # no scheme
         ("NEXUDUS_THREAD_URL", "https://space.example.com/threads/", "{id}"),  # nowhere for the id
         ("NEXUDUS_WEBHOOK_SECRET", "fifteen-chars!!", "at least 16 characters"),  # guessable offline
+        ("BOT_METRICS_TOKEN", "short", "at least 16 characters"),
     ],
 )
 def test_invalid_values_are_named(name: str, value: str, says: str) -> None:
@@ -89,6 +90,13 @@ def test_a_webhook_secret_of_sixteen_characters_is_enough() -> None:
     settings = Settings.from_env({**COMPLETE, "NEXUDUS_WEBHOOK_SECRET": "sixteen-chars-ok"})
 
     assert settings.nexudus_webhook_secret is not None
+
+
+def test_a_metrics_token_is_a_secret_and_optional() -> None:
+    settings = Settings.from_env({**COMPLETE, "BOT_METRICS_TOKEN": "sixteen-chars-ok"})
+
+    assert Settings.from_env(COMPLETE).metrics_token is None
+    assert settings.metrics_token is not None and "sixteen-chars-ok" not in repr(settings)
 
 
 def test_admins_are_split_and_trimmed() -> None:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
 
 from bot.clock import utc_now
 from bot.metrics import BotMetrics, count_job_runs
@@ -140,3 +141,27 @@ def _when_counted(metrics: BotMetrics, runs: int) -> str | None:
     families = {f.name: f for f in text_string_to_metric_families(text)}
     counted = sum(s.value for s in families["bot_job_runs"].samples if s.name.endswith("_total"))
     return text if counted >= runs else None
+
+
+def test_with_a_token_set_metrics_answer_only_requests_bearing_it(tmp_path: Path) -> None:
+    token = "metrics-token-0123456789"
+    with LocalStack(directory=tmp_path, metrics_token=SecretStr(token)) as stack:
+        base = f"http://127.0.0.1:{stack.server.port}"
+        asked = {
+            name: httpx.get(base + "/metrics", headers=headers, timeout=5)
+            for name, headers in {
+                "none": {},
+                "wrong": {"Authorization": "Bearer not-the-token"},
+                "not bearer": {"Authorization": f"Basic {token}"},
+                "right": {"Authorization": f"Bearer {token}"},
+            }.items()
+        }
+        health = httpx.get(base + "/healthz", timeout=5)
+
+    refused = [asked[name] for name in ("none", "wrong", "not bearer")]
+    assert all(answer.status_code == 401 for answer in refused)
+    assert all(answer.headers["www-authenticate"].startswith("Bearer") for answer in refused)
+    assert all(token not in answer.text and "bot_" not in answer.text for answer in refused)
+    assert asked["right"].status_code == 200
+    assert any(f.name == "bot_outbox_messages" for f in text_string_to_metric_families(asked["right"].text))
+    assert health.status_code != 401  # the health check needs no token
