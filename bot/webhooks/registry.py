@@ -32,7 +32,7 @@ def is_ours(webhook: Webhook, url: str | None) -> bool:
 @dataclass
 class Installed:
     created: list[Webhook] = field(default_factory=list)
-    enabled: list[Webhook] = field(default_factory=list)  # there, but turned off
+    enabled: list[Webhook] = field(default_factory=list)  # there but off: turned back on
     kept: list[Webhook] = field(default_factory=list)  # already there and on
 
 
