@@ -120,6 +120,8 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
         slack_health=bot.slack_health,
         audiences=bot.audiences,
         lifecycle=bot.lifecycle,
+        slack_users=bot.slack_users,
+        identities=bot.identities,
         subcommands=SubcommandDeps(
             identities=bot.identities,
             channels=ChannelSubscriptions(

@@ -1,6 +1,7 @@
 """Slack user → Nexudus account: by Slack-verified email, or by an admin's manual link.
 
-Automatic results are cached (a day when found, minutes when not); manual links win
+Automatic results are cached (a day when found, minutes when not) and forgotten at once
+when Slack reports a profile change that undoes them (``profile_changed``); manual links win
 and never expire. Nobody can claim an account themselves. An automatic link goes only to an
 active portal account: once it is deactivated, the next lookup finds no account (with the
 reason). Someone of another organisation (Slack Connect) is never linked by email: their
@@ -17,7 +18,7 @@ from bot.audit import AuditTrail
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import Coworker, PortalUser
-from bot.slack_users import SlackUsers
+from bot.slack_users import SlackProfile, SlackUsers
 from store.identities import IdentityRepository
 from store.models import Identity, IdentitySource
 
@@ -104,6 +105,21 @@ class IdentityService:
         for slack_user_id in slack_user_ids:
             self._identities.forget_lookup(slack_user_id)
 
+    def profile_changed(self, profile: SlackProfile) -> bool:
+        """Slack says this member's profile changed (``user_change``): forget their automatic
+        result when the profile no longer supports it, so their next action looks again.
+        Any other change costs one SQLite read; an admin's manual link is kept. True when
+        something was forgotten. Never calls Nexudus."""
+        known = self._identities.get(profile.user_id)
+        if known is None or known.source == "manual" or not _outdated_by(known, profile):
+            return False
+        # Someone of another organisation is never matched by email (``resolve``): their
+        # "missing" result holds whatever their email becomes, and a fresh look would write
+        # the same row again. (``from_elsewhere`` asks Slack's auth.test once per process.)
+        if known.state == "missing" and self._slack_users.from_elsewhere(profile):
+            return False
+        return self._identities.forget_lookup(profile.user_id)
+
     def _by_email(
         self, slack_user_id: str, email: str, source: IdentitySource, now: datetime
     ) -> Identity | None:
@@ -171,6 +187,19 @@ class IdentityService:
             email=user.email,
             checked_at=now,
         )
+
+
+def _outdated_by(known: Identity, profile: SlackProfile) -> bool:
+    """Whether an automatic result no longer fits the member's new profile: they were
+    deactivated in Slack, or their email is not the one it was looked up by (an email newly
+    set on a "missing" result counts: it may now match an account)."""
+    return profile.deleted or _folded(profile.email) != _folded(known.email)
+
+
+def _folded(email: str | None) -> str:
+    # The portal lookup matches emails whatever their case (NexudusClient.coworkers_by_email):
+    # a change of case alone would find the same account again.
+    return (email or "").strip().casefold()
 
 
 def _preferred(coworkers: list[Coworker]) -> Coworker | None:

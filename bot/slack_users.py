@@ -71,6 +71,11 @@ class SlackUsers:
             if not cursor:
                 return found
 
+    def changed(self, user: dict[str, Any]) -> SlackProfile:
+        """Take the profile a ``user_change`` event carries (the same shape as ``users.info``'s
+        user) in place of the cached one, without asking Slack."""
+        return self._remember(user)
+
     def _remember(self, user: dict[str, Any]) -> SlackProfile:
         user_id = str(user["id"])
         profile = user.get("profile") or {}

@@ -18,7 +18,9 @@ from bot.channel_lifecycle import ChannelLifecycle
 from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
+from bot.identity import IdentityService
 from bot.slack_health import SlackHealth
+from bot.slack_users import SlackUsers
 from bot.thread_actions import ThreadActions
 from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
@@ -37,6 +39,7 @@ from handlers.events.channel_lifecycle import channel_paused, channel_unarchived
 from handlers.events.channel_members import member_joined, member_left
 from handlers.events.link_shared import unfurl_links
 from handlers.events.messages import on_message
+from handlers.events.user_change import user_changed
 from handlers.notices import SlackNotices
 from handlers.options.location_options import suggest_locations
 from handlers.shortcuts.post_to_board import post_message_to_board
@@ -63,6 +66,8 @@ def register_handlers(
     slack_health: SlackHealth,
     audiences: ChannelAudiences,
     lifecycle: ChannelLifecycle,
+    slack_users: SlackUsers,
+    identities: IdentityService,
 ) -> None:
     app.command(ids.COMMAND)(
         bind(new_thread_command, choices=choices, admins=admins, subcommands=subcommands)
@@ -85,6 +90,7 @@ def register_handlers(
     app.event(ids.LINK_SHARED_EVENT)(bind(unfurl_links, unfurls=unfurls))
     app.event(ids.TOKENS_REVOKED_EVENT)(bind(token_lost, health=slack_health))
     app.event(ids.APP_UNINSTALLED_EVENT)(bind(token_lost, health=slack_health))
+    app.event(ids.USER_CHANGE_EVENT)(bind(user_changed, slack_users=slack_users, identities=identities))
     _register_channel_events(app, audiences=audiences, lifecycle=lifecycle)
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)

@@ -50,6 +50,8 @@ def registered() -> set[tuple[str, str]]:
         slack_health=Mock(),
         audiences=Mock(),
         lifecycle=Mock(),
+        slack_users=Mock(),
+        identities=Mock(),
     )
     return app.registered
 

@@ -351,3 +351,113 @@ def test_an_admin_may_link_someone_of_another_organisation(
     identities.link("UOUT", JANE_EMAIL, by="UADMIN")
 
     assert identities.resolve("UOUT").portal_user_id == 3400  # the manual link wins
+
+
+# --- user_change: a profile change forgets an automatic result it undoes --------------------
+
+
+def janes_new_profile(slack_users: Mock, **changes: Any) -> SlackProfile:
+    """Jane's profile after a change, as ``SlackUsers.changed`` now answers for it too."""
+    profile = SlackProfile(user_id=JANE, name="Jane", email=JANE_EMAIL).model_copy(update=changes)
+    slack_users.profile.side_effect = {JANE: profile}.get
+    return profile
+
+
+def test_an_email_change_forgets_the_link_and_the_next_resolve_finds_the_new_account(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    portal.coworkers_by_email.side_effect = lambda email: {
+        JANE_EMAIL: [coworker(5600, 3400)],
+        "jane@newjob.example": [coworker(5900, 3900, Email="jane@newjob.example")],
+    }[email]
+    assert identities.resolve(JANE).portal_user_id == 3400
+
+    forgotten = identities.profile_changed(janes_new_profile(slack_users, email="jane@newjob.example"))
+
+    assert forgotten is True and identities.cached(JANE) is None
+    found = identities.resolve(JANE)
+    assert (found.portal_user_id, found.email) == (3900, "jane@newjob.example")
+
+
+def test_a_deactivation_in_slack_forgets_the_link(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    portal.coworkers_by_email.return_value = [coworker(5600, 3400)]
+    identities.resolve(JANE)
+
+    assert identities.profile_changed(janes_new_profile(slack_users, deleted=True)) is True
+    assert identities.cached(JANE) is None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"email": "omar@example.com"},  # another email: an admin's link does not follow it
+        {"deleted": True},  # deactivated: the link stays for the admin to undo
+    ],
+    ids=["email", "deactivated"],
+)
+def test_a_manual_link_is_kept_whatever_the_change(
+    identities: IdentityService, portal: Mock, slack_users: Mock, changes: dict[str, Any]
+) -> None:
+    portal.user.return_value = portal_user(3500, email=None)
+    manual = identities.link(JANE, "3500")
+
+    assert identities.profile_changed(janes_new_profile(slack_users, **changes)) is False
+    assert identities.cached(JANE) == manual
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": "Jane D."},  # a new name, title or status: nothing to do with the portal
+        {"email": "JANE@Example.com"},  # the same email in other case finds the same account
+    ],
+    ids=["name", "email case"],
+)
+def test_an_unrelated_change_keeps_the_link_and_calls_no_one(
+    identities: IdentityService, portal: Mock, slack_users: Mock, changes: dict[str, Any]
+) -> None:
+    portal.coworkers_by_email.return_value = [coworker(5600, 3400)]
+    linked = identities.resolve(JANE)
+    portal.reset_mock()
+    slack_users.reset_mock()
+
+    assert identities.profile_changed(janes_new_profile(slack_users, **changes)) is False
+
+    assert identities.cached(JANE) == linked
+    assert portal.mock_calls == [] and slack_users.mock_calls == []
+
+
+def test_a_missing_result_is_forgotten_once_the_profile_has_an_email(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    janes_new_profile(slack_users, email=None)  # not shared yet: nothing to match
+    assert identities.resolve(JANE).state == "missing"
+    portal.coworkers_by_email.return_value = [coworker(5600, 3400)]
+
+    assert identities.profile_changed(janes_new_profile(slack_users)) is True
+
+    assert identities.resolve(JANE).portal_user_id == 3400
+
+
+def test_a_missing_result_for_someone_of_another_organisation_is_kept(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    # Their email is never matched, so a new one changes nothing: no row rewritten.
+    outsider = SlackProfile(user_id="UOUT", name="Outsider", email=None, team_id="T2")
+    slack_users.profile.side_effect = {"UOUT": outsider}.get
+    missing = identities.resolve("UOUT")
+
+    changed = outsider.model_copy(update={"email": "out@partner.example"})
+
+    assert identities.profile_changed(changed) is False
+    assert identities.cached("UOUT") == missing
+    portal.coworkers_by_email.assert_not_called()
+
+
+def test_a_change_for_someone_never_looked_up_does_nothing(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    assert identities.profile_changed(janes_new_profile(slack_users, deleted=True)) is False
+    assert identities.cached(JANE) is None and portal.mock_calls == []
