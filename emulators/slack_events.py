@@ -1,9 +1,10 @@
 """Events the Slack driver sends as Slack would: members and channels, members' messages,
-shared links and the app's lifecycle. Mixed into ``SlackDriver`` (emulators/slack_driver.py),
-which signs and posts each one (``event``)."""
+members' profile changes, shared links and the app's lifecycle. Mixed into ``SlackDriver``
+(emulators/slack_driver.py), which signs and posts each one (``event``)."""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import time
 from typing import Any
@@ -80,6 +81,20 @@ class SlackEventSender:
                 "deleted_ts": ts,
                 "previous_message": {"type": "message", "user": user_id, "ts": ts, "thread_ts": thread_ts},
             }
+        )
+
+    def user_change(
+        self, user_id: str, *, profile: dict[str, Any] | None = None, **fields: Any
+    ) -> httpx.Response:
+        """A member's account or profile changed (``deleted=True``: deactivated; ``profile=
+        {"email": …}``): the emulator's user changes first, so ``users.info`` answers the new
+        one too, then Slack's ``user_change`` carries the whole user object."""
+        user = self.slack.users[user_id]
+        user.update(fields)
+        user["profile"] = {**user["profile"], **(profile or {})}
+        changed = copy.deepcopy(user)
+        return self.event(
+            {"type": "user_change", "user": changed, "cache_ts": int(time.time()), "event_ts": next_ts()}
         )
 
     def link_shared(

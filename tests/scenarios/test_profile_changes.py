@@ -1,0 +1,69 @@
+"""A member's Slack profile changes (Slack's ``user_change``, signed, through the real app):
+the bot acts on the new profile at once instead of when its caches expire."""
+
+from __future__ import annotations
+
+from emulators import seed
+from emulators.stack import LocalStack
+from tests.bot.relay.conftest import Board, dms_to
+from tests.conftest import choose_location, open_modal, wait_for
+
+NEW_EMAIL = "jane.smith@example.com"
+SMITH_USER_ID, SMITH_COWORKER_ID = 3400090, 5600190
+
+
+def post_thread(stack: LocalStack, subject: str) -> dict[str, object]:
+    """Jane starts a thread with /newthread; returns what Nexudus was asked to create."""
+    view = choose_location(stack, open_modal(stack, text=subject), seed.CANAL_STREET)
+    answer = stack.driver.submit(seed.JANE, view, message="Hello")
+    assert answer.json()["response_action"] == "update"
+    return next(t for t in stack.nexudus.created() if t["Subject"] == subject)
+
+
+def add_portal_member(stack: LocalStack, email: str) -> None:
+    """Another portal account (Jane's after she married, say), with its own profile."""
+    stack.nexudus.add("User", Id=SMITH_USER_ID, Email=email, FullName="Jane Smith", Active=True)
+    stack.nexudus.add(
+        "Coworker",
+        Id=SMITH_COWORKER_ID,
+        UserId=SMITH_USER_ID,
+        Email=email,
+        FullName="Jane Smith",
+        Active=True,
+        IsDefaultProfile=True,
+        InvoicingBusinessId=seed.CANAL_STREET,
+    )
+
+
+def test_after_an_email_change_the_next_thread_is_posted_as_the_new_account(stack: LocalStack) -> None:
+    add_portal_member(stack, NEW_EMAIL)
+    assert post_thread(stack, "Before")["UserId"] == seed.JANE_USER_ID  # linked by her old email
+    asked_slack = len(stack.slack.calls_to("users.info"))
+
+    answer = stack.driver.user_change(seed.JANE, profile={"email": NEW_EMAIL})
+
+    assert answer.status_code == 200
+    wait_for(lambda: stack.bot.identities.cached(seed.JANE) is None)  # the day-long link forgotten
+    after = post_thread(stack, "After")
+    assert (after["UserId"], after["CoworkerId"]) == (SMITH_USER_ID, SMITH_COWORKER_ID)
+    # The new email came with the event: Slack was not asked for the profile again.
+    assert len(stack.slack.calls_to("users.info")) == asked_slack
+
+
+def test_a_member_deactivated_in_slack_gets_no_dm_right_after_the_event(stack: LocalStack) -> None:
+    board = Board(stack)
+    stack.bot.identities.resolve(seed.JANE)
+    stack.bot.relay.run_once()  # watch from now
+    thread = board.thread(InstantDelivery=True)
+    board.follow(thread)
+    board.reply(thread, "Racks arrive Monday")
+    stack.bot.relay.run_once()
+    assert len(dms_to(stack, seed.JANE)) == 1  # active: her profile is now cached as such
+
+    answer = stack.driver.user_change(seed.JANE, deleted=True)
+
+    assert answer.status_code == 200
+    wait_for(lambda: stack.bot.identities.cached(seed.JANE) is None)  # the event was handled
+    board.reply(thread, "Racks arrived")
+    stack.bot.relay.run_once()
+    assert len(dms_to(stack, seed.JANE)) == 1  # nothing more, though her cached profile was fresh
