@@ -18,6 +18,7 @@ from bot.form_choices import FormChoices
 from bot.logged_app import LoggedApp, log_error
 from bot.metrics import BotMetrics
 from bot.portal import NexudusClient
+from bot.profile_changes import ProfileChanges
 from bot.readiness import Readiness, poll_interval
 from bot.relay.delivery import CHANNEL_PACE
 from bot.slack_retries import CountingRateLimitRetry
@@ -120,8 +121,7 @@ def _register(bot: BotApp, settings: Settings, portal: NexudusClient) -> None:
         slack_health=bot.slack_health,
         audiences=bot.audiences,
         lifecycle=bot.lifecycle,
-        slack_users=bot.slack_users,
-        identities=bot.identities,
+        profiles=ProfileChanges(slack_users=bot.slack_users, identities=bot.identities, people=bot.people),
         subcommands=SubcommandDeps(
             identities=bot.identities,
             channels=ChannelSubscriptions(

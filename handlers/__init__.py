@@ -18,9 +18,8 @@ from bot.channel_lifecycle import ChannelLifecycle
 from bot.drafts_desk import DraftsDesk
 from bot.form_choices import FormChoices
 from bot.home import Home
-from bot.identity import IdentityService
+from bot.profile_changes import ProfileChanges
 from bot.slack_health import SlackHealth
-from bot.slack_users import SlackUsers
 from bot.thread_actions import ThreadActions
 from bot.two_way.replies import SlackReplies
 from bot.unfurls import ThreadUnfurls
@@ -66,8 +65,7 @@ def register_handlers(
     slack_health: SlackHealth,
     audiences: ChannelAudiences,
     lifecycle: ChannelLifecycle,
-    slack_users: SlackUsers,
-    identities: IdentityService,
+    profiles: ProfileChanges,
 ) -> None:
     app.command(ids.COMMAND)(
         bind(new_thread_command, choices=choices, admins=admins, subcommands=subcommands)
@@ -90,7 +88,7 @@ def register_handlers(
     app.event(ids.LINK_SHARED_EVENT)(bind(unfurl_links, unfurls=unfurls))
     app.event(ids.TOKENS_REVOKED_EVENT)(bind(token_lost, health=slack_health))
     app.event(ids.APP_UNINSTALLED_EVENT)(bind(token_lost, health=slack_health))
-    app.event(ids.USER_CHANGE_EVENT)(bind(user_changed, slack_users=slack_users, identities=identities))
+    app.event(ids.USER_CHANGE_EVENT)(bind(user_changed, profiles=profiles))
     _register_channel_events(app, audiences=audiences, lifecycle=lifecycle)
     # A link button still sends an action; acknowledge it quietly.
     app.action(ids.OPEN_IN_PORTAL_ACTION)(_acknowledge)

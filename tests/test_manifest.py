@@ -50,8 +50,7 @@ def registered() -> set[tuple[str, str]]:
         slack_health=Mock(),
         audiences=Mock(),
         lifecycle=Mock(),
-        slack_users=Mock(),
-        identities=Mock(),
+        profiles=Mock(),
     )
     return app.registered
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
-from bot.slack_users import SlackUsers
+from bot.slack_users import SlackProfile, SlackUsers
 from store.identities import IdentityRepository
 from store.portal_people import PortalPeopleRepository
 from store.relay_models import PortalPerson
@@ -50,6 +50,12 @@ class PortalPeople:
         if cached.slack_user_id and self._deactivated(cached.slack_user_id):
             return cached.model_copy(update={"slack_user_id": None})
         return cached
+
+    def profile_changed(self, profile: SlackProfile) -> None:
+        """Slack says this member's profile changed (``user_change``): the portal users matched
+        to them by an email they no longer have are theirs no more, and the portal user of
+        their new email may be now. (A deactivation needs nothing here: ``person`` checks it.)"""
+        self._cache.forget_matches_undone(profile.user_id, profile.email)
 
     def _deactivated(self, slack_user_id: str) -> bool:
         # SlackUsers caches profiles for minutes, so a poll asks Slack once per person.

@@ -67,3 +67,28 @@ def test_a_member_deactivated_in_slack_gets_no_dm_right_after_the_event(stack: L
     board.reply(thread, "Racks arrived")
     stack.bot.relay.run_once()
     assert len(dms_to(stack, seed.JANE)) == 1  # nothing more, though her cached profile was fresh
+
+
+def test_after_an_email_change_dms_about_the_old_account_no_longer_reach_her(stack: LocalStack) -> None:
+    add_portal_member(stack, NEW_EMAIL)
+    board = Board(stack)
+    stack.bot.relay.run_once()  # watch from now
+    thread = board.thread(InstantDelivery=True)
+    board.follow(thread, seed.JANE_USER_ID)  # the account of her old email
+    board.follow(thread, SMITH_USER_ID)  # and the account of her new one
+    board.reply(thread, "Racks arrive Monday")
+    stack.bot.relay.run_once()
+    assert len(dms_to(stack, seed.JANE)) == 1  # one person: the old account's match is her
+
+    stack.driver.user_change(seed.JANE, profile={"email": NEW_EMAIL})
+    people = stack.store.portal_people
+    wait_for(lambda: people.get(seed.JANE_USER_ID) is None and people.get(SMITH_USER_ID) is None)
+    board.reply(thread, "Racks arrived")
+    stack.bot.relay.run_once()
+
+    later = dms_to(stack, seed.JANE)[1:]
+    assert len(later) == 1 and "Racks arrived" in str(later[0])
+    # That DM was for the account that is hers now; the one whose email she gave up is nobody's.
+    old, new = people.get(seed.JANE_USER_ID), people.get(SMITH_USER_ID)
+    assert old is not None and old.slack_user_id is None
+    assert new is not None and new.slack_user_id == seed.JANE

@@ -1,0 +1,30 @@
+"""A member's Slack profile changed (Slack's ``user_change``): what the bot derived from the
+old one is undone at once rather than when its caches expire.
+
+The profile the event carries replaces the cached one (a deactivated member gets no DM from
+the next send on); an automatic portal link found by an email they no longer have is
+forgotten (``IdentityService.profile_changed``), and so are the relay's matches of portal
+users to them by that email (``PortalPeople.profile_changed``). Only SQLite is touched:
+Slack sends one of these for every status emoji.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.identity import IdentityService
+from bot.relay.people import PortalPeople
+from bot.slack_users import SlackUsers
+
+
+class ProfileChanges:
+    def __init__(self, *, slack_users: SlackUsers, identities: IdentityService, people: PortalPeople) -> None:
+        self._slack_users = slack_users
+        self._identities = identities
+        self._people = people
+
+    def changed(self, user: dict[str, Any]) -> None:
+        """``user`` is the event's user object, shaped as ``users.info``'s."""
+        profile = self._slack_users.changed(user)
+        self._identities.profile_changed(profile)
+        self._people.profile_changed(profile)
