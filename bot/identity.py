@@ -73,6 +73,10 @@ class IdentityService:
             checked_at=now,
             expires_at=now + MISSING_TTL,
         )
+        if _moved_on(profile, self._slack_users.profile(slack_user_id)):
+            # A user_change landed while Nexudus was asked: this answer is for the old
+            # profile. Good for the action under way, but not kept to outlive the change.
+            return identity
         self._identities.remember(identity)
         return self._identities.get(slack_user_id) or identity
 
@@ -187,6 +191,15 @@ class IdentityService:
             email=user.email,
             checked_at=now,
         )
+
+
+def _moved_on(before: SlackProfile | None, now: SlackProfile | None) -> bool:
+    """Whether the profile changed in what a lookup depends on (its email, deactivation)."""
+
+    def looked_up_by(profile: SlackProfile | None) -> tuple[str | None, bool] | None:
+        return None if profile is None else (profile.email, profile.deleted)
+
+    return looked_up_by(before) != looked_up_by(now)
 
 
 def _outdated_by(known: Identity, profile: SlackProfile) -> bool:

@@ -40,7 +40,8 @@ class SlackUsers:
     def __init__(self, client: WebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
         self._clock = clock
-        self._cache: dict[str, tuple[float, SlackProfile]] = {}
+        # user id → (when fetched, Slack's ``updated`` stamp of the profile, the profile)
+        self._cache: dict[str, tuple[float, int, SlackProfile]] = {}
         self._dm_channels: dict[str, str] = {}
         self._own: tuple[str, str, str] | None = None  # (team, enterprise, bot user), from auth.test
         self._lock = threading.Lock()
@@ -50,7 +51,7 @@ class SlackUsers:
         with self._lock:
             cached = self._cache.get(user_id)
         if cached and self._clock() - cached[0] < PROFILE_TTL:
-            return cached[1]
+            return cached[2]
         try:
             user = self._client.users_info(user=user_id)["user"]
         except SlackApiError as error:
@@ -94,8 +95,15 @@ class SlackUsers:
             team_id=user.get("team_id") or None,
             enterprise_id=(user.get("enterprise_user") or {}).get("enterprise_id") or None,
         )
+        stamp = user.get("updated")
+        updated = stamp if isinstance(stamp, int) else 0  # unstamped: as old as can be
         with self._lock:
-            self._cache[user_id] = (self._clock(), found)
+            cached = self._cache.get(user_id)
+            # A users.info answer sent before a user_change event may arrive after it: the
+            # profile Slack stamped later wins, whichever came in last.
+            if cached is not None and cached[1] > updated:
+                return cached[2]
+            self._cache[user_id] = (self._clock(), updated, found)
         return found
 
     def from_elsewhere(self, profile: SlackProfile) -> bool:

@@ -92,6 +92,7 @@ class SlackEventSender:
         user = self.slack.users[user_id]
         user.update(fields)
         user["profile"] = {**user["profile"], **(profile or {})}
+        user["updated"] = int(time.time())  # Slack stamps each change of a user
         changed = copy.deepcopy(user)
         return self.event(
             {"type": "user_change", "user": changed, "cache_ts": int(time.time()), "event_ts": next_ts()}

@@ -379,6 +379,22 @@ def test_an_email_change_forgets_the_link_and_the_next_resolve_finds_the_new_acc
     assert (found.portal_user_id, found.email) == (3900, "jane@newjob.example")
 
 
+def test_a_lookup_overtaken_by_an_email_change_answers_but_is_not_kept(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    def lookup_during_which_jane_changes_her_email(email: str) -> list[Coworker]:
+        changed = janes_new_profile(slack_users, email="jane@newjob.example")
+        identities.profile_changed(changed)  # the user_change event, on a listener thread
+        return [coworker(5600, 3400)]
+
+    portal.coworkers_by_email.side_effect = lookup_during_which_jane_changes_her_email
+
+    found = identities.resolve(JANE)
+
+    assert found.portal_user_id == 3400  # the action under way goes ahead as she was
+    assert identities.cached(JANE) is None  # but her old email's account is not kept for a day
+
+
 def test_a_deactivation_in_slack_forgets_the_link(
     identities: IdentityService, portal: Mock, slack_users: Mock
 ) -> None:
