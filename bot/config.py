@@ -17,6 +17,7 @@ DEFAULT_NEXUDUS_URL = "https://spaces.nexudus.com"
 # Anyone who knows the webhook secret can make the bot poll Nexudus at will (the receiver
 # only nudges it): a short one is guessable offline from one signed body.
 WEBHOOK_SECRET_MIN = 16
+# A short token is guessable by anyone who reaches PORT; the same floor as the webhook secret.
 METRICS_TOKEN_MIN = 16
 
 

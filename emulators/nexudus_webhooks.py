@@ -54,6 +54,7 @@ class WebhookDesk:
         self.paused = False
         self.broken: set[int] = set()
         self.missing_role = False  # the bot's account lacks the Webhook roles: 401, as live (§15)
+        self.edit_refused = False  # it lacks Webhook-Edit only: a PUT gets 401, as live
         self._senders: list[threading.Thread] = []
 
     # --- the API ----------------------------------------------------------------------
@@ -79,6 +80,8 @@ class WebhookDesk:
         missing = [(name, "is a required field") for name in REQUIRED if body.get(name) in (None, "")]
         if missing:
             return Reply(400, validation_failure(missing))
+        if method == "PUT" and self.edit_refused:
+            return Reply(401, {"Message": "Access Denied."})
         if method == "PUT":
             hook = next((h for h in self.hooks if h["Id"] == body.get("Id")), None)
             if hook is None:

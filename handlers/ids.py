@@ -63,7 +63,7 @@ MESSAGE_EVENT = "message"
 # The app's token revoked, or the app removed: the relay pauses (bot.slack_health).
 TOKENS_REVOKED_EVENT = "tokens_revoked"
 APP_UNINSTALLED_EVENT = "app_uninstalled"
-# A member's profile changed: their cached profile and automatic link follow (bot.identity).
+# A member's profile changed: what the bot derived from the old one follows (bot.profile_changes).
 USER_CHANGE_EVENT = "user_change"
 # Who is in a channel changed (its audience is read again); the bot's own arrival or
 # departure resumes or pauses the channel (bot.channel_audience, bot.channel_lifecycle).

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from bot.app import portal_client
 from bot.config import Settings
-from bot.portal import NexudusClient, PortalAuthError, PortalError
+from bot.portal import NexudusClient, PortalAuthError, PortalError, PortalNotFound
 from bot.portal.models import Webhook
 from bot.webhooks.registry import OUR_ACTIONS, WebhookRegistry, receiver_url
 from store import Store
@@ -30,8 +30,12 @@ def run_webhooks(settings: Settings, action: str | None, out: TextIO) -> int:
     portal = portal_client(settings, store)
     try:
         return _run(action, settings, portal, out)
-    except PortalAuthError as error:
-        out.write(f"Nexudus refused: {error}\nThe bot's account needs the roles {ROLES}.\n")
+    except (PortalAuthError, PortalNotFound) as error:
+        # Live accounts answer a write the role does not allow with 401 "Not found" (§15).
+        out.write(
+            f"Nexudus refused: {error}\nThe bot's account needs the roles {ROLES}. "
+            "python -m bot webhooks status shows what is in place.\n"
+        )
         return 1
     except PortalError as error:
         out.write(f"Nexudus did not answer: {error}\n")

@@ -164,19 +164,20 @@ def _guests_block(state: ModalState) -> dict[str, Any]:
 
 def _options_block(state: ModalState) -> dict[str, Any]:
     choices = [
-        (ids.OPTION_PRIVATE, "Private: only the people mentioned can see it", state.private),
+        (option("Private: only the people mentioned can see it", ids.OPTION_PRIVATE), state.private),
         (
-            ids.OPTION_INSTANT,
-            "Instant delivery: notify followers now, not in the digest",
+            option("Instant delivery: notify followers now, not in the digest", ids.OPTION_INSTANT),
             state.instant_delivery,
         ),
-        (ids.OPTION_ZOOM, "Include a Zoom meeting", state.zoom_on),
+        (option("Include a Zoom meeting", ids.OPTION_ZOOM), state.zoom_on),
     ]
     if state.channel_id:
-        choices.append((ids.OPTION_SHARE, "Share in this channel after posting", state.share))
-    options = [option(text, value) for value, text, _ in choices]
+        # Named, not "this channel": a draft reopened from its DM is shared where it began.
+        share = {"text": mrkdwn(f"Share in <#{state.channel_id}> after posting"), "value": ids.OPTION_SHARE}
+        choices.append((share, state.share))
+    options = [choice for choice, _ in choices]
     element: dict[str, Any] = {"type": "checkboxes", "action_id": ids.OPTIONS_ACTION, "options": options}
-    initial = [o for o, (_, _, on) in zip(options, choices, strict=True) if on]
+    initial = [choice for choice, on in choices if on]
     if initial:
         element["initial_options"] = initial
     return {

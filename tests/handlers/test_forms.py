@@ -367,7 +367,8 @@ def test_a_draft_not_shared_is_reopened_in_its_channel_with_sharing_still_offere
 
     options = next(b for b in view["blocks"] if b.get("block_id") == ids.OPTIONS_BLOCK)["element"]
     assert form.share_channel_id is None and form.opened_in_channel_id == "C100"
-    assert ids.OPTION_SHARE in [o["value"] for o in options["options"]]
+    share = next(o for o in options["options"] if o["value"] == ids.OPTION_SHARE)
+    assert share["text"]["text"] == "Share in <#C100> after posting"  # named: she is in her DM now
     assert ids.OPTION_SHARE not in [o["value"] for o in options.get("initial_options", [])]
     assert to_form(read_view(as_submitted(view))) == form
 

@@ -78,6 +78,16 @@ def test_install_turns_ours_back_on_where_nexudus_disabled_them_and_only_ours(st
     assert len(stack.nexudus.webhooks.hooks) == len(ours) + 1
 
 
+def test_turning_one_back_on_without_the_edit_role_names_the_roles(stack: LocalStack) -> None:
+    run(configured(stack), "install")
+    next(h for h in stack.nexudus.webhooks.hooks if h["URL"] == OURS).update(Active=False)
+    stack.nexudus.webhooks.edit_refused = True
+
+    code, shown = run(configured(stack), "install")
+
+    assert code == 1 and "Webhook-Edit" in shown and "webhooks status" in shown
+
+
 def test_status_lists_ours_with_nexudus_health_fields(stack: LocalStack) -> None:
     run(configured(stack), "install")
     stack.nexudus.webhooks.hooks[-1].update(Active=False, ErrorCount=10, LastError="HTTP 502")
