@@ -99,7 +99,7 @@ def build_services(
     app: App, settings: Settings, store: Store, portal: NexudusClient, clock: Clock, channel_pace: float
 ) -> BotApp:
     client = app.client
-    slack_users = SlackUsers(client)
+    slack_users = SlackUsers(client, reported=store.slack_profiles)
     audit = AuditTrail(store.audit, clock=clock)
     identities = IdentityService(
         portal=portal, slack_users=slack_users, identities=store.identities, clock=clock, audit=audit

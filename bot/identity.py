@@ -21,6 +21,7 @@ from bot.portal.models import Coworker, PortalUser
 from bot.slack_users import SlackProfile, SlackUsers
 from store.identities import IdentityRepository
 from store.models import Identity, IdentitySource
+from store.slack_profiles import fold_email
 
 FOUND_TTL = timedelta(days=1)
 MISSING_TTL = timedelta(minutes=10)
@@ -60,6 +61,7 @@ class IdentityService:
         known = self._identities.get(slack_user_id)
         if known is not None and known.is_fresh(now):
             return known
+        seen = self._slack_users.changes_seen()
         profile = self._slack_users.profile(slack_user_id)
         elsewhere = profile is not None and self._slack_users.from_elsewhere(profile)
         email = profile.email if profile and not elsewhere else None
@@ -73,11 +75,14 @@ class IdentityService:
             checked_at=now,
             expires_at=now + MISSING_TTL,
         )
-        if _moved_on(profile, self._slack_users.profile(slack_user_id)):
-            # A user_change landed while Nexudus was asked: this answer is for the old
-            # profile. Good for the action under way, but not kept to outlive the change.
-            return identity
         self._identities.remember(identity)
+        # Kept first, checked after: a user_change recorded before this check is seen here,
+        # one recorded after it forgets what was kept (``profile_changed``), in any process.
+        moved = self._slack_users.changes_seen() != seen
+        if moved and _moved_on(profile, self._slack_users.profile(slack_user_id)):
+            # The answer is for the old profile: good for the action under way, not kept.
+            self._identities.forget_lookup(slack_user_id)
+            return identity
         return self._identities.get(slack_user_id) or identity
 
     def link(self, slack_user_id: str, reference: str, *, by: str | None = None) -> Identity:
@@ -197,7 +202,7 @@ def _moved_on(before: SlackProfile | None, now: SlackProfile | None) -> bool:
     """Whether the profile changed in what a lookup depends on (its email, deactivation)."""
 
     def looked_up_by(profile: SlackProfile | None) -> tuple[str | None, bool] | None:
-        return None if profile is None else (profile.email, profile.deleted)
+        return None if profile is None else (fold_email(profile.email), profile.deleted)
 
     return looked_up_by(before) != looked_up_by(now)
 
@@ -206,13 +211,7 @@ def _outdated_by(known: Identity, profile: SlackProfile) -> bool:
     """Whether an automatic result no longer fits the member's new profile: they were
     deactivated in Slack, or their email is not the one it was looked up by (an email newly
     set on a "missing" result counts: it may now match an account)."""
-    return profile.deleted or _folded(profile.email) != _folded(known.email)
-
-
-def _folded(email: str | None) -> str:
-    # The portal lookup matches emails whatever their case (NexudusClient.coworkers_by_email):
-    # a change of case alone would find the same account again.
-    return (email or "").strip().casefold()
+    return profile.deleted or fold_email(profile.email) != fold_email(known.email)
 
 
 def _preferred(coworkers: list[Coworker]) -> Coworker | None:

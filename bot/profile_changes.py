@@ -1,11 +1,14 @@
 """A member's Slack profile changed (Slack's ``user_change``): what the bot derived from the
-old one is undone at once rather than when its caches expire.
+old one is undone at once, in every process, rather than when caches expire.
 
-The profile the event carries replaces the cached one (a deactivated member gets no DM from
-the next send on); an automatic portal link found by an email they no longer have is
-forgotten (``IdentityService.profile_changed``), and so are the relay's matches of portal
-users to them by that email (``PortalPeople.profile_changed``). Only SQLite is touched:
-Slack sends one of these for every status emoji.
+The event reaches one process. It records the change in SQLite (``SlackUsers.changed``),
+which every process's profile cache checks, so a deactivated member gets no DM from the
+next send on, whichever process sends it. When the email or the deactivation is news, an
+automatic portal link found by an email they no longer have is forgotten
+(``IdentityService.profile_changed``), and so are the relay's matches of portal users to
+them by that email (``PortalPeople.profile_changed``). A lookup under way meanwhile, in any
+process, notices the recorded change and does not keep its answer. Slack sends one of
+these for every status emoji: those cost one read.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ class ProfileChanges:
 
     def changed(self, user: dict[str, Any]) -> None:
         """``user`` is the event's user object, shaped as ``users.info``'s."""
-        profile = self._slack_users.changed(user)
+        profile, news = self._slack_users.changed(user)
+        if not news:
+            return  # a status, a title…: nothing a lookup depends on
         self._identities.profile_changed(profile)
         self._people.profile_changed(profile)

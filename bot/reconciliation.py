@@ -197,7 +197,7 @@ def run_people(settings: Settings, out: TextIO) -> int:
     store = Store(settings.database)
     portal = portal_client(settings, store)
     try:
-        slack_users = SlackUsers(slack_client(settings))
+        slack_users = SlackUsers(slack_client(settings), reported=store.slack_profiles)
         identities = IdentityService(portal=portal, slack_users=slack_users, identities=store.identities)
         reconciler = Reconciler(
             slack_users=slack_users, identities=identities, links=store.identities, portal=portal,

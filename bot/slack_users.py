@@ -6,11 +6,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from store.slack_profiles import ReportedProfile, SlackProfileRepository, fold_email
 
 # Profiles change rarely; a short cache spares users.info on every click.
 PROFILE_TTL = 300.0
@@ -37,73 +39,86 @@ class SlackProfile(BaseModel):
 
 
 class SlackUsers:
-    def __init__(self, client: WebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        reported: SlackProfileRepository | None = None,  # None: this process alone (tests, CLI)
+    ) -> None:
         self._client = client
         self._clock = clock
-        # user id → (when fetched, Slack's ``updated`` stamp of the profile, the profile)
-        self._cache: dict[str, tuple[float, int, SlackProfile]] = {}
+        self._reported = reported
+        self._changes_here = 0  # without a store: the changes this process was told of
+        self._cache: dict[str, _Cached] = {}
         self._dm_channels: dict[str, str] = {}
         self._own: tuple[str, str, str] | None = None  # (team, enterprise, bot user), from auth.test
         self._lock = threading.Lock()
 
     def profile(self, user_id: str) -> SlackProfile | None:
-        """The user's profile, or None for an unknown user; other Slack errors propagate."""
+        """The user's profile, or None for an unknown user; other Slack errors propagate.
+        Cached, until it is old or any process records a change to it (``changed``)."""
         with self._lock:
             cached = self._cache.get(user_id)
-        if cached and self._clock() - cached[0] < PROFILE_TTL:
-            return cached[2]
+        if cached and self._clock() - cached.fetched_at < PROFILE_TTL and not self._changed_since(cached):
+            return cached.profile
+        seen = self.changes_seen()  # before asking: a change recorded meanwhile is noticed
         try:
             user = self._client.users_info(user=user_id)["user"]
         except SlackApiError as error:
             if error.response.get("error") == "user_not_found":
                 return None
             raise
-        return self._remember(user)
+        return self._remember(user, seen)
 
     def members(self) -> list[SlackProfile]:
         """Everyone in the workspace, bots and deactivated accounts included: one walk of
         ``users.list`` pages, which also fills the profile cache."""
         found: list[SlackProfile] = []
-        cursor = ""
+        cursor, seen = "", self.changes_seen()
         while True:
             page = self._client.users_list(limit=MEMBERS_PAGE, cursor=cursor or None)
-            found += [self._remember(user) for user in page.get("members") or []]
+            found += [self._remember(user, seen) for user in page.get("members") or []]
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or ""
             if not cursor:
                 return found
 
-    def changed(self, user: dict[str, Any]) -> SlackProfile:
+    def changed(self, user: dict[str, Any]) -> tuple[SlackProfile, bool]:
         """Take the profile a ``user_change`` event carries (the same shape as ``users.info``'s
-        user) in place of the cached one, without asking Slack."""
-        return self._remember(user)
-
-    def _remember(self, user: dict[str, Any]) -> SlackProfile:
-        user_id = str(user["id"])
-        profile = user.get("profile") or {}
-        found = SlackProfile(
-            user_id=user_id,
-            name=profile.get("real_name") or user.get("real_name") or user.get("name") or user_id,
-            # Missing emails come as absent, null or "" (slack-platform.md §5).
-            email=profile.get("email") or None,
-            tz=user.get("tz") or None,
-            is_admin=bool(user.get("is_admin") or user.get("is_owner")),
-            deleted=bool(user.get("deleted")),
-            # Slackbot is no bot by its flags; its id says it.
-            is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user_id == "USLACKBOT",
-            is_restricted=bool(user.get("is_restricted")),
-            is_ultra_restricted=bool(user.get("is_ultra_restricted")),
-            team_id=user.get("team_id") or None,
-            enterprise_id=(user.get("enterprise_user") or {}).get("enterprise_id") or None,
-        )
-        stamp = user.get("updated")
-        updated = stamp if isinstance(stamp, int) else 0  # unstamped: as old as can be
+        user) in place of the cached one, without asking Slack, and record it for every
+        process. True when what lookups depend on (email, deactivation) is news."""
+        profile, updated = _parsed(user)
         with self._lock:
-            cached = self._cache.get(user_id)
+            before = self._cache.get(profile.user_id)
+        if before is not None and before.updated and updated and before.updated > updated:
+            return before.profile, False  # an older change, delivered late
+        if self._reported is not None:
+            news = self._reported.record(profile.user_id, _reported(profile), updated)
+        else:
+            news = before is None or _reported(before.profile) != _reported(profile)
+            self._changes_here += news
+        return self._remember(user, self.changes_seen()), news
+
+    def changes_seen(self) -> int:
+        """The number of the last profile change any process recorded (without a store, this
+        process): a lookup compares it before and after, to know whether one overtook it."""
+        return self._reported.latest() if self._reported is not None else self._changes_here
+
+    def _changed_since(self, cached: _Cached) -> bool:
+        if self._reported is None:
+            return False
+        last = self._reported.last_change(cached.profile.user_id)
+        return last is not None and last > cached.seen
+
+    def _remember(self, user: dict[str, Any], seen: int) -> SlackProfile:
+        found, updated = _parsed(user)
+        with self._lock:
+            cached = self._cache.get(found.user_id)
             # A users.info answer sent before a user_change event may arrive after it: the
             # profile Slack stamped later wins, whichever came in last.
-            if cached is not None and cached[1] > updated:
-                return cached[2]
-            self._cache[user_id] = (self._clock(), updated, found)
+            if cached is not None and cached.updated and updated and cached.updated > updated:
+                return cached.profile
+            self._cache[found.user_id] = _Cached(self._clock(), updated, seen, found)
         return found
 
     def from_elsewhere(self, profile: SlackProfile) -> bool:
@@ -161,3 +176,38 @@ class SlackUsers:
             return str(self._client.chat_getPermalink(channel=channel_id, message_ts=message_ts)["permalink"])
         except SlackApiError:
             return None
+
+
+class _Cached(NamedTuple):
+    fetched_at: float  # on the injected monotonic clock
+    updated: int  # Slack's stamp of the profile (0: none given)
+    seen: int  # the last change any process had recorded when it was fetched
+    profile: SlackProfile
+
+
+def _reported(profile: SlackProfile) -> ReportedProfile:
+    """What lookups depend on: the email (as compared) and the deactivation."""
+    return ReportedProfile(fold_email(profile.email), profile.deleted)
+
+
+def _parsed(user: dict[str, Any]) -> tuple[SlackProfile, int]:
+    """A ``users.info``/``users.list``/``user_change`` user, and Slack's ``updated`` stamp."""
+    user_id = str(user["id"])
+    profile = user.get("profile") or {}
+    stamp = user.get("updated")
+    found = SlackProfile(
+        user_id=user_id,
+        name=profile.get("real_name") or user.get("real_name") or user.get("name") or user_id,
+        # Missing emails come as absent, null or "" (slack-platform.md §5).
+        email=profile.get("email") or None,
+        tz=user.get("tz") or None,
+        is_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        deleted=bool(user.get("deleted")),
+        # Slackbot is no bot by its flags; its id says it.
+        is_bot=bool(user.get("is_bot") or user.get("is_app_user")) or user_id == "USLACKBOT",
+        is_restricted=bool(user.get("is_restricted")),
+        is_ultra_restricted=bool(user.get("is_ultra_restricted")),
+        team_id=user.get("team_id") or None,
+        enterprise_id=(user.get("enterprise_user") or {}).get("enterprise_id") or None,
+    )
+    return found, stamp if isinstance(stamp, int) else 0

@@ -19,6 +19,7 @@ from store.portal_session import PortalSessionRepository
 from store.preferences import PreferenceRepository
 from store.relay_state import RelayStateRepository
 from store.relayed_changes import RelayedChangeRepository
+from store.slack_profiles import SlackProfileRepository
 from store.slack_replies import SlackReplyRepository
 from store.subscriptions import SubscriptionRepository
 from store.thread_subjects import ThreadSubjectRepository
@@ -44,6 +45,7 @@ class Store:
         self.slack_replies = SlackReplyRepository(self.file)
         self.audit = AuditRepository(self.file)
         self.channel_audience = ChannelAudienceRepository(self.file)
+        self.slack_profiles = SlackProfileRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

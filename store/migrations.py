@@ -262,3 +262,15 @@ def m013_channel_audience(db: Database) -> None:
     # A channel message showing a Private group's thread goes only while the channel's
     # subscription to that group is not paused (checked again when it is claimed).
     db.table("outbox").add_column("needs_group", int)
+
+
+@migrations()
+def m014_slack_profiles(db: Database) -> None:
+    # What Slack's user_change events last said of each member's email and deactivation,
+    # with a number that grows with each change: every process compares its cached
+    # profiles, and lookups it is about to keep, with these (bot.profile_changes).
+    db.table("slack_profiles").create(
+        # updated: Slack's stamp of the profile, so a change delivered late never wins
+        {"slack_user_id": str, "email": str, "deleted": int, "updated": int, "seq": int},
+        pk="slack_user_id",
+    )

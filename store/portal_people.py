@@ -5,6 +5,7 @@ from __future__ import annotations
 from store.database import SqliteFile, delete_counted
 from store.models import from_text, to_text
 from store.relay_models import PortalPerson
+from store.slack_profiles import fold_email
 
 
 class PortalPeopleRepository:
@@ -26,15 +27,19 @@ class PortalPeopleRepository:
         with self._file.transaction() as db:
             db.table("portal_people").upsert(row, pk="portal_user_id")
 
+    def forget(self, portal_user_id: int) -> None:
+        with self._file.transaction() as db:
+            delete_counted(db.table("portal_people"), "portal_user_id = ?", [portal_user_id])
+
     def forget_matches_undone(self, slack_user_id: str, email: str | None) -> int:
         """A Slack member's email is now ``email``: forget the portal users matched to them by
         another email, and those of this email found with no Slack match, so both are looked
         up again. Returns how many were forgotten."""
-        folded = (email or "").strip().lower()
+        folded = fold_email(email)
         with self._file.transaction() as db:
             return delete_counted(
                 db.table("portal_people"),
-                "(slack_user_id = ? AND lower(coalesce(email, '')) != ?)"
-                " OR (slack_user_id IS NULL AND ? != '' AND lower(email) = ?)",
+                "(slack_user_id = ? AND lower(trim(coalesce(email, ''))) != ?)"
+                " OR (slack_user_id IS NULL AND ? != '' AND lower(trim(email)) = ?)",
                 [slack_user_id, folded, folded, folded],
             )

@@ -49,6 +49,7 @@ PERMANENT = (
     | {"user_not_found", "cannot_dm_bot", "restricted_action"}
 )
 MAX_ATTEMPTS = 8
+RECIPIENT_DEACTIVATED = "recipient deactivated in Slack, or gone"
 # A claim must outlast one send. The client's retry handlers share one attempt counter, so
 # a call makes at most four attempts (the largest max_retry_count is 3), each within the
 # client's 10 s timeout (per socket operation); between them at most three in-call
@@ -140,6 +141,11 @@ class OutboxSender:
             if self._claim(message):  # only the claim's holder records an outcome
                 self._failed(message, error)
             return 0
+        if channel is None and self._claim(message):
+            log.info("not sending %s: its recipient is deactivated in Slack", message.key)
+            self._outbox.fail(message.key, RECIPIENT_DEACTIVATED, owner=self.owner)
+        if channel is None:
+            return 0
         self._pace.wait(target, self._sleep)
         if not self._claim(message):
             return 0  # another process sent it, or is sending it
@@ -199,10 +205,12 @@ class OutboxSender:
             if self._record_sent(key, channel, ts):
                 log.info("%s recorded as sent at last", key)
 
-    def _channel_for(self, target: OutboxTarget) -> str:
+    def _channel_for(self, target: OutboxTarget) -> str | None:
+        """Where to post; None for a member deactivated in Slack since it was queued."""
         match target:
             case DmTarget(user_id):
-                return self._slack_users.dm_channel(user_id)
+                profile = self._slack_users.profile(user_id)
+                return None if profile is None or profile.deleted else self._slack_users.dm_channel(user_id)
             case ChannelTarget(channel_id):
                 return channel_id
 

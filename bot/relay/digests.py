@@ -87,9 +87,13 @@ class DigestSender:
         user_id = target.user_id
         prefs = self._preferences.get(user_id)
         profile = self._slack_users.profile(user_id)
+        if profile is None or profile.deleted:
+            # Deactivated in Slack (or gone) since these were gathered: nobody to tell.
+            self._digests.drop(target.text(), [i.item_key for i in items], now)
+            return 0
         at = parse_clock_time(prefs.digest_time or "") or self._default_time
         since = prefs.last_digest_at or min(item.created_at for item in items)
-        if not force and latest_occurrence(at, zone_or_utc(profile.tz if profile else None), now) <= since:
+        if not force and latest_occurrence(at, zone_or_utc(profile.tz), now) <= since:
             return 0
         messages = self._render.personal_digest(_entries(items))
         if not self._record(target, items, messages, DmTarget(user_id), now):

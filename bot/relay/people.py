@@ -68,6 +68,7 @@ class PortalPeople:
         return self.person(portal_user_id).full_name or "A member"
 
     def _look_up(self, portal_user_id: int, linked_slack_id: str | None, now: datetime) -> PortalPerson:
+        seen = self._slack_users.changes_seen()
         try:
             user = self._portal.user(portal_user_id)
         except PortalNotFound:
@@ -83,4 +84,9 @@ class PortalPeople:
             expires_at=now + (FOUND_TTL if slack_id else MISSING_TTL),
         )
         self._cache.remember(person)
+        if self._slack_users.changes_seen() != seen:
+            # A member's profile changed meanwhile (any process): this match may be by an
+            # email they just gave up or took. Used this once, looked up again next time.
+            # (Kept first, checked after: a change recorded later forgets it itself.)
+            self._cache.forget(portal_user_id)
         return person

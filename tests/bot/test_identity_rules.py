@@ -63,6 +63,7 @@ def slack_users() -> Mock:
         LEE: SlackProfile(user_id=LEE, name="Lee", email="lee@example.com"),
     }
     users.profile.side_effect = profiles.get
+    users.changes_seen.return_value = 0  # no profile change recorded yet
     users.from_elsewhere.side_effect = lambda profile: profile.team_id not in (None, OUR_TEAM)
     return users
 
@@ -360,6 +361,7 @@ def janes_new_profile(slack_users: Mock, **changes: Any) -> SlackProfile:
     """Jane's profile after a change, as ``SlackUsers.changed`` now answers for it too."""
     profile = SlackProfile(user_id=JANE, name="Jane", email=JANE_EMAIL).model_copy(update=changes)
     slack_users.profile.side_effect = {JANE: profile}.get
+    slack_users.changes_seen.return_value += 1  # recorded, for every process to see
     return profile
 
 
@@ -393,6 +395,20 @@ def test_a_lookup_overtaken_by_an_email_change_answers_but_is_not_kept(
 
     assert found.portal_user_id == 3400  # the action under way goes ahead as she was
     assert identities.cached(JANE) is None  # but her old email's account is not kept for a day
+
+
+def test_a_lookup_during_someone_elses_change_is_kept(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    def lookup_during_which_lee_changes_his_email(email: str) -> list[Coworker]:
+        slack_users.changes_seen.return_value += 1  # Lee's user_change, recorded meanwhile
+        return [coworker(5600, 3400)]
+
+    portal.coworkers_by_email.side_effect = lookup_during_which_lee_changes_his_email
+
+    assert identities.resolve(JANE).portal_user_id == 3400
+    cached = identities.cached(JANE)
+    assert cached is not None and cached.portal_user_id == 3400  # her profile did not move
 
 
 def test_a_deactivation_in_slack_forgets_the_link(

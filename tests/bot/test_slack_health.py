@@ -51,6 +51,7 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 def processes(tmp_path: Path, slack: FakeSlack, clock: MovableClock) -> Iterator[list[Process]]:
+    slack.add_user(ADMIN, "Admin", "admin@example.com")  # DMs go only to people Slack knows
     made = [_process(tmp_path / "bot.db", slack, clock) for _ in range(2)]
     yield made
     for process in made:

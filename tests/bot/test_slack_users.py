@@ -9,6 +9,7 @@ from unittest.mock import Mock
 from slack_sdk import WebClient
 
 from bot.slack_users import SlackUsers
+from store import Store
 
 
 def jane(email: str, updated: int | None) -> dict[str, Any]:
@@ -16,6 +17,12 @@ def jane(email: str, updated: int | None) -> dict[str, Any]:
     if updated is not None:
         user["updated"] = updated
     return user
+
+
+def email_of(slack_users: SlackUsers) -> str | None:
+    profile = slack_users.profile("UJANE")
+    assert profile is not None
+    return profile.email
 
 
 def test_a_users_info_answer_overtaken_by_the_event_does_not_replace_its_profile() -> None:
@@ -41,8 +48,45 @@ def test_a_later_or_unstamped_profile_replaces_an_unstamped_one() -> None:
 
     slack_users.changed(jane("jane@a.example", None))
     slack_users.changed(jane("jane@b.example", None))
-    assert slack_users.profile("UJANE").email == "jane@b.example"  # type: ignore[union-attr]
+    assert email_of(slack_users) == "jane@b.example"
     slack_users.changed(jane("jane@c.example", 300))
     slack_users.changed(jane("jane@d.example", 300))  # the same stamp: the newest answer wins
 
-    assert slack_users.profile("UJANE").email == "jane@d.example"  # type: ignore[union-attr]
+    assert email_of(slack_users) == "jane@d.example"
+
+
+def test_a_change_another_process_recorded_ends_this_ones_cached_profile(
+    two_stores: tuple[Store, Store],
+) -> None:
+    here, there = Mock(spec=WebClient), Mock(spec=WebClient)
+    here.users_info.side_effect = [
+        {"user": jane("jane@old.example", 100)},
+        {"user": jane("jane@new.example", 200)},
+    ]
+    ours = SlackUsers(here, clock=lambda: 0.0, reported=two_stores[0].slack_profiles)
+    theirs = SlackUsers(there, clock=lambda: 0.0, reported=two_stores[1].slack_profiles)
+    assert email_of(ours) == "jane@old.example"
+
+    _, news = theirs.changed(jane("jane@new.example", 200))  # the event reached the other process
+
+    assert news is True
+    assert email_of(ours) == "jane@new.example"
+    assert email_of(ours) == "jane@new.example"
+    assert here.users_info.call_count == 2  # asked again once, then cached again
+    assert there.mock_calls == []  # the event's profile is taken as it is
+
+
+def test_only_an_email_or_a_deactivation_is_news(store: Store) -> None:
+    slack_users = SlackUsers(Mock(spec=WebClient), clock=lambda: 0.0, reported=store.slack_profiles)
+    assert slack_users.changed(jane("jane@old.example", 100))[1] is True  # first heard of
+
+    status = {
+        **jane("Jane@Old.example", 150),
+        "profile": {"email": "Jane@Old.example", "status_emoji": ":x:"},
+    }
+    gone = {**jane("jane@old.example", 300), "deleted": True}
+
+    assert slack_users.changed(status)[1] is False
+    assert slack_users.changed(jane("jane@new.example", 200))[1] is True
+    assert slack_users.changed(gone)[1] is True
+    assert slack_users.changes_seen() == 3

@@ -3,9 +3,13 @@ the bot acts on the new profile at once instead of when its caches expire."""
 
 from __future__ import annotations
 
+from bot.clock import utc_now
+from bot.relay.keys import DmTarget, PersonDigest
 from emulators import seed
 from emulators.stack import LocalStack
-from tests.bot.relay.conftest import Board, dms_to
+from store.relay_models import OutboxMessage
+from tests.bot.relay.conftest import Board, dms_to, restarted
+from tests.bot.relay.test_digest_schedule import queue_reply
 from tests.conftest import choose_location, open_modal, wait_for
 
 NEW_EMAIL = "jane.smith@example.com"
@@ -92,3 +96,64 @@ def test_after_an_email_change_dms_about_the_old_account_no_longer_reach_her(sta
     old, new = people.get(seed.JANE_USER_ID), people.get(SMITH_USER_ID)
     assert old is not None and old.slack_user_id is None
     assert new is not None and new.slack_user_id == seed.JANE
+
+
+def deactivate_jane(stack: LocalStack) -> None:
+    """Jane's account deactivated in Slack; returns once the bot has recorded it."""
+    assert stack.driver.user_change(seed.JANE, deleted=True).status_code == 200
+    wait_for(lambda: stack.store.slack_profiles.reported(seed.JANE))
+
+
+def test_a_member_deactivated_gets_no_dm_from_another_process_either(stack: LocalStack) -> None:
+    board = Board(stack)
+    with restarted(stack) as other:
+        other.relay.run_once()  # watch from now
+        thread = board.thread(InstantDelivery=True)
+        board.follow(thread)
+        board.reply(thread, "Racks arrive Monday")
+        other.relay.run_once()
+        assert len(dms_to(stack, seed.JANE)) == 1  # the other process now holds her profile, active
+
+        deactivate_jane(stack)  # the event reaches this process only
+        board.reply(thread, "Racks arrived")
+        other.relay.run_once()
+
+    assert len(dms_to(stack, seed.JANE)) == 1
+
+
+def test_a_deactivated_members_waiting_digest_is_dropped(stack: LocalStack) -> None:
+    queue_reply(stack, seed.JANE, 1, utc_now())
+
+    deactivate_jane(stack)
+
+    assert stack.bot.relay.digests.run(force=True) == 0
+    stack.bot.relay.sender.deliver_due()
+    assert dms_to(stack, seed.JANE) == []
+    assert stack.store.digests.waiting(PersonDigest(seed.JANE).text()) == []
+
+
+def test_a_dm_queued_before_the_deactivation_is_not_sent(stack: LocalStack) -> None:
+    queued = OutboxMessage(
+        key="notice:jane", target=DmTarget(seed.JANE).text(), text="For Jane", blocks=[], created_at=utc_now()
+    )
+    stack.store.outbox.add([queued])
+
+    deactivate_jane(stack)
+
+    assert stack.bot.relay.sender.deliver_due() == 0
+    assert dms_to(stack, seed.JANE) == []
+    kept = stack.store.outbox.get("notice:jane")
+    assert kept is not None and kept.state == "failed" and "deactivated" in (kept.last_error or "")
+
+
+def test_another_process_looks_her_up_by_the_new_email_at_once(stack: LocalStack) -> None:
+    add_portal_member(stack, NEW_EMAIL)
+    with restarted(stack) as other:
+        assert other.identities.resolve(seed.JANE).portal_user_id == seed.JANE_USER_ID  # profile cached
+
+        stack.driver.user_change(seed.JANE, profile={"email": NEW_EMAIL})  # reaches this process only
+        wait_for(lambda: stack.store.slack_profiles.reported(seed.JANE))
+
+        found = other.identities.resolve(seed.JANE)
+
+    assert (found.portal_user_id, found.email) == (SMITH_USER_ID, NEW_EMAIL)

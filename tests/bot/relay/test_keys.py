@@ -116,11 +116,14 @@ def test_malformed_text_is_refused(parse: Callable[[str], object], text: str) ->
 
 
 class RecordingSlack(WebClient):
-    """Slack's two calls the sender makes, answered in memory and recorded."""
+    """Slack's calls the sender makes, answered in memory; posts recorded."""
 
     def __init__(self) -> None:
         super().__init__(token="xoxb-test")
         self.posted_to: list[str] = []
+
+    def users_info(self, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        return self._answer({"user": {"id": kwargs["user"], "name": "someone"}})  # active
 
     def conversations_open(self, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
         return self._answer({"channel": {"id": f"D{kwargs['users']}"}})

@@ -1,0 +1,46 @@
+"""What Slack last reported of members' profiles: a change is recorded once, numbered, seen by
+every connection, and a change Slack stamped earlier never overwrites a later one."""
+
+from __future__ import annotations
+
+from store import Store
+from store.slack_profiles import ReportedProfile, fold_email
+
+OLD = ReportedProfile("jane@example.com", False)
+NEW = ReportedProfile("jane.smith@example.com", False)
+
+
+def test_a_change_is_recorded_once_and_numbered(store: Store) -> None:
+    assert store.slack_profiles.latest() == 0 and store.slack_profiles.reported("UJANE") is None
+
+    assert store.slack_profiles.record("UJANE", OLD, 100) is True
+    assert store.slack_profiles.record("UJANE", OLD, 150) is False  # a status emoji: nothing new
+    assert store.slack_profiles.record("ULEE", ReportedProfile("lee@example.com", False), 120) is True
+    assert store.slack_profiles.record("UJANE", NEW, 200) is True
+
+    assert store.slack_profiles.reported("UJANE") == NEW
+    assert store.slack_profiles.latest() == 3
+    assert store.slack_profiles.last_change("UJANE") == 3 and store.slack_profiles.last_change("ULEE") == 2
+
+
+def test_a_change_delivered_late_never_overwrites_a_later_one(store: Store) -> None:
+    store.slack_profiles.record("UJANE", NEW, 200)
+
+    assert store.slack_profiles.record("UJANE", OLD, 100) is False
+
+    assert store.slack_profiles.reported("UJANE") == NEW and store.slack_profiles.latest() == 1
+
+
+def test_every_connection_sees_a_change_another_recorded(two_stores: tuple[Store, Store]) -> None:
+    first, second = two_stores
+    first.slack_profiles.record("UJANE", OLD, 100)
+
+    assert second.slack_profiles.record("UJANE", OLD, 100) is False  # the same change, again
+    assert second.slack_profiles.record("UJANE", NEW, 200) is True
+
+    assert first.slack_profiles.reported("UJANE") == NEW and first.slack_profiles.latest() == 2
+
+
+def test_emails_compare_as_lookups_match_them() -> None:
+    assert fold_email(" Jane.Smith@Example.COM ") == "jane.smith@example.com"
+    assert fold_email(None) == fold_email("") == ""
