@@ -117,6 +117,10 @@ class SlackUsers:
             # A users.info answer sent before a user_change event may arrive after it: the
             # profile Slack stamped later wins, whichever came in last.
             if cached is not None and cached.updated and updated and cached.updated > updated:
+                # Kept, but as just asked: however Slack stamps it, no call again until stale.
+                self._cache[found.user_id] = cached._replace(
+                    fetched_at=self._clock(), seen=max(cached.seen, seen)
+                )
                 return cached.profile
             self._cache[found.user_id] = _Cached(self._clock(), updated, seen, found)
         return found

@@ -8,7 +8,7 @@ from unittest.mock import Mock
 
 from slack_sdk import WebClient
 
-from bot.slack_users import SlackUsers
+from bot.slack_users import PROFILE_TTL, SlackUsers
 from store import Store
 
 
@@ -90,3 +90,17 @@ def test_only_an_email_or_a_deactivation_is_news(store: Store) -> None:
     assert slack_users.changed(jane("jane@new.example", 200))[1] is True
     assert slack_users.changed(gone)[1] is True
     assert slack_users.changes_seen() == 3
+
+
+def test_an_answer_stamped_older_still_counts_as_asked_so_slack_is_not_asked_again_at_once() -> None:
+    client = Mock(spec=WebClient)
+    client.users_info.return_value = {"user": jane("jane@old.example", 100)}  # however Slack stamps it
+    now = [0.0]
+    slack_users = SlackUsers(client, clock=lambda: now[0])
+    slack_users.changed(jane("jane@new.example", 200))
+    now[0] = PROFILE_TTL + 1  # the event's profile is stale: ask Slack
+
+    asked = [email_of(slack_users) for _ in range(3)]
+
+    assert asked == ["jane@new.example"] * 3
+    assert client.users_info.call_count == 1
