@@ -152,7 +152,7 @@ def test_another_process_looks_her_up_by_the_new_email_at_once(stack: LocalStack
         assert other.identities.resolve(seed.JANE).portal_user_id == seed.JANE_USER_ID  # profile cached
 
         stack.driver.user_change(seed.JANE, profile={"email": NEW_EMAIL})  # reaches this process only
-        wait_for(lambda: stack.store.slack_profiles.reported(seed.JANE))
+        wait_for(lambda: stack.store.identities.get(seed.JANE) is None)  # the event handled
 
         found = other.identities.resolve(seed.JANE)
 
