@@ -11,8 +11,11 @@ audit trail.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackClientError
 
 from bot.audit import AuditTrail
 from bot.clock import utc_now
@@ -22,6 +25,8 @@ from bot.slack_users import SlackProfile, SlackUsers
 from store.identities import IdentityRepository
 from store.models import Identity, IdentitySource
 from store.slack_profiles import fold_email
+
+log = logging.getLogger(__name__)
 
 FOUND_TTL = timedelta(days=1)
 MISSING_TTL = timedelta(minutes=10)
@@ -78,12 +83,23 @@ class IdentityService:
         self._identities.remember(identity)
         # Kept first, checked after: a user_change recorded before this check is seen here,
         # one recorded after it forgets what was kept (``profile_changed``), in any process.
-        moved = self._slack_users.changes_seen() != seen
-        if moved and _moved_on(profile, self._slack_users.profile(slack_user_id)):
+        changed = self._slack_users.changed_since(seen, user_id=slack_user_id, email=None)
+        if changed and self._overtaken(profile, slack_user_id):
             # The answer is for the old profile: good for the action under way, not kept.
             self._identities.forget_lookup(slack_user_id)
             return identity
         return self._identities.get(slack_user_id) or identity
+
+    def _overtaken(self, used: SlackProfile | None, slack_user_id: str) -> bool:
+        """Whether the profile a lookup used is no longer the member's. When Slack cannot
+        say now, it counts as overtaken: a doubtful answer is not kept for a day."""
+        try:
+            return _moved_on(used, self._slack_users.profile(slack_user_id))
+        except (SlackClientError, OSError) as error:
+            log.warning(
+                "profile of %s not read again after a change (%s): lookup not kept", slack_user_id, error
+            )
+            return True
 
     def link(self, slack_user_id: str, reference: str, *, by: str | None = None) -> Identity:
         """Admin-only: link to the portal account with this email or user id; ``by`` is the admin."""

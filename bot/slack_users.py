@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from store.slack_profiles import ReportedProfile, SlackProfileRepository, fold_email
+from store.slack_profiles import Recorded, ReportedProfile, SlackProfileRepository, fold_email
 
 # Profiles change rarely; a short cache spares users.info on every click.
 PROFILE_TTL = 300.0
@@ -83,26 +83,37 @@ class SlackUsers:
             if not cursor:
                 return found
 
-    def changed(self, user: dict[str, Any]) -> tuple[SlackProfile, bool]:
-        """Take the profile a ``user_change`` event carries (the same shape as ``users.info``'s
-        user) in place of the cached one, without asking Slack, and record it for every
-        process. True when what lookups depend on (email, deactivation) is news."""
+    def changed(self, user: dict[str, Any]) -> tuple[SlackProfile, Recorded]:
+        """A ``user_change`` event (its user shaped as ``users.info``'s), recorded for every
+        process. News (another email, a deactivation) or a change delivered late: the cached
+        profile is dropped and Slack is asked when it is next needed, so events arriving out
+        of order never leave one cached. Otherwise (a status, a title…) it is cached as is."""
         profile, updated = _parsed(user)
-        with self._lock:
-            before = self._cache.get(profile.user_id)
-        if before is not None and before.updated and updated and before.updated > updated:
-            return before.profile, False  # an older change, delivered late
         if self._reported is not None:
-            news = self._reported.record(profile.user_id, _reported(profile), updated)
+            verdict = self._reported.record(profile.user_id, _reported(profile), updated)
         else:
-            news = before is None or _reported(before.profile) != _reported(profile)
-            self._changes_here += news
-        return self._remember(user, self.changes_seen()), news
+            with self._lock:
+                before = self._cache.get(profile.user_id)
+            same = before is not None and _reported(before.profile) == _reported(profile)
+            verdict = Recorded.SAME if same else Recorded.NEWS
+            self._changes_here += verdict is Recorded.NEWS
+        if verdict is Recorded.SAME:
+            return self._remember(user, self.changes_seen()), verdict
+        with self._lock:
+            self._cache.pop(profile.user_id, None)
+        return profile, verdict
 
     def changes_seen(self) -> int:
         """The number of the last profile change any process recorded (without a store, this
-        process): a lookup compares it before and after, to know whether one overtook it."""
+        process): a lookup reads it first, then asks ``changed_since`` once it is done."""
         return self._reported.latest() if self._reported is not None else self._changes_here
+
+    def changed_since(self, seen: int, *, user_id: str | None, email: str | None) -> bool:
+        """Whether a change was recorded after ``seen`` (``changes_seen``), in any process,
+        to this member or giving someone this email."""
+        if self._reported is None:
+            return self._changes_here != seen
+        return self._reported.changed_since(seen, slack_user_id=user_id, email=email)
 
     def _changed_since(self, cached: _Cached) -> bool:
         if self._reported is None:

@@ -274,3 +274,6 @@ def m014_slack_profiles(db: Database) -> None:
         {"slack_user_id": str, "email": str, "deleted": int, "updated": int, "seq": int},
         pk="slack_user_id",
     )
+    # Every process asks for the newest change number on each lookup: an index, not a scan.
+    db.table("slack_profiles").create_index(["seq"])
+    db.table("slack_profiles").create_index(["email"])

@@ -36,10 +36,13 @@ class PortalPeopleRepository:
         another email, and those of this email found with no Slack match, so both are looked
         up again. Returns how many were forgotten."""
         folded = fold_email(email)
+        undone = (
+            "(slack_user_id = ? AND lower(trim(coalesce(email, ''))) != ?)"
+            " OR (slack_user_id IS NULL AND ? != '' AND lower(trim(email)) = ?)"
+        )
+        params = [slack_user_id, folded, folded, folded]
+        with self._file.read() as db:
+            if not db.table("portal_people").count_where(undone, params):
+                return 0  # the usual case (a status emoji): no write lock taken
         with self._file.transaction() as db:
-            return delete_counted(
-                db.table("portal_people"),
-                "(slack_user_id = ? AND lower(trim(coalesce(email, ''))) != ?)"
-                " OR (slack_user_id IS NULL AND ? != '' AND lower(trim(email)) = ?)",
-                [slack_user_id, folded, folded, folded],
-            )
+            return delete_counted(db.table("portal_people"), undone, params)

@@ -84,9 +84,9 @@ class PortalPeople:
             expires_at=now + (FOUND_TTL if slack_id else MISSING_TTL),
         )
         self._cache.remember(person)
-        if self._slack_users.changes_seen() != seen:
-            # A member's profile changed meanwhile (any process): this match may be by an
-            # email they just gave up or took. Used this once, looked up again next time.
-            # (Kept first, checked after: a change recorded later forgets it itself.)
+        if self._slack_users.changed_since(seen, user_id=slack_id, email=email):
+            # The member matched, or one who took this email, changed meanwhile (any process):
+            # the match may be by an email just given up or taken. Used this once, looked up
+            # again next time. (Kept first, checked after: a change recorded later forgets it.)
             self._cache.forget(portal_user_id)
         return person

@@ -11,6 +11,7 @@ from typing import Any
 from unittest.mock import Mock, create_autospec
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
 from bot.identity import FOUND_TTL, FROM_ELSEWHERE, MISSING_TTL, IdentityService, LinkTargetNotFound
 from bot.portal import NexudusClient, PortalNotFound, PortalUnavailable
@@ -64,6 +65,8 @@ def slack_users() -> Mock:
     }
     users.profile.side_effect = profiles.get
     users.changes_seen.return_value = 0  # no profile change recorded yet
+    # Any change counts here (the store's targeted query has tests of its own).
+    users.changed_since.side_effect = lambda seen, **_: users.changes_seen.return_value != seen
     users.from_elsewhere.side_effect = lambda profile: profile.team_id not in (None, OUR_TEAM)
     return users
 
@@ -409,6 +412,20 @@ def test_a_lookup_during_someone_elses_change_is_kept(
     assert identities.resolve(JANE).portal_user_id == 3400
     cached = identities.cached(JANE)
     assert cached is not None and cached.portal_user_id == 3400  # her profile did not move
+
+
+def test_a_lookup_slack_cannot_confirm_after_a_change_is_not_kept(
+    identities: IdentityService, portal: Mock, slack_users: Mock
+) -> None:
+    def lookup_during_which_a_change_is_recorded(email: str) -> list[Coworker]:
+        slack_users.changes_seen.return_value += 1
+        slack_users.profile.side_effect = SlackApiError("ratelimited", {"ok": False, "error": "ratelimited"})
+        return [coworker(5600, 3400)]
+
+    portal.coworkers_by_email.side_effect = lookup_during_which_a_change_is_recorded
+
+    assert identities.resolve(JANE).portal_user_id == 3400  # used for the action under way
+    assert identities.cached(JANE) is None  # but a doubtful answer is not kept for a day
 
 
 def test_a_deactivation_in_slack_forgets_the_link(

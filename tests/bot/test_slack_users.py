@@ -1,5 +1,8 @@
-"""SlackUsers' profile cache against answers that arrive out of order: the profile Slack
-stamped later (``updated``) wins, whichever reached the bot last."""
+"""SlackUsers' profile cache against profile changes: ``user_change`` is recorded for every
+process; news (another email, a deactivation) or a change delivered late drops the cached
+profile, so Slack is asked when it is next needed; a cache entry fetched before a change
+any process recorded is asked for again; answers arriving out of order keep the profile
+Slack stamped (``updated``) later."""
 
 from __future__ import annotations
 
@@ -10,13 +13,21 @@ from slack_sdk import WebClient
 
 from bot.slack_users import PROFILE_TTL, SlackUsers
 from store import Store
+from store.slack_profiles import Recorded
 
 
-def jane(email: str, updated: int | None) -> dict[str, Any]:
-    user: dict[str, Any] = {"id": "UJANE", "real_name": "Jane", "profile": {"email": email}}
+def jane(email: str, updated: int | None, **fields: Any) -> dict[str, Any]:
+    user: dict[str, Any] = {"id": "UJANE", "real_name": "Jane", "profile": {"email": email}, **fields}
     if updated is not None:
         user["updated"] = updated
     return user
+
+
+def answers(*users: dict[str, Any]) -> Mock:
+    """A client whose users.info gives these users, one per call."""
+    client = Mock(spec=WebClient)
+    client.users_info.side_effect = [{"user": user} for user in users]
+    return client
 
 
 def email_of(slack_users: SlackUsers) -> str | None:
@@ -25,82 +36,91 @@ def email_of(slack_users: SlackUsers) -> str | None:
     return profile.email
 
 
-def test_a_users_info_answer_overtaken_by_the_event_does_not_replace_its_profile() -> None:
-    client = Mock(spec=WebClient)
-    slack_users = SlackUsers(client, clock=lambda: 0.0)
+def test_news_is_recorded_and_slack_asked_once_when_next_needed(store: Store) -> None:
+    client = answers(jane("jane@old.example", 100), jane("jane@new.example", 200))
+    slack_users = SlackUsers(client, clock=lambda: 0.0, reported=store.slack_profiles)
+    assert email_of(slack_users) == "jane@old.example"
 
-    def users_info(user: str) -> dict[str, Any]:
-        slack_users.changed(jane("jane@new.example", 200))  # user_change lands meanwhile
-        return {"user": jane("jane@old.example", 100)}  # what Slack had when asked
+    _, recorded = slack_users.changed(jane("jane@new.example", 200))
 
-    client.users_info.side_effect = users_info
-
-    answered = slack_users.profile("UJANE")
-    again = slack_users.profile("UJANE")
-
-    assert answered is not None and answered.email == "jane@new.example"
-    assert again is not None and again.email == "jane@new.example"
-    client.users_info.assert_called_once_with(user="UJANE")
+    assert recorded is Recorded.NEWS
+    assert [email_of(slack_users), email_of(slack_users)] == ["jane@new.example"] * 2
+    assert client.users_info.call_count == 2  # once before, once after the change
+    assert store.slack_profiles.latest() == 1
 
 
-def test_a_later_or_unstamped_profile_replaces_an_unstamped_one() -> None:
-    slack_users = SlackUsers(Mock(spec=WebClient), clock=lambda: 0.0)
+def test_a_status_change_is_taken_from_the_event_without_asking(store: Store) -> None:
+    client = answers(jane("jane@old.example", 100))
+    slack_users = SlackUsers(client, clock=lambda: 0.0, reported=store.slack_profiles)
+    slack_users.changed(jane("jane@old.example", 100))
+    status = jane("Jane@Old.example", 150, real_name="Jane (on leave)")
 
-    slack_users.changed(jane("jane@a.example", None))
-    slack_users.changed(jane("jane@b.example", None))
-    assert email_of(slack_users) == "jane@b.example"
-    slack_users.changed(jane("jane@c.example", 300))
-    slack_users.changed(jane("jane@d.example", 300))  # the same stamp: the newest answer wins
+    _, recorded = slack_users.changed(status)
 
-    assert email_of(slack_users) == "jane@d.example"
+    assert recorded is Recorded.SAME
+    profile = slack_users.profile("UJANE")
+    assert profile is not None and profile.name == "Jane (on leave)"
+    assert store.slack_profiles.latest() == 1  # nothing written for it
+
+
+def test_a_change_delivered_late_to_another_process_is_not_kept_there(
+    two_stores: tuple[Store, Store],
+) -> None:
+    gone = jane("jane@new.example", 300, deleted=True)
+    ours = SlackUsers(answers(), clock=lambda: 0.0, reported=two_stores[0].slack_profiles)
+    theirs = SlackUsers(answers(gone), clock=lambda: 0.0, reported=two_stores[1].slack_profiles)
+    ours.changed(gone)  # deactivated, heard here
+
+    _, recorded = theirs.changed(jane("jane@new.example", 250))  # Slack's retry of an earlier one
+
+    profile = theirs.profile("UJANE")
+    assert recorded is Recorded.OLDER
+    assert profile is not None and profile.deleted  # asked Slack, not the late event
 
 
 def test_a_change_another_process_recorded_ends_this_ones_cached_profile(
     two_stores: tuple[Store, Store],
 ) -> None:
-    here, there = Mock(spec=WebClient), Mock(spec=WebClient)
-    here.users_info.side_effect = [
-        {"user": jane("jane@old.example", 100)},
-        {"user": jane("jane@new.example", 200)},
-    ]
+    here = answers(jane("jane@old.example", 100), jane("jane@new.example", 200))
+    there = Mock(spec=WebClient)
     ours = SlackUsers(here, clock=lambda: 0.0, reported=two_stores[0].slack_profiles)
     theirs = SlackUsers(there, clock=lambda: 0.0, reported=two_stores[1].slack_profiles)
     assert email_of(ours) == "jane@old.example"
 
-    _, news = theirs.changed(jane("jane@new.example", 200))  # the event reached the other process
+    theirs.changed(jane("jane@new.example", 200))  # the event reached the other process
 
-    assert news is True
-    assert email_of(ours) == "jane@new.example"
-    assert email_of(ours) == "jane@new.example"
+    assert [email_of(ours), email_of(ours)] == ["jane@new.example"] * 2
     assert here.users_info.call_count == 2  # asked again once, then cached again
-    assert there.mock_calls == []  # the event's profile is taken as it is
+    assert there.mock_calls == []
 
 
-def test_only_an_email_or_a_deactivation_is_news(store: Store) -> None:
-    slack_users = SlackUsers(Mock(spec=WebClient), clock=lambda: 0.0, reported=store.slack_profiles)
-    assert slack_users.changed(jane("jane@old.example", 100))[1] is True  # first heard of
-
-    status = {
-        **jane("Jane@Old.example", 150),
-        "profile": {"email": "Jane@Old.example", "status_emoji": ":x:"},
-    }
-    gone = {**jane("jane@old.example", 300), "deleted": True}
-
-    assert slack_users.changed(status)[1] is False
-    assert slack_users.changed(jane("jane@new.example", 200))[1] is True
-    assert slack_users.changed(gone)[1] is True
-    assert slack_users.changes_seen() == 3
-
-
-def test_an_answer_stamped_older_still_counts_as_asked_so_slack_is_not_asked_again_at_once() -> None:
+def test_an_answer_sent_before_a_change_is_asked_for_again(store: Store) -> None:
     client = Mock(spec=WebClient)
-    client.users_info.return_value = {"user": jane("jane@old.example", 100)}  # however Slack stamps it
+    slack_users = SlackUsers(client, clock=lambda: 0.0, reported=store.slack_profiles)
+    in_flight = {"user": jane("jane@old.example", 100)}
+
+    def users_info(user: str) -> dict[str, Any]:
+        client.users_info.side_effect = [{"user": jane("jane@new.example", 200)}]
+        slack_users.changed(jane("jane@new.example", 200))  # user_change lands meanwhile
+        return in_flight  # what Slack had when asked
+
+    client.users_info.side_effect = users_info
+
+    assert email_of(slack_users) == "jane@old.example"  # what Slack said when asked
+    assert email_of(slack_users) == "jane@new.example"  # then asked again, once
+    assert email_of(slack_users) == "jane@new.example"
+
+
+def test_an_answer_stamped_older_still_counts_as_asked_so_slack_is_not_asked_again_at_once(
+    store: Store,
+) -> None:
+    client = answers(jane("jane@new.example", 200), jane("jane@new.example", 100))  # a lagging replica
     now = [0.0]
-    slack_users = SlackUsers(client, clock=lambda: now[0])
-    slack_users.changed(jane("jane@new.example", 200))
-    now[0] = PROFILE_TTL + 1  # the event's profile is stale: ask Slack
+    slack_users = SlackUsers(client, clock=lambda: now[0], reported=store.slack_profiles)
+    assert email_of(slack_users) == "jane@new.example"
+    now[0] = PROFILE_TTL + 1  # stale: ask Slack
 
     asked = [email_of(slack_users) for _ in range(3)]
 
     assert asked == ["jane@new.example"] * 3
-    assert client.users_info.call_count == 1
+    assert client.users_info.call_count == 2

@@ -32,6 +32,7 @@ def slack_users() -> Mock:
     users.user_by_email.return_value = "UJANE"
     users.profile.return_value = SlackProfile(user_id="UJANE", name="Jane", email="jane@example.com")
     users.changes_seen.return_value = 0
+    users.changed_since.return_value = False  # no profile change recorded meanwhile
     return users
 
 
@@ -56,7 +57,7 @@ def test_a_match_a_profile_change_overtook_is_used_once_and_not_kept(
     portal: Mock, slack_users: Mock, store: Store
 ) -> None:
     def lookup_during_which_a_profile_changes(email: str) -> str:
-        slack_users.changes_seen.return_value += 1  # a user_change recorded, in any process
+        slack_users.changed_since.return_value = True  # her user_change, recorded by any process
         return "UJANE"
 
     slack_users.user_by_email.side_effect = lookup_during_which_a_profile_changes
