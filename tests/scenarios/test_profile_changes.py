@@ -151,7 +151,8 @@ def test_another_process_looks_her_up_by_the_new_email_at_once(stack: LocalStack
     with restarted(stack) as other:
         assert other.identities.resolve(seed.JANE).portal_user_id == seed.JANE_USER_ID  # profile cached
 
-        stack.driver.user_change(seed.JANE, profile={"email": NEW_EMAIL})  # reaches this process only
+        answer = stack.driver.user_change(seed.JANE, profile={"email": NEW_EMAIL})  # this process only
+        assert answer.status_code == 200
         wait_for(lambda: stack.store.identities.get(seed.JANE) is None)  # the event handled
 
         found = other.identities.resolve(seed.JANE)
