@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackClientError
 
+from bot.account_choice import preferred_profile, why_picked
 from bot.audit import AuditTrail
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
-from bot.portal.models import Coworker, PortalUser
+from bot.portal.models import PortalUser
 from bot.slack_users import SlackProfile, SlackUsers
 from store.identities import IdentityRepository
 from store.models import Identity, IdentitySource
@@ -152,7 +153,7 @@ class IdentityService:
         "missing" identity saying why), and any other users the email matched."""
         automatic = source == "email"
         coworkers = self._portal.coworkers_by_email(email)
-        coworker = _preferred([c for c in coworkers if c.active or not automatic])
+        coworker = preferred_profile([c for c in coworkers if c.active or not automatic])
         if coworker is not None and coworker.user_id is None:
             # List rows may leave UserId out (reference §11): the single GET has it.
             coworker = self._portal.coworker(coworker.id)
@@ -189,7 +190,7 @@ class IdentityService:
             email=email,
             home_business_id=coworker.invoicing_business_id if coworker else None,
             other_user_ids=others,
-            reason=_why_picked(coworker, user) if others else None,
+            reason=why_picked(coworker, user) if others else None,
             checked_at=now,
             expires_at=None if source == "manual" else now + FOUND_TTL,
         )
@@ -228,28 +229,6 @@ def _outdated_by(known: Identity, profile: SlackProfile) -> bool:
     deactivated in Slack, or their email is not the one it was looked up by (an email newly
     set on a "missing" result counts: it may now match an account)."""
     return profile.deleted or fold_email(profile.email) != fold_email(known.email)
-
-
-def _preferred(coworkers: list[Coworker]) -> Coworker | None:
-    """Active profiles first, then the default profile, then those with a portal login."""
-    ranked = sorted(
-        coworkers,
-        key=lambda c: (not c.active, not c.is_default_profile, c.user_id is None, c.id),
-    )
-    return ranked[0] if ranked else None
-
-
-def _why_picked(coworker: Coworker | None, user: PortalUser | None) -> str:
-    if coworker is not None:
-        traits = [
-            t for t, has in (("active", coworker.active), ("default", coworker.is_default_profile)) if has
-        ]
-        return (
-            f"{' '.join([*traits, 'profile']).capitalize()} (coworker {coworker.id}) ranks first: "
-            "active profiles, then default ones, then those with a portal login"
-        )
-    active = "active " if user is not None and user.active else ""
-    return f"The {active}portal user ranks first: active accounts before deactivated ones"
 
 
 def portal_account(identity: Identity) -> str:

@@ -7,9 +7,12 @@ to the outbox.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
+from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -49,3 +52,19 @@ class CountingRateLimitRetry(RateLimitErrorRetryHandler):
             return retry_after is not None and int(retry_after[0]) <= (self.longest_wait or 0)
         except ValueError:
             return False
+
+
+def bounded_retries(client: WebClient, *, longest_wait: int) -> WebClient:
+    """A copy of ``client`` whose in-call 429 retries wait at most ``longest_wait`` seconds
+    (the app's wait for any Retry-After), counted as the original's are."""
+    bounded = copy.copy(client)
+    handlers: list[RetryHandler] = []
+    for handler in client.retry_handlers:
+        if isinstance(handler, RateLimitErrorRetryHandler):
+            count = handler.count if isinstance(handler, CountingRateLimitRetry) else None
+            handler = CountingRateLimitRetry(
+                max_retry_count=handler.max_retry_count, count=count, longest_wait=longest_wait
+            )
+        handlers.append(handler)
+    bounded.retry_handlers = handlers
+    return bounded

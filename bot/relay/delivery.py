@@ -12,7 +12,6 @@ that one message.
 
 from __future__ import annotations
 
-import copy
 import logging
 import sqlite3
 import threading
@@ -24,15 +23,13 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from slack_sdk.http_retry.handler import RetryHandler
 
 from bot.clock import utc_now
 from bot.relay.keys import ChannelTarget, DmTarget, OutboxTarget, parse_outbox_target
 from bot.relay.pace import ChannelPace, slack_failure
 from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth, SlackTokenRefused
-from bot.slack_retries import CountingRateLimitRetry
+from bot.slack_retries import bounded_retries
 from bot.slack_users import SlackUsers
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
@@ -80,7 +77,7 @@ class OutboxSender:
     ) -> None:
         # Told of a channel's refusal (bot removed, archived…); True: the channel is paused.
         self._channel_refused = channel_refused
-        self._client = _bounded_retries(client)
+        self._client = bounded_retries(client, longest_wait=RETRY_AFTER_IN_CALL)
         # A refused token pauses every sender (in SQLite) instead of failing each message.
         self._health = health
         self._outbox = outbox
@@ -240,18 +237,3 @@ class OutboxSender:
         log.info("%s waits: channel %s paused (%s)", message.key, target.channel_id, reason)
         self._outbox.hold(message.key, reason, owner=self.owner)
         return True
-
-
-def _bounded_retries(client: WebClient) -> WebClient:
-    """A copy of ``client`` whose in-call 429 retries are bounded (the app's is unbounded)."""
-    bounded = copy.copy(client)
-    handlers: list[RetryHandler] = []
-    for handler in client.retry_handlers:
-        if isinstance(handler, RateLimitErrorRetryHandler):
-            count = handler.count if isinstance(handler, CountingRateLimitRetry) else None
-            handler = CountingRateLimitRetry(
-                max_retry_count=handler.max_retry_count, count=count, longest_wait=RETRY_AFTER_IN_CALL
-            )
-        handlers.append(handler)
-    bounded.retry_handlers = handlers
-    return bounded
