@@ -85,9 +85,10 @@ class SlackUsers:
 
     def changed(self, user: dict[str, Any]) -> tuple[SlackProfile, Recorded]:
         """A ``user_change`` event (its user shaped as ``users.info``'s), recorded for every
-        process. News (another email, a deactivation) or a change delivered late: the cached
-        profile is dropped and Slack is asked when it is next needed, so events arriving out
-        of order never leave one cached. Otherwise (a status, a title…) it is cached as is."""
+        process. It is a nudge, never cached: on news (another email, a deactivation) or a
+        change delivered late the cached profile is dropped and Slack is asked when it is
+        next needed, so no event arriving late or out of order is ever taken as current;
+        anything else (a status, a title…) refreshes when the cached profile goes stale."""
         profile, updated = _parsed(user)
         if self._reported is not None:
             verdict = self._reported.record(profile.user_id, _reported(profile), updated)
@@ -97,10 +98,9 @@ class SlackUsers:
             same = before is not None and _reported(before.profile) == _reported(profile)
             verdict = Recorded.SAME if same else Recorded.NEWS
             self._changes_here += verdict is Recorded.NEWS
-        if verdict is Recorded.SAME:
-            return self._remember(user, self.changes_seen()), verdict
-        with self._lock:
-            self._cache.pop(profile.user_id, None)
+        if verdict is not Recorded.SAME:
+            with self._lock:
+                self._cache.pop(profile.user_id, None)
         return profile, verdict
 
     def changes_seen(self) -> int:

@@ -33,14 +33,18 @@ class PortalPeopleRepository:
 
     def forget_matches_undone(self, slack_user_id: str, email: str | None) -> int:
         """A Slack member's email is now ``email``: forget the portal users matched to them by
-        another email, and those of this email found with no Slack match, so both are looked
-        up again. Returns how many were forgotten."""
+        another email (not through a link of theirs), and those of this email found with no
+        Slack match, so both are looked up again. Returns how many were forgotten."""
         folded = fold_email(email)
+        # A match through one of their links stands whatever the emails (the link is why
+        # they differ); a link the change undid was forgotten before this runs.
         undone = (
-            "(slack_user_id = ? AND lower(trim(coalesce(email, ''))) != ?)"
+            "(slack_user_id = ? AND lower(trim(coalesce(email, ''))) != ?"
+            "  AND portal_user_id NOT IN (SELECT portal_user_id FROM identities"
+            "    WHERE slack_user_id = ? AND state = 'linked' AND portal_user_id IS NOT NULL))"
             " OR (slack_user_id IS NULL AND ? != '' AND lower(trim(email)) = ?)"
         )
-        params = [slack_user_id, folded, folded, folded]
+        params = [slack_user_id, folded, slack_user_id, folded, folded]
         with self._file.read() as db:
             if not db.table("portal_people").count_where(undone, params):
                 return 0  # the usual case (a status emoji): no write lock taken

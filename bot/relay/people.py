@@ -51,6 +51,9 @@ class PortalPeople:
             return cached.model_copy(update={"slack_user_id": None})
         return cached
 
+    def _linked_to(self, portal_user_id: int) -> set[str]:
+        return {identity.slack_user_id for identity in self._identities.find_by_portal_user(portal_user_id)}
+
     def profile_changed(self, profile: SlackProfile) -> None:
         """Slack says this member's profile changed (``user_change``): the portal users matched
         to them by an email they no longer have are theirs no more, and the portal user of
@@ -84,9 +87,11 @@ class PortalPeople:
             expires_at=now + (FOUND_TTL if slack_id else MISSING_TTL),
         )
         self._cache.remember(person)
-        if self._slack_users.changed_since(seen, user_id=slack_id, email=email):
-            # The member matched, or one who took this email, changed meanwhile (any process):
-            # the match may be by an email just given up or taken. Used this once, looked up
-            # again next time. (Kept first, checked after: a change recorded later forgets it.)
+        relinked = linked_slack_id is not None and linked_slack_id not in self._linked_to(portal_user_id)
+        if relinked or self._slack_users.changed_since(seen, user_id=slack_id, email=email):
+            # The link used was undone, or the member matched (or one who took this email)
+            # changed meanwhile, in any process: the match may be by an email just given up
+            # or taken. Used this once, looked up again next time. (Kept first, checked
+            # after: a change recorded later forgets it itself.)
             self._cache.forget(portal_user_id)
         return person

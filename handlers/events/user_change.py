@@ -1,5 +1,6 @@
 """``user_change``: a member's Slack profile changed (email, deactivation, status, title…);
-``bot.profile_changes`` undoes what the old profile implied. No Slack or Nexudus call here."""
+``bot.profile_changes`` undoes what the old profile implied. No Nexudus call here, and no
+Slack call but, once per process, ``auth.test`` (is the member of another organisation?)."""
 
 from __future__ import annotations
 

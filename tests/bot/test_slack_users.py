@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from bot.slack_users import PROFILE_TTL, SlackUsers
 from store import Store
-from store.slack_profiles import Recorded
+from store.slack_profiles import Recorded, ReportedProfile
 
 
 def jane(email: str, updated: int | None, **fields: Any) -> dict[str, Any]:
@@ -49,18 +49,29 @@ def test_news_is_recorded_and_slack_asked_once_when_next_needed(store: Store) ->
     assert store.slack_profiles.latest() == 1
 
 
-def test_a_status_change_is_taken_from_the_event_without_asking(store: Store) -> None:
+def test_a_status_change_leaves_the_cached_profile_and_writes_nothing(store: Store) -> None:
     client = answers(jane("jane@old.example", 100))
     slack_users = SlackUsers(client, clock=lambda: 0.0, reported=store.slack_profiles)
     slack_users.changed(jane("jane@old.example", 100))
-    status = jane("Jane@Old.example", 150, real_name="Jane (on leave)")
+    assert email_of(slack_users) == "jane@old.example"  # asked once
 
-    _, recorded = slack_users.changed(status)
+    _, recorded = slack_users.changed(jane("Jane@Old.example", 150, real_name="Jane (on leave)"))
 
     assert recorded is Recorded.SAME
-    profile = slack_users.profile("UJANE")
-    assert profile is not None and profile.name == "Jane (on leave)"
+    assert email_of(slack_users) == "jane@old.example" and client.users_info.call_count == 1
     assert store.slack_profiles.latest() == 1  # nothing written for it
+
+
+def test_an_event_agreeing_with_an_outdated_record_is_not_taken_as_current(store: Store) -> None:
+    store.slack_profiles.record("UJANE", ReportedProfile("jane@x.example", False), 100)
+    # Her change to Y (stamped 400) was missed while the bot was down; Slack says Y now.
+    client = answers(jane("jane@y.example", 400))
+    slack_users = SlackUsers(client, clock=lambda: 0.0, reported=store.slack_profiles)
+
+    _, recorded = slack_users.changed(jane("jane@x.example", 150, real_name="Jane X"))  # a late status
+
+    assert recorded is Recorded.SAME
+    assert email_of(slack_users) == "jane@y.example"  # asked of Slack, not taken from the event
 
 
 def test_a_change_delivered_late_to_another_process_is_not_kept_there(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from store import Store
+from store.models import Identity
 from store.relay_models import PortalPerson
 from tests.store.conftest import NOW
 
@@ -57,3 +58,17 @@ def test_a_member_left_with_no_email_is_matched_to_nobody_any_more(store: Store)
 
     assert store.portal_people.forget_matches_undone("UJANE", None) == 1
     assert store.portal_people.get(5) is None and store.portal_people.get(6) == unmatched
+
+
+def test_a_match_through_a_link_of_theirs_stands_whatever_the_emails(store: Store) -> None:
+    # An admin linked Jane to the company profile, whose email is not her Slack one.
+    store.identities.remember(
+        Identity(slack_user_id="UJANE", state="linked", source="manual", portal_user_id=7, checked_at=NOW)
+    )
+    through_link = PortalPerson(
+        portal_user_id=7, email="accounts@company.example", slack_user_id="UJANE", checked_at=NOW
+    )
+    store.portal_people.remember(through_link)
+
+    assert store.portal_people.forget_matches_undone("UJANE", "jane@example.com") == 0  # a status emoji
+    assert store.portal_people.get(7) == through_link

@@ -14,6 +14,7 @@ from bot.portal.models import PortalUser
 from bot.relay.people import PortalPeople
 from bot.slack_users import SlackProfile, SlackUsers
 from store import Store
+from store.models import Identity
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 JANE_USER_ID = 3400
@@ -51,6 +52,8 @@ def test_a_match_is_kept_when_no_profile_changed_meanwhile(
     assert found.slack_user_id == "UJANE"
     kept = store.portal_people.get(JANE_USER_ID)
     assert kept is not None and kept.slack_user_id == "UJANE"
+    # Asked about the member matched and the email matched by, since the lookup began.
+    slack_users.changed_since.assert_called_once_with(0, user_id="UJANE", email="jane@example.com")
 
 
 def test_a_match_a_profile_change_overtook_is_used_once_and_not_kept(
@@ -66,3 +69,23 @@ def test_a_match_a_profile_change_overtook_is_used_once_and_not_kept(
 
     assert found.slack_user_id == "UJANE"
     assert store.portal_people.get(JANE_USER_ID) is None  # looked up again next time
+
+
+def test_a_match_through_a_link_undone_meanwhile_is_used_once_and_not_kept(
+    portal: Mock, slack_users: Mock, store: Store
+) -> None:
+    link = Identity(
+        slack_user_id="UJANE", state="linked", source="email", portal_user_id=JANE_USER_ID, checked_at=NOW
+    )
+    store.identities.remember(link)
+
+    def read_during_which_her_link_is_undone(user_id: int) -> PortalUser:
+        store.identities.forget_lookup("UJANE")  # her user_change, handled by another process
+        return PortalUser(id=JANE_USER_ID, email="jane@example.com", full_name="Jane Doe")
+
+    portal.user.side_effect = read_during_which_her_link_is_undone
+
+    found = people(portal, slack_users, store).person(JANE_USER_ID)
+
+    assert found.slack_user_id == "UJANE"
+    assert store.portal_people.get(JANE_USER_ID) is None
