@@ -7,6 +7,7 @@ from pathlib import Path
 from store.alerts import AlertRepository
 from store.audit import AuditRepository
 from store.channel_audience import ChannelAudienceRepository
+from store.channel_turns import ChannelTurnRepository
 from store.database import SqliteFile
 from store.digests import DigestRepository
 from store.directory import DirectoryRepository
@@ -46,6 +47,7 @@ class Store:
         self.audit = AuditRepository(self.file)
         self.channel_audience = ChannelAudienceRepository(self.file)
         self.slack_profiles = SlackProfileRepository(self.file)
+        self.channel_turns = ChannelTurnRepository(self.file)
 
     def close(self) -> None:
         self.file.close()

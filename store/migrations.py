@@ -277,3 +277,10 @@ def m014_slack_profiles(db: Database) -> None:
     # Every process asks for the newest change number on each lookup: an index, not a scan.
     db.table("slack_profiles").create_index(["seq"])
     db.table("slack_profiles").create_index(["email"])
+
+
+@migrations()
+def m015_channel_turns(db: Database) -> None:
+    # When each channel may next be written to (a post or an edit), shared by every process,
+    # so Slack's pace of about one message a second per channel holds across them.
+    db.table("channel_turns").create({"channel_id": str, "next_at": str}, pk="channel_id")

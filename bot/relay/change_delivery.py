@@ -31,6 +31,7 @@ from bot.relay.delivery import CHANNEL_PACE
 from bot.relay.pace import ChannelPace, slack_failure
 from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth
+from store.channel_turns import ChannelTurnRepository
 from store.relayed_changes import WITHDRAWN, RelayedChange, RelayedChangeRepository
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class ChangeSender:
         channel_pace: float = CHANNEL_PACE,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] | None = None,
+        turns: ChannelTurnRepository | None = None,
     ) -> None:
         self._client = _without_waits(client)
         self._changes = changes
@@ -68,7 +70,8 @@ class ChangeSender:
         self.owner = owner or uuid.uuid4().hex
         self._health = health  # a refused token pauses every sender, nothing is failed
         self._alerts = alerts  # told once of a withdrawal Slack keeps refusing
-        self._pace = ChannelPace(channel_pace, monotonic)  # as the relay's posts are paced
+        # The same turns as the relay's posts: an edit and a post to one channel keep the pace.
+        self._pace = ChannelPace(channel_pace, monotonic, turns=turns, clock=clock)
         self._sleep = sleep  # None: wait on the pass's stop event, which cuts the pace short
 
     def send_due(self, stop: threading.Event | None = None) -> int:

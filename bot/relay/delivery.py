@@ -31,6 +31,7 @@ from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth, SlackTokenRefused
 from bot.slack_retries import bounded_retries
 from bot.slack_users import SlackUsers
+from store.channel_turns import ChannelTurnRepository
 from store.outbox import OutboxRepository
 from store.relay_models import OutboxMessage
 
@@ -74,6 +75,7 @@ class OutboxSender:
         channel_pace: float = CHANNEL_PACE,
         health: SlackHealth | None = None,
         channel_refused: Callable[[str, str], bool] | None = None,
+        turns: ChannelTurnRepository | None = None,
     ) -> None:
         # Told of a channel's refusal (bot removed, archived…); True: the channel is paused.
         self._channel_refused = channel_refused
@@ -85,12 +87,12 @@ class OutboxSender:
         self.claim_for = timedelta(seconds=claim_seconds)
         self._clock = clock
         self._sleep = sleep
-        # Keyed by target: a target is one channel (a person has one DM channel).
-        self._pace = ChannelPace(channel_pace, monotonic)
+        # Turns shared with every process and with the edits (``turns``), by Slack channel id.
+        self._pace = ChannelPace(channel_pace, monotonic, turns=turns, clock=clock)
         self._slack_users = slack_users
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
-        self._lock = threading.Lock()  # one delivery pass at a time: pacing is per process
+        self._lock = threading.Lock()  # one delivery pass at a time in this process
         # Told when each message was recorded, once Slack accepted it: the relay lag metric.
         self.on_sent: Callable[[datetime], None] | None = None
 
@@ -143,10 +145,10 @@ class OutboxSender:
             self._outbox.fail(message.key, RECIPIENT_DEACTIVATED, owner=self.owner)
         if channel is None:
             return 0
-        self._pace.wait(target, self._sleep)
+        self._pace.wait(channel, self._sleep)
         if not self._claim(message):
             return 0  # another process sent it, or is sending it
-        self._pace.wrote(target)
+        self._pace.wrote(channel)
         try:
             answer = self._client.chat_postMessage(
                 channel=channel,

@@ -3,32 +3,59 @@ and why a call failed, with the Retry-After Slack gave."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
+from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
+from bot.clock import Clock, utc_now
+from store.channel_turns import ChannelTurnRepository
+
+# A wait longer than this means turns piled up (many processes, a clock jump): go anyway
+# and let Slack's Retry-After pace it, rather than hold a pass for minutes.
+LONGEST_TURN_WAIT = 3.0
+
 
 class ChannelPace:
-    """When this process last wrote to each channel, so the next write waits its turn.
+    """Each channel's pace: a write waits its turn, ``seconds`` after the one before.
 
-    Per process: two processes writing to one channel at the same time may each go at this pace.
+    With ``turns`` (the bot's database) the turns are shared by every process and by posts
+    and edits alike, each write taking the channel's next turn before it waits. Without,
+    this process remembers when it last wrote to each channel (unit tests on a fake clock).
     """
 
-    def __init__(self, seconds: float, monotonic: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        seconds: float,
+        monotonic: Callable[[], float],
+        *,
+        turns: ChannelTurnRepository | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self._seconds = seconds
         self._monotonic = monotonic
-        self._last: dict[Hashable, float] = {}
+        self._turns = turns
+        self._clock = clock
+        self._last: dict[str, float] = {}
 
-    def wait(self, channel: Hashable, sleep: Callable[[float], object]) -> None:
+    def wait(self, channel: str, sleep: Callable[[float], object]) -> None:
         """Wait (with ``sleep``) until ``channel`` may be written to again."""
+        if self._turns is not None:
+            if self._seconds > 0:  # no pace (tests): no turn to take
+                every = timedelta(seconds=self._seconds)
+                wait = self._turns.take_turn(channel, self._clock(), every).total_seconds()
+                if wait > 0:
+                    sleep(min(wait, LONGEST_TURN_WAIT))
+            return
         last = self._last.get(channel)
         if last is not None:
             wait = self._seconds - (self._monotonic() - last)
             if wait > 0:
                 sleep(wait)
 
-    def wrote(self, channel: Hashable) -> None:
-        self._last[channel] = self._monotonic()
+    def wrote(self, channel: str) -> None:
+        if self._turns is None:  # a shared turn was taken before the wait
+            self._last[channel] = self._monotonic()
 
 
 def slack_failure(error: Exception) -> tuple[str, float | None]:
