@@ -11,8 +11,8 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import Clock, utc_now
 from store.channel_turns import ChannelTurnRepository
 
-# A wait longer than this means turns piled up (many processes, a clock jump): go anyway
-# and let Slack's Retry-After pace it, rather than hold a pass for minutes.
+# A turn further off than this means turns piled up (many processes) or the clock was set
+# back: go now and let Slack's Retry-After pace it, rather than hold a pass for minutes.
 LONGEST_TURN_WAIT = 3.0
 
 
@@ -42,10 +42,10 @@ class ChannelPace:
         """Wait (with ``sleep``) until ``channel`` may be written to again."""
         if self._turns is not None:
             if self._seconds > 0:  # no pace (tests): no turn to take
-                every = timedelta(seconds=self._seconds)
-                wait = self._turns.take_turn(channel, self._clock(), every).total_seconds()
+                every, longest = timedelta(seconds=self._seconds), timedelta(seconds=LONGEST_TURN_WAIT)
+                wait = self._turns.take_turn(channel, self._clock(), every, longest).total_seconds()
                 if wait > 0:
-                    sleep(min(wait, LONGEST_TURN_WAIT))
+                    sleep(wait)
             return
         last = self._last.get(channel)
         if last is not None:
