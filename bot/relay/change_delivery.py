@@ -12,7 +12,6 @@ between updates (and cuts a pace short) when its stop event is set, as on shutdo
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 import time
@@ -23,7 +22,6 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock, utc_now
@@ -31,6 +29,7 @@ from bot.relay.delivery import CHANNEL_PACE
 from bot.relay.pace import ChannelPace, slack_failure
 from bot.slack_errors import CHANNEL_UNAVAILABLE, MESSAGE_REFUSED, TOKEN_REFUSED
 from bot.slack_health import SlackHealth
+from bot.slack_retries import bounded_retries
 from store.channel_turns import ChannelTurnRepository
 from store.relayed_changes import WITHDRAWN, RelayedChange, RelayedChangeRepository
 
@@ -64,7 +63,9 @@ class ChangeSender:
         sleep: Callable[[float], object] | None = None,
         turns: ChannelTurnRepository | None = None,
     ) -> None:
-        self._client = _without_waits(client)
+        # No 429 slept out inside the call (the poll holds its lease meanwhile): the change
+        # waits in the store for Retry-After instead. Each 429 is still counted for /metrics.
+        self._client = bounded_retries(client, longest_wait=0)
         self._changes = changes
         self._clock = clock
         self.owner = owner or uuid.uuid4().hex
@@ -149,11 +150,3 @@ def _stuck_text(change: RelayedChange, reason: str) -> str:
         f"was removed or is no longer for that channel), but Slack keeps refusing ({reason}). "
         "It is retried at least hourly; delete the message by hand if it must go now."
     )
-
-
-def _without_waits(client: WebClient) -> WebClient:
-    """A copy of ``client`` that does not sleep out a 429 inside the call: the poll holds its
-    lease meanwhile, and the change waits in the store for Retry-After instead."""
-    quick = copy.copy(client)
-    quick.retry_handlers = [h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)]
-    return quick

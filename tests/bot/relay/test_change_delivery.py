@@ -15,6 +15,7 @@ from slack_sdk.web import SlackResponse
 from bot.admin_alerts import AdminAlerts
 from bot.relay.change_delivery import MAX_ATTEMPTS, ChangeSender
 from bot.slack_health import SlackHealth, slack_paused
+from bot.slack_retries import CountingRateLimitRetry
 from emulators.slack import FakeSlack
 from store import Store
 from store.relayed_changes import WITHDRAWN, RelayedChange
@@ -179,3 +180,17 @@ def test_the_pace_waits_on_the_stop_event_so_a_stop_cuts_it_short(store: Store) 
 
     assert stop.waits == [2.0]  # the pace was the stop event's wait, over at once as it was set
     assert client.updates == ["1.1"]
+
+
+def test_a_429_on_an_update_is_counted_though_not_slept_out(slack: FakeSlack, store: Store) -> None:
+    store.relayed_changes.add([change("1")])
+    slack.rate_limited["chat.update"] = 1
+    slack.retry_after = 30
+    counted: list[str] = []
+    client = WebClient(token="xoxb-local", base_url=slack.api_url)
+    client.retry_handlers = [CountingRateLimitRetry(max_retry_count=3, count=counted.append)]
+
+    sender(client, store, Clock()).send_due()
+
+    assert counted == ["chat.update"]  # for bot_slack_rate_limited_total{method}
+    assert only(store).next_attempt_at == NOW + timedelta(seconds=30)  # waits in the store
