@@ -100,6 +100,15 @@ class RelayedChangeRepository:
             )
             return cursor.rowcount == 1
 
+    def release(self, change: RelayedChange, *, owner: str) -> bool:
+        """Give back a claim unused (a stop while the change waited its channel's turn)."""
+        with self._file.transaction() as db:
+            cursor = db.execute(
+                f"UPDATE relayed_changes SET {UNCLAIMED} WHERE key = ? AND change = ? AND claimed_by = ?",
+                [change.key, change.change, owner],
+            )
+            return cursor.rowcount == 1
+
     def mark_done(self, change: RelayedChange, now: datetime) -> None:
         with self._file.transaction() as db:
             db.execute(

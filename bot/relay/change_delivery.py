@@ -84,12 +84,15 @@ class ChangeSender:
         stop = stop or threading.Event()
         done = 0
         for change in self._changes.due(self._clock(), owner=self.owner):
-            self._pace.wait(change.channel, self._sleep or stop.wait)
-            if stop.is_set():
-                break  # not claimed yet: nothing to give back
             now = self._clock()
+            # Claimed before the channel's turn is taken, so processes sending from one
+            # queue never take turns for changes another of them makes.
             if not self._changes.claim(change, self.owner, now + CLAIM_FOR, now):
                 continue  # another process has it, or did it
+            self._pace.wait(change.channel, self._sleep or stop.wait)
+            if stop.is_set():
+                self._changes.release(change, owner=self.owner)  # left due for the next pass
+                break
             self._pace.wrote(change.channel)
             try:
                 self._client.chat_update(

@@ -1,7 +1,7 @@
 """Sending the outbox: paced per channel, Retry-After honoured, failures kept with reasons.
 
 Any number of bot processes may send from one outbox. Each message is claimed in SQLite
-just before its send (after the pacing wait), for ``claim_seconds``, so it has one
+just before its send (then it waits for the channel's turn), for ``claim_seconds``, so it has one
 sender; it is marked sent right after Slack accepts it (if that write fails, the process
 keeps it in memory, retries it first thing on the next pass and never sends the message
 again). A process killed mid-send holds one claim, which lapses and is taken over. The
@@ -52,7 +52,8 @@ RECIPIENT_DEACTIVATED = "recipient deactivated in Slack, or gone"
 # a call makes at most four attempts (the largest max_retry_count is 3), each within the
 # client's 10 s timeout (per socket operation); between them at most three in-call
 # Retry-After waits of RETRY_AFTER_IN_CALL seconds plus slack_sdk's jitter of up to 1 s
-# (a connection retry's backoff is shorter): 4 × 10 + 3 × 21 = 103 s. A longer
+# (a connection retry's backoff is shorter): 4 × 10 + 3 × 21 = 103 s, after a channel turn
+# of at most 3 s (``bot.relay.pace``). A longer
 # Retry-After ends the call, and the message waits in the outbox instead. The DM channel
 # lookup runs before the claim, through the app's client whose 429 retries are unbounded.
 CLAIM_SECONDS = 120.0
@@ -145,9 +146,11 @@ class OutboxSender:
             self._outbox.fail(message.key, RECIPIENT_DEACTIVATED, owner=self.owner)
         if channel is None:
             return 0
-        self._pace.wait(channel, self._sleep)
+        # Claimed before the channel's turn is taken, so processes sending from one outbox
+        # never take turns for messages another of them sends.
         if not self._claim(message):
             return 0  # another process sent it, or is sending it
+        self._pace.wait(channel, self._sleep)
         self._pace.wrote(channel)
         try:
             answer = self._client.chat_postMessage(

@@ -4,7 +4,7 @@ Real SQLite files and the Slack emulator; a fixed clock, and waits recorded, not
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -73,3 +73,24 @@ def test_an_edit_waits_for_the_turn_a_post_to_its_channel_took(slack: FakeSlack,
 
     assert waits == [pytest.approx(1.0)]
     assert len(slack.calls_to("chat.update")) == 1
+
+
+def test_no_turn_is_taken_for_a_message_another_process_took_first(slack: FakeSlack, store: Store) -> None:
+    post(store, "k1")
+    post(store, "k2")
+    listed = store.outbox.due
+
+    def due_then_k1_taken(
+        now: datetime, limit: int = 500, *, owner: str | None = None
+    ) -> list[OutboxMessage]:
+        found = listed(now, limit, owner=owner)
+        store.outbox.claim("k1", "another process", NOW + timedelta(minutes=2), NOW)  # it won the race
+        return found
+
+    store.outbox.due = due_then_k1_taken  # type: ignore[method-assign]
+    waits: list[float] = []
+
+    assert sender(slack, store, waits).deliver_due() == 1
+
+    assert waits == []  # k2 took the channel's first turn: none was taken for k1
+    assert [m["text"] for m in slack.posts()] == ["k2"]
