@@ -5,7 +5,9 @@ once the bot is invited back or the channel unarchived. Through the real HTTP ap
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,14 +22,26 @@ GUEST = "UGUEST"
 CHANNEL = "CLIFE"
 
 
-@pytest.fixture
-def watching(tmp_path: Path) -> Iterator[LocalStack]:
+@contextmanager
+def watched(tmp_path: Path, **settings: Any) -> Iterator[LocalStack]:
     """The relay watching; CLIFE (Jane and the bot) follows new threads as they appear."""
-    with LocalStack(directory=tmp_path) as stack:
+    with LocalStack(directory=tmp_path, **settings) as stack:
         stack.bot.directory.refresh()
         stack.slack.add_channel(CHANNEL, [seed.JANE])
         subscribe(stack.store, CHANNEL)
         stack.bot.relay.run_once()
+        yield stack
+
+
+@pytest.fixture
+def watching(tmp_path: Path) -> Iterator[LocalStack]:
+    with watched(tmp_path) as stack:
+        yield stack
+
+
+@pytest.fixture
+def watching_for_admins(tmp_path: Path) -> Iterator[LocalStack]:
+    with watched(tmp_path, admins=frozenset({seed.ADMIN})) as stack:
         yield stack
 
 
@@ -136,3 +150,33 @@ def test_unarchiving_a_private_group_channel_reviews_who_joined_while_it_was_arc
 
     [pause] = wait_for(lambda: list(watching.store.channel_audience.subscription_pauses().values()))
     assert "Gus Guest" in pause.reason
+
+
+def test_admins_hear_once_of_a_pause_and_once_of_its_end(watching_for_admins: LocalStack) -> None:
+    watching = watching_for_admins
+    told = f"D{seed.ADMIN}"
+    for _ in range(2):  # removed, and the same again (a retried event)
+        watching.driver.member_left(CHANNEL, BOT_USER_ID)
+        wait_for(lambda: paused(watching))
+    watching.bot.relay.sender.deliver_due()
+    paused_notices = [m["text"] for m in watching.slack.posts(told)]
+
+    watching.driver.member_joined(CHANNEL, BOT_USER_ID)
+    wait_for(lambda: not paused(watching))
+    watching.bot.relay.sender.deliver_due()
+
+    assert len(paused_notices) == 1 and "paused" in paused_notices[0] and CHANNEL in paused_notices[0]
+    later = [m["text"] for m in watching.slack.posts(told)][1:]
+    assert len(later) == 1 and "resumed" in later[0]
+
+
+def test_a_channel_without_subscriptions_pauses_without_telling_admins(
+    watching_for_admins: LocalStack,
+) -> None:
+    watching = watching_for_admins
+    watching.slack.add_channel("CQUIET", [seed.JANE])
+    watching.driver.member_left("CQUIET", BOT_USER_ID)
+    wait_for(lambda: paused(watching))
+    watching.bot.relay.sender.deliver_due()
+
+    assert watching.slack.posts(f"D{seed.ADMIN}") == []
