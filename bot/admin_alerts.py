@@ -55,14 +55,16 @@ class AdminAlerts:
         # Alert texts may quote Nexudus (a webhook's LastError) at any length: a section
         # over Slack's limit would fail the DM for good, and the admin never hear of it.
         shown = escaped_within(text)
-        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": shown}}]
-        return [
-            OutboxMessage(
-                key=AlertNoticeKey(name, now, cleared, admin).text(),
-                target=DmTarget(admin).text(),
-                text=shown,
-                blocks=blocks,
-                created_at=now,
-            )
-            for admin in self._admins
-        ]
+        return [admin_notice(name, admin, shown, now, cleared=cleared) for admin in self._admins]
+
+
+def admin_notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -> OutboxMessage:
+    """A DM to one admin about alert ``name`` (raised or ``cleared``), keyed so it is queued
+    once; ``text`` is mrkdwn, escaped and within Slack's section limit already."""
+    return OutboxMessage(
+        key=AlertNoticeKey(name, now, cleared, admin).text(),
+        target=DmTarget(admin).text(),
+        text=text,
+        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
+        created_at=now,
+    )

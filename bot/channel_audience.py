@@ -14,22 +14,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from concurrent.futures import Executor
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.admin_alerts import admin_notice
 from bot.channel_reviews import ReviewQueue
 from bot.clock import Clock, utc_now
 from bot.group_fit import GroupFit, private_fit
 from bot.identity import IdentityService
 from bot.portal import NexudusClient, PortalError
 from bot.portal.models import CommunityGroup, GroupAccess
-from bot.relay.keys import AlertNoticeKey, DmTarget
 from bot.slack_text import SECTION_TEXT, escaped_within
 from bot.slack_users import SlackUsers
 from store.channel_audience import AudienceMember, ChannelAudience, ChannelAudienceRepository
-from store.relay_models import OutboxMessage, Subscription
+from store.relay_models import Subscription
 from store.subscriptions import SubscriptionRepository
 
 log = logging.getLogger(__name__)
@@ -201,12 +201,12 @@ class ChannelAudiences:
         )
         if fit.fits:
             text = f"{where} resumed: {reason}."
-            notice = _notice(name, subscription.created_by, text, now, cleared=True)
+            notice = admin_notice(name, subscription.created_by, text, now, cleared=True)
             if self._repository.resume_subscription(subscription.id, [notice]):
                 log.info("subscription #%d resumed: %s", subscription.id, fit.reason)
             return
         text = f"{where} is paused (kept): {reason}. Nothing is posted there until the channel fits again."
-        notice = _notice(name, subscription.created_by, text, now, cleared=False)
+        notice = admin_notice(name, subscription.created_by, text, now, cleared=False)
         if self._repository.pause_subscription(subscription.id, fit.reason, now, [notice]):
             log.warning("subscription #%d paused: %s", subscription.id, fit.reason)
 
@@ -243,14 +243,3 @@ class ChannelAudiences:
             bot=profile.is_bot,
             deleted=profile.deleted,
         )
-
-
-def _notice(name: str, admin: str, text: str, now: datetime, *, cleared: bool) -> OutboxMessage:
-    """A DM to the admin who made the subscription, keyed so it is queued once."""
-    return OutboxMessage(
-        key=AlertNoticeKey(name, now, cleared, admin).text(),
-        target=DmTarget(admin).text(),
-        text=text,
-        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-        created_at=now,
-    )
