@@ -22,7 +22,7 @@ from bot.audit import AuditTrail
 from bot.clock import utc_now
 from bot.portal import NexudusClient, PortalNotFound
 from bot.portal.models import PortalUser
-from bot.slack_users import SlackProfile, SlackUsers
+from bot.slack_users import SlackProfile, SlackUsers, lookup_basis
 from store.identities import IdentityRepository
 from store.models import Identity, IdentitySource
 from store.slack_profiles import fold_email
@@ -217,11 +217,9 @@ class IdentityService:
 
 def _moved_on(before: SlackProfile | None, now: SlackProfile | None) -> bool:
     """Whether the profile changed in what a lookup depends on (its email, deactivation)."""
-
-    def looked_up_by(profile: SlackProfile | None) -> tuple[str | None, bool] | None:
-        return None if profile is None else (fold_email(profile.email), profile.deleted)
-
-    return looked_up_by(before) != looked_up_by(now)
+    if before is None or now is None:
+        return before is not now
+    return lookup_basis(before) != lookup_basis(now)
 
 
 def _outdated_by(known: Identity, profile: SlackProfile) -> bool:

@@ -91,11 +91,11 @@ class SlackUsers:
         anything else (a status, a title…) refreshes when the cached profile goes stale."""
         profile, updated = _parsed(user)
         if self._reported is not None:
-            verdict = self._reported.record(profile.user_id, _reported(profile), updated)
+            verdict = self._reported.record(profile.user_id, lookup_basis(profile), updated)
         else:
             with self._lock:
                 before = self._cache.get(profile.user_id)
-            same = before is not None and _reported(before.profile) == _reported(profile)
+            same = before is not None and lookup_basis(before.profile) == lookup_basis(profile)
             verdict = Recorded.SAME if same else Recorded.NEWS
             self._changes_here += verdict is Recorded.NEWS
         if verdict is not Recorded.SAME:
@@ -118,8 +118,7 @@ class SlackUsers:
     def _changed_since(self, cached: _Cached) -> bool:
         if self._reported is None:
             return False
-        last = self._reported.last_change(cached.profile.user_id)
-        return last is not None and last > cached.seen
+        return self._reported.changed_since(cached.seen, slack_user_id=cached.profile.user_id, email=None)
 
     def _remember(self, user: dict[str, Any], seen: int) -> SlackProfile:
         found, updated = _parsed(user)
@@ -200,7 +199,7 @@ class _Cached(NamedTuple):
     profile: SlackProfile
 
 
-def _reported(profile: SlackProfile) -> ReportedProfile:
+def lookup_basis(profile: SlackProfile) -> ReportedProfile:
     """What lookups depend on: the email (as compared) and the deactivation."""
     return ReportedProfile(fold_email(profile.email), profile.deleted)
 

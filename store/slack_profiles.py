@@ -46,14 +46,6 @@ class SlackProfileRepository:
             row = _row(db, slack_user_id)
         return None if row is None else ReportedProfile(row[0], row[1])
 
-    def last_change(self, slack_user_id: str) -> int | None:
-        """The number of the last change recorded for this member, if any."""
-        with self._file.read() as db:
-            row = db.execute(
-                "SELECT seq FROM slack_profiles WHERE slack_user_id = ?", [slack_user_id]
-            ).fetchone()
-        return None if row is None else int(row[0])
-
     def latest(self) -> int:
         """The number of the last change recorded (0: none yet)."""
         with self._file.read() as db:

@@ -22,7 +22,11 @@ def test_a_change_is_recorded_once_and_numbered(store: Store) -> None:
 
     assert store.slack_profiles.reported("UJANE") == NEW
     assert store.slack_profiles.latest() == 3
-    assert store.slack_profiles.last_change("UJANE") == 3 and store.slack_profiles.last_change("ULEE") == 2
+    # Jane's last change is number 3, Lee's number 2.
+    assert store.slack_profiles.changed_since(2, slack_user_id="UJANE", email=None)
+    assert not store.slack_profiles.changed_since(3, slack_user_id="UJANE", email=None)
+    assert not store.slack_profiles.changed_since(2, slack_user_id="ULEE", email=None)
+    assert store.slack_profiles.changed_since(1, slack_user_id="ULEE", email=None)
 
 
 def test_a_change_delivered_late_never_overwrites_a_later_one(store: Store) -> None:
