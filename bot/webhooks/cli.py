@@ -48,9 +48,10 @@ def run_webhooks(settings: Settings, action: str | None, out: TextIO) -> int:
 def _run(action: str, settings: Settings, portal: NexudusClient, out: TextIO) -> int:
     url = receiver_url(settings.public_url) if settings.public_url else None
     registry = WebhookRegistry(portal, url)
-    names = {b.id: b.name for b in portal.businesses()}
+    locations = portal.businesses()
+    names = {b.id: b.name for b in locations}
     if action == "install":
-        done = registry.install()
+        done = registry.install(locations)
         for webhook in done.created:
             out.write(f"created: {describe(webhook, names)}\n")
         for webhook in done.enabled:

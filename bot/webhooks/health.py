@@ -21,7 +21,7 @@ from typing import Literal
 from bot.admin_alerts import AdminAlerts
 from bot.clock import Clock, utc_now
 from bot.directory import Directory
-from bot.portal import NexudusClient, PortalError
+from bot.portal import PortalError
 from bot.portal.models import Webhook
 from bot.webhooks.registry import OUR_ACTIONS, WebhookRegistry
 
@@ -62,7 +62,6 @@ class WebhookMonitor:
         self,
         *,
         registry: WebhookRegistry,
-        portal: NexudusClient,
         directory: Directory,
         alerts: AdminAlerts,
         enabled: bool,
@@ -70,7 +69,6 @@ class WebhookMonitor:
         clock: Clock = utc_now,
     ) -> None:
         self._registry = registry
-        self._portal = portal
         self._directory = directory
         self._alerts = alerts
         self._enabled = enabled
@@ -117,7 +115,7 @@ class WebhookMonitor:
     def _check(self, now: datetime) -> WebhookHealth:
         locations = {loc.id: loc.name for loc in self._directory.locations()}
         try:
-            ours = self._registry.ours(self._portal.webhooks())
+            ours = self._registry.ours()
         except PortalError as error:
             log.warning("webhook health unknown: %s", error)
             return WebhookHealth("unknown", (f"cannot read the webhooks: {error}",), now)

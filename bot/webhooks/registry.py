@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot.http_server import WEBHOOKS_PATH
 from bot.portal import NexudusClient
-from bot.portal.models import Webhook, WebhookAction
+from bot.portal.models import Business, Webhook, WebhookAction
 
 OUR_ACTIONS = {WebhookAction.NEW_THREAD: "new thread", WebhookAction.NEW_REPLY: "new reply"}
 NAME_PREFIX = "Slack board bot"
@@ -41,17 +41,16 @@ class WebhookRegistry:
         self._portal = portal
         self._url = url  # the receiver's full URL, or None: recognise ours by their path
 
-    def ours(self, webhooks: list[Webhook] | None = None) -> list[Webhook]:
-        found = self._portal.webhooks() if webhooks is None else webhooks
-        return [w for w in found if is_ours(w, self._url) and w.action in OUR_ACTIONS]
+    def ours(self) -> list[Webhook]:
+        return [w for w in self._portal.webhooks() if is_ours(w, self._url) and w.action in OUR_ACTIONS]
 
-    def install(self) -> Installed:
+    def install(self, locations: list[Business] | None = None) -> Installed:
         """Create the webhooks missing for every location and turn ours back on where
         Nexudus turned them off (10 failed deliveries do); a second run changes nothing."""
         assert self._url is not None, "install needs BOT_PUBLIC_URL"
         done = Installed()
         ours = {(w.business_id, w.action): w for w in self.ours()}
-        for location in self._portal.businesses():
+        for location in locations if locations is not None else self._portal.businesses():
             for action, what in OUR_ACTIONS.items():
                 existing = ours.get((location.id, action))
                 if existing is not None and existing.active:

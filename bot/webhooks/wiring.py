@@ -34,7 +34,6 @@ def webhook_monitor(
     url = receiver_url(settings.public_url) if settings.public_url else None
     return WebhookMonitor(
         registry=WebhookRegistry(portal, url),
-        portal=portal,
         directory=directory,
         alerts=alerts,
         enabled=settings.nexudus_webhook_secret is not None,

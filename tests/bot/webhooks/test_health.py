@@ -198,7 +198,6 @@ def test_status_reads_the_last_health_while_a_check_waits_on_nexudus(clock: Fake
     portal.webhooks.side_effect = slow_webhooks
     monitor = WebhookMonitor(
         registry=WebhookRegistry(portal, None),
-        portal=portal,
         directory=create_autospec(Directory, instance=True, spec_set=True),
         alerts=create_autospec(AdminAlerts, instance=True, spec_set=True),
         enabled=True,
