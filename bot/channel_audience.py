@@ -122,14 +122,15 @@ class ChannelAudiences:
         if any(s.group_id is not None for s in self._subscriptions.in_channel(channel_id)):
             self._reviews.request(channel_id)
 
-    def review(self, channel_id: str) -> None:
-        """Refresh a channel's audience and pause or resume its Private-group subscriptions."""
+    def review(self, channel_id: str, groups: dict[int, CommunityGroup | GroupFit] | None = None) -> None:
+        """Refresh a channel's audience and pause or resume its Private-group subscriptions.
+        ``groups``: the groups read so far in this pass, shared by its reviews (each read once)."""
         try:
             audience: ChannelAudience | None = self.refresh(channel_id)
         except SlackApiError as error:
             log.warning("audience of %s not read: %s", channel_id, error.response.get("error"))
             audience = None
-        groups: dict[int, CommunityGroup | GroupFit] = {}  # each group read once
+        groups = {} if groups is None else groups
         for subscription in self._subscriptions.in_channel(channel_id):
             group_id = subscription.group_id
             if group_id is None:
@@ -166,8 +167,9 @@ class ChannelAudiences:
         audience is older than an hour are reviewed first (Slack, never in a transaction)."""
         chosen = list(subscriptions)
         stale = {s.channel_id for s in chosen if s.group_id is not None and self._is_stale(s.channel_id)}
+        groups: dict[int, CommunityGroup | GroupFit] = {}  # one read of each group for the pass
         for channel_id in sorted(stale):
-            self.review(channel_id)
+            self.review(channel_id, groups)
         paused_channels = {p.channel_id for p in self._repository.channel_pauses()}
         paused = self._repository.subscription_pauses()
         return [s for s in chosen if s.channel_id not in paused_channels and s.id not in paused]

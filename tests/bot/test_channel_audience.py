@@ -93,6 +93,20 @@ def test_a_review_reads_each_group_once_however_many_subscriptions_filter_to_it(
     assert len(stack.nexudus.calls("GET", path)) - before == 1
 
 
+def test_stale_channels_reviewed_in_one_pass_read_their_group_once(stack: LocalStack) -> None:
+    channels = ["CBOARD1", "CBOARD2", "CBOARD3"]
+    subscriptions = []
+    for channel in channels:  # never reviewed: stale
+        stack.slack.add_channel(channel, [seed.JANE], is_private=True)
+        subscriptions.append(subscribe(stack.store, channel, group_id=seed.BOARD_GROUP))
+    path = f"/api/community/communitygroups/{seed.BOARD_GROUP}"
+    before = len(stack.nexudus.calls("GET", path))
+
+    stack.bot.audiences.postable(subscriptions)
+
+    assert len(stack.nexudus.calls("GET", path)) - before == 1
+
+
 def test_a_pause_notice_names_ten_non_members_and_counts_the_rest(stack: LocalStack) -> None:
     crowd = [f"UCROWD{n:03d}" for n in range(300)]
     for user in crowd:
