@@ -6,7 +6,8 @@ never gets more. The one exception is a subscription filtered to a Private group
 only in a private, unshared channel whose every member is linked to a portal member of
 that group, and paused (kept) as soon as anyone else is in it. The audience comes from
 Slack (``conversations.info``, ``conversations.members``, ``users.info``), cached an hour
-and refreshed on join and leave events; the relay reads only the cache while it plans.
+and refreshed on join and leave events. The relay plans from the cache; a Private-group
+subscription whose channel's audience is older than an hour is reviewed first (``postable``).
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class ReviewQueue:
             return
         try:
             self._executor.submit(self._run, channel_id)
-        except RuntimeError:  # shutting down: the hourly review of the cache catches up
+        except RuntimeError:  # shutting down: the next plan reviews a stale audience first
             with self._lock:
                 self._running.discard(channel_id)
 
@@ -47,7 +47,8 @@ class ReviewQueue:
                 self._review(channel_id)
             except Exception:
                 # A worker thread's error reaches no listener's error handler: logged here
-                # with its traceback, and the next event or hourly review tries again.
+                # with its traceback; the next event, or the next plan once the audience is
+                # an hour old, tries again.
                 log.exception("review of channel %s failed", channel_id)
             with self._lock:
                 if channel_id not in self._again:

@@ -2,10 +2,11 @@
 polls on time, the outbox is not stuck, and nothing is paused (a refused token or login).
 
 Only local state is read (SQLite, through a probe of its own with a short timeout), never
-Slack or Nexudus, so a check costs milliseconds and every bot process on one database gives
-the same answer. 200 when ready, 503 when not, with short reason codes only: the port may
-be public, so the why (which can quote Nexudus or name people) goes to the log instead, once
-per change. A report is reused for ``REUSE`` so that a flood of requests costs one probe.
+Slack or Nexudus, so a check costs milliseconds, and bot processes on one database agree
+once each has read the webhooks' health (the poll's expected pace depends on it). 200 when
+ready, 503 when not, with short reason codes only: the port may be public, so the why (which
+can quote Nexudus or name people) goes to the log instead, once per change. A report is
+reused for ``REUSE`` so that a flood of requests costs one probe.
 """
 
 from __future__ import annotations

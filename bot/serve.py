@@ -4,7 +4,8 @@ Both modes serve ``GET /healthz`` (readiness) and ``GET /metrics`` on ``PORT``: 
 Mode a small listener answers them (and Nexudus's webhooks, when set up), so a container's
 health check and a Prometheus scrape work the same in either mode. On SIGTERM the bot stops
 listening, lets the message being sent finish, gives back its outbox claims and exits
-within ``SHUTDOWN_BUDGET`` (Docker and systemd wait 10 s before SIGKILL).
+within ``SHUTDOWN_BUDGET`` (Docker waits 10 s before SIGKILL by default; compose.yaml and
+the systemd unit here allow 15 s).
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ log = logging.getLogger(__name__)
 # slack_sdk's Socket Mode client joins its reader threads on close and, rarely, one is
 # still blocked on the socket (seen under load in CI): shutdown must not wait on it.
 SOCKET_CLOSE_WAIT = 5.0
-# From SIGTERM to exit; the steps run side by side. Below Docker's and systemd's 10 s, so
-# the bot exits by itself, with its claims given back, before it would be killed.
+# From SIGTERM to exit; the steps run side by side. Below Docker's default 10 s (and the
+# 15 s compose.yaml and the systemd unit allow), so the bot exits by itself, with its
+# claims given back, before it would be killed.
 SHUTDOWN_BUDGET = 8.0
 # Python runs signal handlers in the main thread only, and the kernel may hand SIGTERM to
 # any thread: one taken by a worker thread never wakes a main thread blocked on a lock, so

@@ -16,7 +16,7 @@ from bot.job_runs import (
 )
 from bot.slack_text import SECTION_TEXT
 from bot.status import Deliveries
-from bot.webhooks.health import WebhookHealth
+from bot.webhooks.health import CATCH_UP, WebhookHealth
 from handlers import ids
 from handlers.blocks.text import escape, mrkdwn, plain, shorten, shorten_mrkdwn
 from store.audit import AuditEntry
@@ -99,7 +99,9 @@ def webhook_lines(health: WebhookHealth | None) -> list[str]:
     if health.state == "off":
         return ["Nexudus webhooks: off (no NEXUDUS_WEBHOOK_SECRET): the relay polls on its own."]
     if health.state == "healthy":
-        return ["Nexudus webhooks: :white_check_mark: healthy: the relay polls every 10 minutes to catch up."]
+        minutes = int(CATCH_UP.total_seconds() // 60)
+        healthy = f"the relay polls every {minutes} minutes to catch up"
+        return [f"Nexudus webhooks: :white_check_mark: healthy: {healthy}."]
     word = "failing" if health.state == "failing" else "unknown"
     return [f"Nexudus webhooks: :warning: {word}: the relay polls at its normal pace."] + [
         f"• {_quoted(problem)}" for problem in health.problems
