@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 
 from bot.portal.bodies import to_portal_html
+from bot.slack_text import read_markup, unescaped
 
-_MARKUP = re.compile(r"<([^<>\n]+)>")
 # Characters of Unicode's private use area stand for links while the text is escaped:
 # a member's text never holds them in practice, and html.escape leaves them alone.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -25,31 +25,17 @@ def portal_body(text: str, name_of: Callable[[str], str]) -> str:
     """``text`` (as Slack sends it) as portal HTML; ``name_of(user_id)`` names a mention."""
     links: list[tuple[str, str]] = []
 
-    def read(found: re.Match[str]) -> str:
-        target, _, label = found.group(1).partition("|")
-        if target.startswith("@"):
-            return "@" + (label or name_of(target[1:]))
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        if target.startswith("!"):
-            return label or "@" + target[1:].split("^")[0]
-        if target.startswith("mailto:"):
-            return label or target.removeprefix("mailto:")
-        if target.startswith(("http://", "https://")) and label and label != target:
-            links.append((target, label))
-            return f"{_OPEN}{len(links) - 1}{_CLOSE}"
-        return target  # a bare link: to_portal_html makes it one
+    def hold(url: str, label: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            return url
+        links.append((url, label))
+        return f"{_OPEN}{len(links) - 1}{_CLOSE}"
 
-    unescaped = _slack_unescape(_MARKUP.sub(read, text))
-    body = to_portal_html(unescaped)
+    body = to_portal_html(unescaped(read_markup(text, name_of=name_of, link=hold)))
 
     def link(found: re.Match[str]) -> str:
         url, label = links[int(found.group(1))]
-        address = html.escape(_slack_unescape(url), quote=True)
-        return f'<a href="{address}">{html.escape(_slack_unescape(label), quote=True)}</a>'
+        address = html.escape(unescaped(url), quote=True)
+        return f'<a href="{address}">{html.escape(unescaped(label), quote=True)}</a>'
 
     return _PLACEHOLDER.sub(link, body)
-
-
-def _slack_unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_ANGLE_MARKUP = re.compile(r"<([^<>]+)>")
+from bot.slack_text import read_markup, unescaped
+
 # What a cut must not split: a link or mention, an escaped character, else one character.
 _MRKDWN_ATOM = re.compile(r"<[^<>]*>|&(?:amp|lt|gt);|.", re.DOTALL)
 _MARKS = "*_"
@@ -17,23 +18,7 @@ def escape(text: str) -> str:
 
 def plain_from_slack(text: str) -> str:
     """Slack's escaped markup (``<@U1|ann>``, ``<!here>``, ``<url|label>``) as plain text."""
-
-    def readable(found: re.Match[str]) -> str:
-        inner = found.group(1)
-        target, _, label = inner.partition("|")
-        if target.startswith("@"):
-            return f"@{label or target[1:]}"
-        if target.startswith("#"):
-            return f"#{label or target[1:]}"
-        if target.startswith("!"):
-            special = target[1:].split("^")[0]
-            return label or f"@{special}"
-        if target.startswith("mailto:"):
-            return label or target.removeprefix("mailto:")
-        return f"{label} ({target})" if label and label != target else target
-
-    converted = _ANGLE_MARKUP.sub(readable, text)
-    return converted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescaped(read_markup(text))
 
 
 def shorten(text: str, limit: int) -> str:
