@@ -182,7 +182,7 @@ class PortalChanges:
                 continue
             shown = self._changes.latest_fingerprint(post.key)
             if shown is None:
-                # Posted before this version (or by a webhook): what it shows is taken as is.
+                # Posted before this version: what it shows is taken as is.
                 found.append(_shown(post.key, thread, now))
             elif shown != fingerprint(thread) and post.channel and post.ts:
                 found.append(self._edit(post, thread, groups, now))

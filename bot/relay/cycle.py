@@ -129,16 +129,23 @@ class Relay:
         poll lease, so one process looks at a time. A failure waits for the next poll."""
         if self.changes is None or self.change_sender is None:
             return ""
-        new = {t.id: t for t in activity.threads}
-        keys = [(m.key, parse_outbox_key(m.key)) for m in plan.messages]
-        posted = [(text, new.get(k.thread_id)) for text, k in keys if isinstance(k, ChannelPostKey)]
-        self.changes.remember_posted([(text, t) for text, t in posted if t is not None], now)
+        self.remember_posts(activity, plan, now)
         try:
             found = self.changes.find(now)
         except PortalError as error:
             log.warning("relay: portal changes not checked: %s", error)
             found = 0
         return f", portal changes: {found} found, {self.change_sender.send_due(stop)} applied"
+
+    def remember_posts(self, activity: Activity, plan: Plan, now: datetime) -> None:
+        """What each new channel post shows (a poll's or a webhook's), so that a portal edit
+        is found by comparing with it, however soon it comes."""
+        if self.changes is None:
+            return
+        new = {t.id: t for t in activity.threads}
+        keys = [(m.key, parse_outbox_key(m.key)) for m in plan.messages]
+        posted = [(text, new.get(k.thread_id)) for text, k in keys if isinstance(k, ChannelPostKey)]
+        self.changes.remember_posted([(text, t) for text, t in posted if t is not None], now)
 
     def poll_and_record(self, now: datetime) -> tuple[Activity, Plan]:
         """The first half of a cycle: find what is new and record every delivery it needs."""

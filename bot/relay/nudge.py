@@ -77,6 +77,7 @@ class Nudger:
             cursors={},
             now=now,
         )
+        self._relay.remember_posts(activity, plan, now)
         read = [*activity.threads, *activity.reply_threads.values()]
         self._relay.store.thread_subjects.remember(subject_of(t, now) for t in read)
         return (

@@ -171,3 +171,15 @@ def test_a_refused_webhook_records_nothing(
     assert answer.status_code == status
     assert inert(push_stack.store, reply)
     assert not push_stack.nexudus.calls("GET", f"/api/community/communitymessages/{reply}")
+
+
+def test_a_pushed_thread_edited_before_any_poll_has_its_channel_post_updated(push_stack: LocalStack) -> None:
+    subscribe(push_stack.store, "CPUSH")
+    thread = Board(push_stack).thread("Book swap on Friday")
+    wait_for(lambda: push_stack.slack.posts("CPUSH"))
+
+    push_stack.nexudus.update("CommunityThread", thread, Subject="Book swap moved to Saturday")
+    push_stack.bot.relay.run_once()
+
+    [update] = [call.args for call in push_stack.slack.calls_to("chat.update")]
+    assert update["channel"] == "CPUSH" and "Book swap moved to Saturday" in json.dumps(update["blocks"])
