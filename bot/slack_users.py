@@ -44,12 +44,11 @@ class SlackUsers:
         client: WebClient,
         *,
         clock: Callable[[], float] = time.monotonic,
-        reported: SlackProfileRepository | None = None,  # None: this process alone (tests, CLI)
+        reported: SlackProfileRepository,  # profile changes, as every process records them
     ) -> None:
         self._client = client
         self._clock = clock
         self._reported = reported
-        self._changes_here = 0  # without a store: the changes this process was told of
         self._cache: dict[str, _Cached] = {}
         self._dm_channels: dict[str, str] = {}
         self._own: tuple[str, str, str] | None = None  # (team, enterprise, bot user), from auth.test
@@ -90,34 +89,23 @@ class SlackUsers:
         next needed, so no event arriving late or out of order is ever taken as current;
         anything else (a status, a title…) refreshes when the cached profile goes stale."""
         profile, updated = _parsed(user)
-        if self._reported is not None:
-            verdict = self._reported.record(profile.user_id, lookup_basis(profile), updated)
-        else:
-            with self._lock:
-                before = self._cache.get(profile.user_id)
-            same = before is not None and lookup_basis(before.profile) == lookup_basis(profile)
-            verdict = Recorded.SAME if same else Recorded.NEWS
-            self._changes_here += verdict is Recorded.NEWS
+        verdict = self._reported.record(profile.user_id, lookup_basis(profile), updated)
         if verdict is not Recorded.SAME:
             with self._lock:
                 self._cache.pop(profile.user_id, None)
         return profile, verdict
 
     def changes_seen(self) -> int:
-        """The number of the last profile change any process recorded (without a store, this
-        process): a lookup reads it first, then asks ``changed_since`` once it is done."""
-        return self._reported.latest() if self._reported is not None else self._changes_here
+        """The number of the last profile change any process recorded: a lookup reads it
+        first, then asks ``changed_since`` once it is done."""
+        return self._reported.latest()
 
     def changed_since(self, seen: int, *, user_id: str | None, email: str | None) -> bool:
         """Whether a change was recorded after ``seen`` (``changes_seen``), in any process,
         to this member or giving someone this email."""
-        if self._reported is None:
-            return self._changes_here != seen
         return self._reported.changed_since(seen, slack_user_id=user_id, email=email)
 
     def _changed_since(self, cached: _Cached) -> bool:
-        if self._reported is None:
-            return False
         return self._reported.changed_since(cached.seen, slack_user_id=cached.profile.user_id, email=None)
 
     def _remember(self, user: dict[str, Any], seen: int) -> SlackProfile:

@@ -158,7 +158,7 @@ def test_members_walk_every_users_list_page(stack: LocalStack) -> None:
     for n in range(250):
         stack.slack.add_user(f"UMANY{n}", f"Member {n}", None)
 
-    members = SlackUsers(stack.bot.app.client).members()
+    members = SlackUsers(stack.bot.app.client, reported=stack.store.slack_profiles).members()
 
     assert len(members) == 256 and len(stack.slack.calls_to("users.list")) == 2
 

@@ -64,7 +64,12 @@ def _process(path: Path, slack: FakeSlack, clock: MovableClock) -> Process:
     admins = AdminAlerts(store.alerts, [ADMIN], clock=clock)
     health = SlackHealth(client, alerts=store.alerts, leases=store.leases, admins=admins, clock=clock)
     sender = OutboxSender(
-        client, store.outbox, SlackUsers(client), clock=clock, channel_pace=0, health=health
+        client,
+        store.outbox,
+        SlackUsers(client, reported=store.slack_profiles),
+        clock=clock,
+        channel_pace=0,
+        health=health,
     )
     return Process(store, health, sender)
 

@@ -9,12 +9,13 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.slack_users import SlackProfile, SlackUsers
+from store import Store
 
 
 def users_of(own: dict[str, Any]) -> tuple[SlackUsers, Mock]:
     client = Mock(spec=WebClient)
     client.auth_test.return_value = own
-    return SlackUsers(client), client
+    return SlackUsers(client, reported=Store(":memory:").slack_profiles), client
 
 
 def person(team: str | None, enterprise: str | None = None) -> SlackProfile:

@@ -188,7 +188,7 @@ def send_all(database: str, api_url: str, ready: Barrier, results: Queue[SenderR
         windows.append(1000 * (time.perf_counter() - started))
 
     outbox.mark_sent = timed_mark_sent  # type: ignore[method-assign]
-    sender = OutboxSender(client, outbox, SlackUsers(client))
+    sender = OutboxSender(client, outbox, SlackUsers(client, reported=store.slack_profiles))
     ready.wait()
     started, sent = time.time(), 0
     while outbox.count("pending"):

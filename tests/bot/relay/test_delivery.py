@@ -135,7 +135,8 @@ def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
 
 def sender_on_fake_clock(stack: LocalStack, clock: FakeTime, sleep: Callable[[float], None]) -> OutboxSender:
     client = WebClient(token="xoxb-local", base_url=stack.slack.api_url)
-    return OutboxSender(client, stack.store.outbox, SlackUsers(client), monotonic=clock.now, sleep=sleep)
+    slack_users = SlackUsers(client, reported=stack.store.slack_profiles)
+    return OutboxSender(client, stack.store.outbox, slack_users, monotonic=clock.now, sleep=sleep)
 
 
 def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
@@ -208,7 +209,7 @@ def test_a_send_whose_record_failed_is_recorded_later_and_never_sent_again(
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     outbox = OutboxBusyOnMarkSent(relay_stack.store.file, busy_writes=2)
-    sender = OutboxSender(client, outbox, SlackUsers(client))
+    sender = OutboxSender(client, outbox, SlackUsers(client, reported=relay_stack.store.slack_profiles))
 
     assert sender.deliver_due() == 1  # Slack has it; SQLite was busy
     assert "not yet recorded" in caplog.text
@@ -224,7 +225,7 @@ class SlowDmLookup(SlackUsers):
     """``conversations.open`` waiting out 429s for three minutes, while ``meanwhile`` runs."""
 
     def __init__(self, client: WebClient, now: list[datetime], meanwhile: Callable[[], object]) -> None:
-        super().__init__(client)
+        super().__init__(client, reported=Store(":memory:").slack_profiles)
         self._now = now
         self._meanwhile = meanwhile
 
@@ -241,7 +242,8 @@ def test_a_slow_dm_lookup_never_lets_a_message_go_out_twice(relay_stack: LocalSt
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     now = [utc_now()]
     other = Store(relay_stack.settings.database)  # another bot process, sending meanwhile
-    other_sender = OutboxSender(client, other.outbox, SlackUsers(client), clock=lambda: now[0])
+    other_users = SlackUsers(client, reported=other.slack_profiles)
+    other_sender = OutboxSender(client, other.outbox, other_users, clock=lambda: now[0])
     sender = OutboxSender(
         client,
         relay_stack.store.outbox,
@@ -259,7 +261,7 @@ class FailingDmLookup(SlackUsers):
     """``conversations.open`` refused, after ``meanwhile`` ran (another process's pass)."""
 
     def __init__(self, client: WebClient, meanwhile: Callable[[], object]) -> None:
-        super().__init__(client)
+        super().__init__(client, reported=Store(":memory:").slack_profiles)
         self._meanwhile = meanwhile
 
     def dm_channel(self, user_id: str) -> str:
@@ -273,7 +275,7 @@ def test_a_failed_dm_lookup_is_recorded_only_by_the_claims_holder(relay_stack: L
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     other = Store(relay_stack.settings.database)
-    other_sender = OutboxSender(client, other.outbox, SlackUsers(client))
+    other_sender = OutboxSender(client, other.outbox, SlackUsers(client, reported=other.slack_profiles))
     sender = OutboxSender(client, relay_stack.store.outbox, FailingDmLookup(client, other_sender.deliver_due))
 
     sender.deliver_due()

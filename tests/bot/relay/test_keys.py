@@ -159,7 +159,7 @@ def test_the_sender_opens_a_dm_for_a_person_and_posts_to_a_channel_as_is(
     store = Store(tmp_path / "bot.db")
     store.outbox.add([OutboxMessage(key="k1", target=target, text="hi", blocks=[], created_at=utc_now())])
     slack = RecordingSlack()
-    sender = OutboxSender(slack, store.outbox, SlackUsers(slack))
+    sender = OutboxSender(slack, store.outbox, SlackUsers(slack, reported=store.slack_profiles))
 
     assert sender.deliver_due() == 1
     assert slack.posted_to == [channel]

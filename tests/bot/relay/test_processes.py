@@ -160,7 +160,8 @@ def test_a_message_another_sender_holds_waits_until_its_claim_runs_out(relay_sta
     assert other.outbox.claim("k1", "other", claimed_at + CLAIM, claimed_at)
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     now = [claimed_at + timedelta(seconds=30)]
-    sender = OutboxSender(client, relay_stack.store.outbox, SlackUsers(client), clock=lambda: now[0])
+    slack_users = SlackUsers(client, reported=relay_stack.store.slack_profiles)
+    sender = OutboxSender(client, relay_stack.store.outbox, slack_users, clock=lambda: now[0])
 
     assert sender.deliver_due() == 0  # the other process is sending it
     assert relay_stack.slack.calls_to("chat.postMessage") == []

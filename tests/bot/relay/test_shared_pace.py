@@ -29,7 +29,7 @@ def sender(slack: FakeSlack, store: Store, waits: list[float]) -> OutboxSender:
     return OutboxSender(
         client,
         store.outbox,
-        SlackUsers(client),
+        SlackUsers(client, reported=store.slack_profiles),
         clock=lambda: NOW,
         sleep=waits.append,
         turns=store.channel_turns,
