@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -54,14 +53,13 @@ class ChangeSender:
         client: WebClient,
         changes: RelayedChangeRepository,
         *,
+        turns: ChannelTurnRepository,  # each channel's turns, shared by every process
         clock: Clock = utc_now,
         owner: str | None = None,
         health: SlackHealth | None = None,
         alerts: AdminAlerts | None = None,
         channel_pace: float = CHANNEL_PACE,
-        monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] | None = None,
-        turns: ChannelTurnRepository | None = None,
     ) -> None:
         # No 429 slept out inside the call (the poll holds its lease meanwhile): the change
         # waits in the store for Retry-After instead. Each 429 is still counted for /metrics.
@@ -72,7 +70,7 @@ class ChangeSender:
         self._health = health  # a refused token pauses every sender, nothing is failed
         self._alerts = alerts  # told once of a withdrawal Slack keeps refusing
         # The same turns as the relay's posts: an edit and a post to one channel keep the pace.
-        self._pace = ChannelPace(channel_pace, monotonic, turns=turns, clock=clock)
+        self._pace = ChannelPace(channel_pace, turns, clock)
         self._sleep = sleep  # None: wait on the pass's stop event, which cuts the pace short
 
     def send_due(self, stop: threading.Event | None = None) -> int:
@@ -93,7 +91,6 @@ class ChangeSender:
             if stop.is_set():
                 self._changes.release(change, owner=self.owner)  # left due for the next pass
                 break
-            self._pace.wrote(change.channel)
             try:
                 self._client.chat_update(
                     channel=change.channel, ts=change.ts, text=change.text, blocks=change.blocks

@@ -68,15 +68,14 @@ class OutboxSender:
         outbox: OutboxRepository,
         slack_users: SlackUsers,
         *,
+        turns: ChannelTurnRepository,  # each channel's turns, shared by every process
         clock: Callable[[], datetime] = utc_now,
-        monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         owner: str | None = None,
         claim_seconds: float = CLAIM_SECONDS,
         channel_pace: float = CHANNEL_PACE,
         health: SlackHealth | None = None,
         channel_refused: Callable[[str, str], bool] | None = None,
-        turns: ChannelTurnRepository | None = None,
     ) -> None:
         # Told of a channel's refusal (bot removed, archived…); True: the channel is paused.
         self._channel_refused = channel_refused
@@ -89,7 +88,7 @@ class OutboxSender:
         self._clock = clock
         self._sleep = sleep
         # Turns shared with every process and with the edits (``turns``), by Slack channel id.
-        self._pace = ChannelPace(channel_pace, monotonic, turns=turns, clock=clock)
+        self._pace = ChannelPace(channel_pace, turns, clock)
         self._slack_users = slack_users
         # Sent, but "sent" could not be written yet: key → (channel, ts). Never sent again.
         self._unrecorded: dict[str, tuple[str, str]] = {}
@@ -151,7 +150,6 @@ class OutboxSender:
         if not self._claim(message):
             return 0  # another process sent it, or is sending it
         self._pace.wait(channel, self._sleep)
-        self._pace.wrote(channel)
         try:
             answer = self._client.chat_postMessage(
                 channel=channel,

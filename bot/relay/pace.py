@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import Clock, utc_now
+from bot.clock import Clock
 from store.channel_turns import ChannelTurnRepository
 
 # A turn further off than this means turns piled up (many processes) or the clock was set
@@ -17,45 +17,23 @@ LONGEST_TURN_WAIT = 3.0
 
 
 class ChannelPace:
-    """Each channel's pace: a write waits its turn, ``seconds`` after the one before.
+    """Each channel's pace: a write waits its turn, ``seconds`` after the one before. The
+    turns are kept in the bot's database, so they are shared by every process and by posts
+    and edits alike; each write takes the channel's next turn, then waits for it."""
 
-    With ``turns`` (the bot's database) the turns are shared by every process and by posts
-    and edits alike, each write taking the channel's next turn before it waits. Without,
-    this process remembers when it last wrote to each channel (unit tests on a fake clock).
-    """
-
-    def __init__(
-        self,
-        seconds: float,
-        monotonic: Callable[[], float],
-        *,
-        turns: ChannelTurnRepository | None = None,
-        clock: Clock = utc_now,
-    ) -> None:
+    def __init__(self, seconds: float, turns: ChannelTurnRepository, clock: Clock) -> None:
         self._seconds = seconds
-        self._monotonic = monotonic
         self._turns = turns
         self._clock = clock
-        self._last: dict[str, float] = {}
 
     def wait(self, channel: str, sleep: Callable[[float], object]) -> None:
-        """Wait (with ``sleep``) until ``channel`` may be written to again."""
-        if self._turns is not None:
-            if self._seconds > 0:  # no pace (tests): no turn to take
-                every, longest = timedelta(seconds=self._seconds), timedelta(seconds=LONGEST_TURN_WAIT)
-                wait = self._turns.take_turn(channel, self._clock(), every, longest).total_seconds()
-                if wait > 0:
-                    sleep(wait)
-            return
-        last = self._last.get(channel)
-        if last is not None:
-            wait = self._seconds - (self._monotonic() - last)
-            if wait > 0:
-                sleep(wait)
-
-    def wrote(self, channel: str) -> None:
-        if self._turns is None:  # a shared turn was taken before the wait
-            self._last[channel] = self._monotonic()
+        """Take ``channel``'s next turn and wait for it (with ``sleep``)."""
+        if self._seconds <= 0:
+            return  # no pace (tests): no turn to take
+        every, longest = timedelta(seconds=self._seconds), timedelta(seconds=LONGEST_TURN_WAIT)
+        wait = self._turns.take_turn(channel, self._clock(), every, longest).total_seconds()
+        if wait > 0:
+            sleep(wait)
 
 
 def slack_failure(error: Exception) -> tuple[str, float | None]:

@@ -68,6 +68,7 @@ def _process(path: Path, slack: FakeSlack, clock: MovableClock) -> Process:
         store.outbox,
         SlackUsers(client, reported=store.slack_profiles),
         clock=clock,
+        turns=store.channel_turns,
         channel_pace=0,
         health=health,
     )

@@ -188,7 +188,8 @@ def send_all(database: str, api_url: str, ready: Barrier, results: Queue[SenderR
         windows.append(1000 * (time.perf_counter() - started))
 
     outbox.mark_sent = timed_mark_sent  # type: ignore[method-assign]
-    sender = OutboxSender(client, outbox, SlackUsers(client, reported=store.slack_profiles))
+    slack_users = SlackUsers(client, reported=store.slack_profiles)
+    sender = OutboxSender(client, outbox, slack_users, turns=store.channel_turns)
     ready.wait()
     started, sent = time.time(), 0
     while outbox.count("pending"):

@@ -56,7 +56,14 @@ def sender(client: WebClient, store: Store, clock: Clock, pace: float = 0, **ext
     alerts = AdminAlerts(store.alerts, [ADMIN], clock=clock)
     health = SlackHealth(client, alerts=store.alerts, leases=store.leases, admins=alerts, clock=clock)
     return ChangeSender(
-        client, store.relayed_changes, clock=clock, health=health, alerts=alerts, channel_pace=pace, **extra
+        client,
+        store.relayed_changes,
+        clock=clock,
+        health=health,
+        alerts=alerts,
+        channel_pace=pace,
+        turns=store.channel_turns,
+        **extra,
     )
 
 
@@ -123,7 +130,13 @@ def test_updates_to_one_channel_are_paced_like_posts(slack: FakeSlack, store: St
     store.relayed_changes.add([change("1"), change("2"), change("3"), change("4", channel="COTHER")])
     waits: list[float] = []
     client = WebClient(token="xoxb-local", base_url=slack.api_url)
-    updates = sender(client, store, Clock(), pace=1.0, monotonic=lambda: 0.0, sleep=waits.append)
+    clock = Clock()
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        clock.now += timedelta(seconds=seconds)  # the wall clock the turns are taken on
+
+    updates = sender(client, store, clock, pace=1.0, sleep=wait)
 
     assert updates.send_due() == 4
 
@@ -142,7 +155,7 @@ def test_a_stop_during_a_pace_ends_the_pass_and_leaves_the_rest_due_unclaimed(
         stop.set()  # SIGTERM while the pass waits out Slack's pace
 
     client = WebClient(token="xoxb-local", base_url=slack.api_url)
-    updates = sender(client, store, Clock(), pace=1.0, monotonic=lambda: 0.0, sleep=shutdown_during)
+    updates = sender(client, store, Clock(), pace=1.0, sleep=shutdown_during)
 
     assert updates.send_due(stop) == 1
 
@@ -174,7 +187,7 @@ def test_the_pace_waits_on_the_stop_event_so_a_stop_cuts_it_short(store: Store) 
             return super().chat_update(**kwargs)
 
     client = StoppedDuringAnUpdate("not_in_channel")
-    updates = sender(client, store, Clock(), pace=2.0, monotonic=lambda: 0.0)  # no sleep given
+    updates = sender(client, store, Clock(), pace=2.0)  # no sleep given
 
     updates.send_due(stop)
 

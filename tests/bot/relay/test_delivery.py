@@ -136,7 +136,15 @@ def test_status_is_for_admins_only(relay_stack: LocalStack) -> None:
 def sender_on_fake_clock(stack: LocalStack, clock: FakeTime, sleep: Callable[[float], None]) -> OutboxSender:
     client = WebClient(token="xoxb-local", base_url=stack.slack.api_url)
     slack_users = SlackUsers(client, reported=stack.store.slack_profiles)
-    return OutboxSender(client, stack.store.outbox, slack_users, monotonic=clock.now, sleep=sleep)
+    start = utc_now()  # the wall clock the channel turns are taken on, moved by ``sleep``
+    return OutboxSender(
+        client,
+        stack.store.outbox,
+        slack_users,
+        clock=lambda: start + timedelta(seconds=clock.now()),
+        sleep=sleep,
+        turns=stack.store.channel_turns,
+    )
 
 
 def test_sends_are_paced_per_channel(relay_stack: LocalStack) -> None:
@@ -209,7 +217,8 @@ def test_a_send_whose_record_failed_is_recorded_later_and_never_sent_again(
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     outbox = OutboxBusyOnMarkSent(relay_stack.store.file, busy_writes=2)
-    sender = OutboxSender(client, outbox, SlackUsers(client, reported=relay_stack.store.slack_profiles))
+    slack_users = SlackUsers(client, reported=relay_stack.store.slack_profiles)
+    sender = OutboxSender(client, outbox, slack_users, turns=relay_stack.store.channel_turns)
 
     assert sender.deliver_due() == 1  # Slack has it; SQLite was busy
     assert "not yet recorded" in caplog.text
@@ -243,12 +252,15 @@ def test_a_slow_dm_lookup_never_lets_a_message_go_out_twice(relay_stack: LocalSt
     now = [utc_now()]
     other = Store(relay_stack.settings.database)  # another bot process, sending meanwhile
     other_users = SlackUsers(client, reported=other.slack_profiles)
-    other_sender = OutboxSender(client, other.outbox, other_users, clock=lambda: now[0])
+    other_sender = OutboxSender(
+        client, other.outbox, other_users, clock=lambda: now[0], turns=other.channel_turns
+    )
     sender = OutboxSender(
         client,
         relay_stack.store.outbox,
         SlowDmLookup(client, now, other_sender.deliver_due),
         clock=lambda: now[0],
+        turns=relay_stack.store.channel_turns,
     )
 
     sender.deliver_due()
@@ -275,8 +287,10 @@ def test_a_failed_dm_lookup_is_recorded_only_by_the_claims_holder(relay_stack: L
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     other = Store(relay_stack.settings.database)
-    other_sender = OutboxSender(client, other.outbox, SlackUsers(client, reported=other.slack_profiles))
-    sender = OutboxSender(client, relay_stack.store.outbox, FailingDmLookup(client, other_sender.deliver_due))
+    other_users = SlackUsers(client, reported=other.slack_profiles)
+    other_sender = OutboxSender(client, other.outbox, other_users, turns=other.channel_turns)
+    failing = FailingDmLookup(client, other_sender.deliver_due)
+    sender = OutboxSender(client, relay_stack.store.outbox, failing, turns=relay_stack.store.channel_turns)
 
     sender.deliver_due()
     other.close()
@@ -291,7 +305,8 @@ def test_a_failed_dm_lookup_is_kept_with_its_reason(relay_stack: LocalStack) -> 
         [OutboxMessage(key="dm1", target=seed.JANE, text="once", blocks=[], created_at=utc_now())]
     )
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
-    sender = OutboxSender(client, relay_stack.store.outbox, FailingDmLookup(client, lambda: None))
+    failing = FailingDmLookup(client, lambda: None)
+    sender = OutboxSender(client, relay_stack.store.outbox, failing, turns=relay_stack.store.channel_turns)
 
     assert sender.deliver_due() == 0
 

@@ -159,7 +159,8 @@ def test_the_sender_opens_a_dm_for_a_person_and_posts_to_a_channel_as_is(
     store = Store(tmp_path / "bot.db")
     store.outbox.add([OutboxMessage(key="k1", target=target, text="hi", blocks=[], created_at=utc_now())])
     slack = RecordingSlack()
-    sender = OutboxSender(slack, store.outbox, SlackUsers(slack, reported=store.slack_profiles))
+    slack_users = SlackUsers(slack, reported=store.slack_profiles)
+    sender = OutboxSender(slack, store.outbox, slack_users, turns=store.channel_turns)
 
     assert sender.deliver_due() == 1
     assert slack.posted_to == [channel]

@@ -146,13 +146,17 @@ def test_rate_limited_update_waits_for_retry_after_then_goes_once(
     relay_stack.nexudus.update(THREAD, thread, Subject="Lunch is at noon")
     relay_stack.bot.relay.run_once()  # finds the edit; Slack answers 429
     now = datetime.now(UTC)
-    later = ChangeSender(relay_stack.bot.app.client, relay_stack.store.relayed_changes, clock=lambda: now)
+    store = relay_stack.store
+    later = ChangeSender(
+        relay_stack.bot.app.client, store.relayed_changes, clock=lambda: now, turns=store.channel_turns
+    )
     assert later.send_due() == 0  # not before Slack's Retry-After
 
     after = ChangeSender(
         relay_stack.bot.app.client,
         relay_stack.store.relayed_changes,
         clock=lambda: now + timedelta(seconds=601),
+        turns=store.channel_turns,
     )
     assert after.send_due() == 1
     assert after.send_due() == 0

@@ -161,7 +161,8 @@ def test_a_message_another_sender_holds_waits_until_its_claim_runs_out(relay_sta
     client = WebClient(token="xoxb-local", base_url=relay_stack.slack.api_url)
     now = [claimed_at + timedelta(seconds=30)]
     slack_users = SlackUsers(client, reported=relay_stack.store.slack_profiles)
-    sender = OutboxSender(client, relay_stack.store.outbox, slack_users, clock=lambda: now[0])
+    store = relay_stack.store
+    sender = OutboxSender(client, store.outbox, slack_users, clock=lambda: now[0], turns=store.channel_turns)
 
     assert sender.deliver_due() == 0  # the other process is sending it
     assert relay_stack.slack.calls_to("chat.postMessage") == []
