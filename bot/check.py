@@ -25,7 +25,8 @@ from bot.portal import NexudusClient, PortalError
 from bot.portal.models import Thread
 from bot.portal.timestamps import minute_text, wall_clock
 from bot.scopes import BOT_SCOPES
-from bot.slack_health import AUTH_ERRORS, slack_paused
+from bot.slack_errors import TOKEN_REFUSED
+from bot.slack_health import slack_paused
 from bot.thread_links import thread_url
 from store import Store
 
@@ -171,7 +172,7 @@ def newest_thread(threads: list[Thread]) -> Thread | None:
 def _reason(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         code = error.response.get("error")
-        if code in AUTH_ERRORS:
+        if code in TOKEN_REFUSED:
             return f"Slack said {code}: revoked token or app removed: reinstall it, set SLACK_BOT_TOKEN"
         return f"Slack said {code}"
     if isinstance(error, SlackClientError):

@@ -31,9 +31,6 @@ from store.leases import LeaseRepository
 log = logging.getLogger(__name__)
 
 SLACK_TOKEN_ALERT = "slack-token"
-# Slack's answers about the token itself, whatever the call (slack-platform.md §15):
-# no retry can fix them, and every other call would fail the same way.
-AUTH_ERRORS = TOKEN_REFUSED
 PROBE_EVERY = timedelta(minutes=5)
 PROBE_LEASE = "slack-token-probe"
 RECOVERED = "Slack accepts the bot's token again: the messages kept while it was refused are being sent now."
@@ -47,7 +44,7 @@ def token_refusal(error: BaseException) -> str | None:
     """Slack's error code if ``error`` is a refusal of the token, else None."""
     if isinstance(error, SlackApiError):
         code = str(error.response.get("error"))
-        if code in AUTH_ERRORS:
+        if code in TOKEN_REFUSED:
             return code
     return None
 

@@ -117,9 +117,7 @@ class Relay:
             self.nexudus_login.works()
         return (
             f"{'first run: started watching; ' if activity.first_run else ''}"
-            f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
-            f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
-            f"{self._portal_changes(started, activity, plan, stop)}"
+            f"{recorded_summary(activity, plan)}{self._portal_changes(started, activity, plan, stop)}"
         )
 
     def _portal_changes(
@@ -187,3 +185,11 @@ class Relay:
         except PortalError as error:
             log.warning("digests postponed: %s", error)
             return 0
+
+
+def recorded_summary(activity: Activity, plan: Plan) -> str:
+    """What a poll or a webhook found and queued, as ``status`` and the logs show it."""
+    return (
+        f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
+        f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
+    )

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from bot.home import subject_of
 from bot.portal import NexudusClient, PortalError, PortalNotFound
 from bot.portal.models import Reply, Thread
-from bot.relay.cycle import POLL_LEASE, Relay
+from bot.relay.cycle import POLL_LEASE, Relay, recorded_summary
 from bot.relay.watch import REPLIES, THREADS, Activity
 from store.relay_state import record_poll
 
@@ -80,10 +80,7 @@ class Nudger:
         self._relay.remember_posts(activity, plan, now)
         read = [*activity.threads, *activity.reply_threads.values()]
         self._relay.store.thread_subjects.remember(subject_of(t, now) for t in read)
-        return (
-            f"new threads: {len(activity.threads)}, new replies: {len(activity.replies)}, "
-            f"queued: {len(plan.messages)} message(s) and {len(plan.digest_items)} digest item(s)"
-        )
+        return recorded_summary(activity, plan)
 
     def _thread(self, thread_id: int) -> Thread | None:
         try:
