@@ -65,15 +65,19 @@ class RelayedChangeRepository:
             ).fetchall()
         return {row[0] for row in rows}
 
-    def latest_fingerprint(self, key: str) -> str | None:
-        """The rendering of the last edit recorded for a message, if any."""
+    def latest_fingerprints(self, keys: Sequence[str]) -> dict[str, str]:
+        """The rendering of the last edit recorded for each of these messages that has one:
+        one read for a whole scan."""
+        if not keys:
+            return {}
+        marks = ", ".join("?" for _ in keys)
         with self._file.read() as db:
-            row = db.execute(
-                "SELECT fingerprint FROM relayed_changes WHERE key = ? AND change != ?"
-                " ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                [key, WITHDRAWN],
-            ).fetchone()
-        return row[0] if row else None
+            rows = db.execute(
+                f"SELECT key, fingerprint FROM relayed_changes WHERE change != ? AND key IN ({marks})"
+                " ORDER BY created_at, rowid",
+                [WITHDRAWN, *keys],
+            ).fetchall()
+        return {key: fingerprint for key, fingerprint in rows}  # the latest of each key wins
 
     def due(self, now: datetime, *, owner: str, limit: int = 200) -> list[RelayedChange]:
         with self._file.read() as db:

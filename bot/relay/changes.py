@@ -110,10 +110,11 @@ class PortalChanges:
         wanted = {key.thread_id for key in posts}
         threads.update(self._absent(wanted - threads.keys()))
         groups = self._fresh_groups([threads[i] for i in wanted if i in threads], edits_since)
+        shown = self._changes.latest_fingerprints([post.key for post in posts.values()])
         found: list[RelayedChange] = []
         for thread_id in sorted(wanted):
             mine = [(key, post) for key, post in posts.items() if key.thread_id == thread_id]
-            found += self._changes_of(thread_id, threads.get(thread_id), mine, groups, edits_since, now)
+            found += self._changes_of(thread_id, threads.get(thread_id), mine, groups, shown, now)
         added = self._changes.add(found)
         self._changes.record_scan(SCAN, now)
         return added
@@ -168,7 +169,7 @@ class PortalChanges:
         thread: Thread | None,
         posts: list[tuple[ChannelPostKey, OutboxMessage]],
         groups: dict[int, CommunityGroup] | None,
-        edits_since: str,
+        shown: dict[str, str],  # what each post shows, by its key (``latest_fingerprints``)
         now: datetime,
     ) -> list[RelayedChange]:
         if thread is None:
@@ -180,11 +181,11 @@ class PortalChanges:
         for _, post in posts:
             if post.key not in shown_to:
                 continue
-            shown = self._changes.latest_fingerprint(post.key)
-            if shown is None:
+            showing = shown.get(post.key)
+            if showing is None:
                 # Posted before this version: what it shows is taken as is.
                 found.append(_shown(post.key, thread, now))
-            elif shown != fingerprint(thread) and post.channel and post.ts:
+            elif showing != fingerprint(thread) and post.channel and post.ts:
                 found.append(self._edit(post, thread, groups, now))
         return found
 
