@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.channel_audience import ChannelAudiences
 from bot.clock import utc_now
 from bot.portal import NexudusClient
-from bot.portal.models import CommunityGroup
+from bot.portal.models import CommunityGroup, Thread
 from bot.portal.timestamps import STAMP_SLACK, minute_text
 from bot.relay.items import BoardReply, BoardThread, DigestEntry, Message, RelayRenderer
 from bot.relay.keys import (
@@ -74,13 +74,21 @@ class DigestSender:
         """Record every digest that is due (all with items, if ``force``); returns how many."""
         now = self._clock()
         recorded = 0
-        for text in self._digests.targets_waiting():
-            items = self._digests.waiting(text)
+        waiting = {text: self._digests.waiting(text) for text in self._digests.targets_waiting()}
+        for_channels = [
+            item.created_at
+            for text, items in waiting.items()
+            if isinstance(parse_digest_target(text), SubscriptionDigest)
+            for item in items
+        ]
+        # One list call each for every channel digest due, not one per subscription.
+        reads = _BoardReads(self._portal, oldest=min(for_channels, default=now))
+        for text, items in waiting.items():
             match parse_digest_target(text):
                 case PersonDigest() as person:
                     recorded += self._personal(person, items, now, force)
                 case SubscriptionDigest() as subscription:
-                    recorded += self._channel(subscription, items, now, force)
+                    recorded += self._channel(subscription, items, now, force, reads)
         return recorded
 
     def _personal(self, target: PersonDigest, items: list[DigestItem], now: datetime, force: bool) -> int:
@@ -102,7 +110,12 @@ class DigestSender:
         return 1
 
     def _channel(
-        self, target: SubscriptionDigest, items: list[DigestItem], now: datetime, force: bool
+        self,
+        target: SubscriptionDigest,
+        items: list[DigestItem],
+        now: datetime,
+        force: bool,
+        reads: _BoardReads,
     ) -> int:
         subscription = self._subscriptions.get(target.subscription_id)
         if subscription is None:
@@ -115,7 +128,7 @@ class DigestSender:
         audiences = self._audiences
         if audiences is not None and not audiences.postable([subscription]):
             return 0  # paused (channel or audience): its items wait, kept, for the resume
-        groups: dict[int, CommunityGroup] = {g.id: g for g in self._portal.groups()}
+        groups = reads.groups()
         # A Private group's items stay only for a subscription to that group whose channel
         # fits it now: it may have been reviewed while the group was open to everyone.
         own = subscription.group_id if audiences is not None else None
@@ -124,7 +137,7 @@ class DigestSender:
                 own = None  # hidden from the bot: never guess in favour of posting
             elif not audiences.confirm([subscription], own):
                 return 0  # paused just now: its items wait, kept, for the resume
-        shown, hidden = self._visible_now(items, groups, own)
+        shown, hidden = _visible_now(items, groups, own, reads)
         if hidden:
             self._digests.drop(target.text(), [i.item_key for i in hidden], now)
         channel = ChannelTarget(subscription.channel_id)
@@ -133,34 +146,6 @@ class DigestSender:
         if recorded or not shown:
             self._subscriptions.digested(subscription.id, now)
         return 1 if recorded else 0
-
-    def _visible_now(
-        self, items: list[DigestItem], groups: dict[int, CommunityGroup], own_group: int | None
-    ) -> tuple[list[DigestItem], list[DigestItem]]:
-        """The items a channel may still see, and the others: each is checked again with
-        fresh data (a thread may have turned private since it was queued). Items of
-        ``own_group`` (the subscription's group, its channel fitting it) stay even if it is
-        Private.
-
-        One list call whatever the digest's size (besides ``groups``): threads updated since
-        the oldest item (a thread made private was updated); others are as they were queued.
-        """
-        # Nexudus's clock may be space-local behind a "Z" (reference §4): widen "updated since".
-        oldest = min(item.created_at for item in items) - STAMP_SLACK
-        changed = {t.id: t for t in self._portal.threads_updated_since(minute_text(oldest))}
-
-        def visible(item: DigestItem) -> bool:
-            queued = BoardThread.model_validate(item.payload["thread"])
-            fresh = changed.get(queued.id)
-            if fresh is not None:
-                mine = own_group is not None and not fresh.private and fresh.community_group_id == own_group
-                return mine or visible_to_channels(fresh, groups)
-            return (own_group is not None and queued.group_id == own_group) or group_is_open(
-                queued.group_id, groups
-            )
-
-        shown = [i for i in items if visible(i)]
-        return shown, [i for i in items if i not in shown]
 
     def _record(
         self,
@@ -202,3 +187,54 @@ def _entries(items: list[DigestItem]) -> list[DigestEntry]:
         if "reply" in item.payload:
             replies.append(BoardReply.model_validate(item.payload["reply"]))
     return [DigestEntry(thread=t, is_new=new, replies=r) for t, new, r in threads.values()]
+
+
+def _visible_now(
+    items: list[DigestItem], groups: dict[int, CommunityGroup], own_group: int | None, reads: _BoardReads
+) -> tuple[list[DigestItem], list[DigestItem]]:
+    """The items a channel may still see, and the others: each is checked again with
+    fresh data (a thread may have turned private since it was queued). Items of
+    ``own_group`` (the subscription's group, its channel fitting it) stay even if it is
+    Private.
+
+    Threads updated since the oldest item are read fresh (a thread made private was
+    updated; ``reads`` lists them once for the whole pass, since the oldest item of any
+    channel digest); others are as they were queued.
+    """
+    changed = reads.threads_updated()
+
+    def visible(item: DigestItem) -> bool:
+        queued = BoardThread.model_validate(item.payload["thread"])
+        fresh = changed.get(queued.id)
+        if fresh is not None:
+            mine = own_group is not None and not fresh.private and fresh.community_group_id == own_group
+            return mine or visible_to_channels(fresh, groups)
+        return (own_group is not None and queued.group_id == own_group) or group_is_open(
+            queued.group_id, groups
+        )
+
+    shown = [i for i in items if visible(i)]
+    return shown, [i for i in items if i not in shown]
+
+
+class _BoardReads:
+    """The board as one digest pass reads it, each listed once however many channel digests
+    are due: the groups, and the threads updated since the oldest of their items."""
+
+    def __init__(self, portal: NexudusClient, *, oldest: datetime) -> None:
+        self._portal = portal
+        self._oldest = oldest
+        self._groups: dict[int, CommunityGroup] | None = None
+        self._threads: dict[int, Thread] | None = None
+
+    def groups(self) -> dict[int, CommunityGroup]:
+        if self._groups is None:
+            self._groups = {g.id: g for g in self._portal.groups()}
+        return self._groups
+
+    def threads_updated(self) -> dict[int, Thread]:
+        if self._threads is None:
+            # Nexudus's clock may be space-local behind a "Z" (reference §4): widen it.
+            since = minute_text(self._oldest - STAMP_SLACK)
+            self._threads = {t.id: t for t in self._portal.threads_updated_since(since)}
+        return self._threads

@@ -207,3 +207,20 @@ def test_a_deleted_thread_does_not_stop_the_relay(relay_stack: LocalStack, board
     relay_stack.bot.relay.run_once()
 
     assert "still delivered" in str(dms_to(relay_stack, seed.JANE))
+
+
+def test_many_channel_digests_due_at_once_list_the_board_once(relay_stack: LocalStack, board: Board) -> None:
+    channels = ["CDIGEST1", "CDIGEST2", "CDIGEST3"]
+    for channel in channels:
+        subscribe_channel(relay_stack.store, channel, "digest")
+    board.thread("Open day")
+    relay_stack.bot.relay.run_once()
+    before = len(relay_stack.nexudus.calls("GET"))
+
+    relay_stack.bot.relay.digests.run(force=True)
+
+    asked = [r.path for r in relay_stack.nexudus.calls("GET")[before:]]
+    assert asked.count("/api/community/communitygroups") == 1
+    assert asked.count("/api/community/communitythreads") == 1
+    relay_stack.bot.relay.sender.deliver_due()
+    assert all(len(relay_stack.slack.posts(channel)) == 1 for channel in channels)
